@@ -1,0 +1,150 @@
+"""Settings for the Répertoire 211, driven by environment variables (django-environ).
+
+Environments differ by variables, never by files: see `.env.example` and the README's table.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+# 1. Django core --------------------------------------------------------------------------------
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEBUG = env.bool("DEBUG", default=False)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    # modeltranslation patches the admin, so it comes before it.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "simple_history",
+    "resources",
+    "search",
+]
+
+LANGUAGE_CODE = "fr"
+
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "directory211.urls"
+
+# The default is only good for a local machine: `check --deploy` flags it (security.W009).
+SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-only")
+
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env.str(
+            "STATICFILES_STORAGE",
+            default="django.contrib.staticfiles.storage.StaticFilesStorage",
+        )
+    },
+}
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "resources.context_processors.helpline",
+            ],
+        },
+    },
+]
+
+TIME_ZONE = "America/Toronto"
+
+USE_I18N = True
+
+USE_TZ = True
+
+WSGI_APPLICATION = "directory211.wsgi.application"
+
+# Production hardening: on unless DEBUG (`manage.py check --deploy` is clean with DEBUG=false).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+
+# 2. Contrib and third party ---------------------------------------------------------------------
+
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
+# French is the source of truth: an English field left blank shows the French text.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
+MODELTRANSLATION_LANGUAGES = ("fr", "en")
+
+WHITENOISE_USE_FINDERS = DEBUG
+
+# 3. Ours ----------------------------------------------------------------------------------------
+
+# The MRC and region this directory covers (Québec geographic codes, see shared data).
+DIRECTORY_MRC_CODE = env.str("DIRECTORY_MRC_CODE", default="600")
+DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")
+
+# The service record that stands for the 2-1-1 line: its hours are data staff edit.
+HELPLINE_SERVICE_SLUG = env.str("HELPLINE_SERVICE_SLUG", default="ligne-211")
+
+# Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
+GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
+GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,16 @@
+"""Public pages live under /fr/ and /en/ with translated path words; the admin and API do not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path(_("recherche/"), include("search.urls")),
+    path("", include("resources.urls")),
+)

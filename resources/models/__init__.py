@@ -1,0 +1,29 @@
+"""The listings, shaped after Open Referral HSDS 3.0 (see docs/architecture.md)."""
+
+from .directory import (
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+from .reference import Language, Municipality, MunicipalityAlias, PostalPrefix, Sector
+from .schedules import OpeningPeriod, Schedule, ScheduleClosure
+
+__all__ = [
+    "Language",
+    "Location",
+    "Municipality",
+    "MunicipalityAlias",
+    "OpeningPeriod",
+    "Organization",
+    "Phone",
+    "PostalPrefix",
+    "Schedule",
+    "ScheduleClosure",
+    "Sector",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+]

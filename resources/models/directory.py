@@ -1,0 +1,295 @@
+"""The directory proper: organizations, their services, locations and phones (HSDS 3.0 core)."""
+
+import uuid
+
+from django.core.validators import EmailValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..querysets import LocationQuerySet, OrganizationQuerySet, ServiceQuerySet
+from .reference import Language, Municipality, Sector, coordinate_constraints
+
+
+class HSDSRecord(models.Model):
+    """Every HSDS object keeps a UUID: its `id` in imports, exports and the API."""
+
+    uuid = models.UUIDField(_("identifiant HSDS"), default=uuid.uuid4, unique=True, editable=False)
+    created = models.DateTimeField(_("créé le"), auto_now_add=True)
+    modified = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organization(HSDSRecord):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    alternate_name = models.CharField(_("autre nom ou sigle"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True, validators=[EmailValidator()])
+    legal_status = models.CharField(_("statut juridique"), max_length=120, blank=True)
+    year_incorporated = models.PositiveSmallIntegerField(
+        _("année de fondation"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisme")
+        verbose_name_plural = _("organismes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:organization-detail", args=[self.slug])
+
+
+class Service(HSDSRecord):
+    """What people actually come for ("Aide alimentaire d'urgence"), offered by an organization."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("actif")
+        INACTIVE = "inactive", _("inactif")
+        DEFUNCT = "defunct", _("fermé définitivement")
+        TEMPORARILY_CLOSED = "temporarily closed", _("fermé temporairement")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services", verbose_name=_("organisme")
+    )
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    alternate_name = models.CharField(_("autre nom"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    url = models.URLField(_("page web"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.ACTIVE)
+    alert = models.CharField(
+        _("avis"), max_length=300, blank=True, help_text=_("Par exemple « Fermé pour travaux ».")
+    )
+    eligibility_description = models.TextField(_("admissibilité"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("âge maximum"), null=True, blank=True)
+    is_free = models.BooleanField(_("gratuit"), default=False)
+    fees_description = models.TextField(_("frais"), blank=True)
+    application_process = models.TextField(_("comment faire une demande"), blank=True)
+    required_documents = models.TextField(_("documents requis"), blank=True)
+    interpretation_services = models.CharField(_("interprétation"), max_length=300, blank=True)
+    languages = models.ManyToManyField(
+        Language, related_name="services", blank=True, verbose_name=_("langues offertes")
+    )
+    sectors = models.ManyToManyField(
+        Sector, related_name="services", blank=True, verbose_name=_("secteurs")
+    )
+    assured_date = models.DateField(
+        _("dernière vérification"),
+        null=True,
+        blank=True,
+        help_text=_("Date où l'information a été confirmée auprès de l'organisme."),
+    )
+    assurer = models.CharField(_("vérifié par"), max_length=120, blank=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_age__isnull=True)
+                | Q(maximum_age__isnull=True)
+                | Q(minimum_age__lte=models.F("maximum_age")),
+                name="service_min_age_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_age__isnull=True) | Q(maximum_age__lte=130),
+                name="service_max_age_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "inactive", "defunct", "temporarily closed"]),
+                name="service_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:service-detail", args=[self.slug])
+
+
+class Location(HSDSRecord):
+    class Type(models.TextChoices):
+        PHYSICAL = "physical", _("lieu physique")
+        POSTAL = "postal", _("adresse postale")
+        VIRTUAL = "virtual", _("en ligne ou par téléphone")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="locations",
+        verbose_name=_("organisme"),
+    )
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    location_type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.PHYSICAL)
+    description = models.TextField(_("description"), blank=True)
+    address_1 = models.CharField(_("adresse"), max_length=200, blank=True)
+    address_2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="locations",
+        null=True,
+        blank=True,
+        verbose_name=_("municipalité"),
+    )
+    postal_code = models.CharField(_("code postal"), max_length=7, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    wheelchair_accessible = models.BooleanField(_("accessible en fauteuil roulant"), default=False)
+    accessibility = models.TextField(_("accessibilité"), blank=True)
+    transportation = models.TextField(_("transport en commun"), blank=True)
+    is_confidential = models.BooleanField(
+        _("adresse confidentielle"),
+        default=False,
+        help_text=_(
+            "Maison d'hébergement, par exemple : l'adresse et le point sur la carte ne sont "
+            "jamais affichés ni exportés, seulement la municipalité."
+        ),
+    )
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+        constraints = [
+            *coordinate_constraints("location"),
+            models.CheckConstraint(
+                condition=Q(location_type__in=["physical", "postal", "virtual"]),
+                name="location_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            self.name
+            or f"{self.organization} — {self.municipality or self.get_location_type_display()}"
+        )
+
+    @property
+    def has_point(self):
+        return self.latitude is not None and not self.is_confidential
+
+
+class ServiceAtLocation(HSDSRecord):
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        related_name="service_at_locations",
+        verbose_name=_("service"),
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        related_name="service_at_locations",
+        verbose_name=_("lieu"),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("service offert à un lieu")
+        verbose_name_plural = _("services offerts à un lieu")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="unique_service_location"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} @ {self.location}"
+
+
+class Phone(HSDSRecord):
+    class Type(models.TextChoices):
+        VOICE = "voice", _("téléphone")
+        TEXT = "text", _("texto")
+        FAX = "fax", _("télécopieur")
+        TTY = "textphone", _("ATS")
+        CELL = "cell", _("cellulaire")
+        VIDEO = "video", _("vidéo")
+        PAGER = "pager", _("téléavertisseur")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="phones", null=True, blank=True
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="phones", null=True, blank=True
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="phones", null=True, blank=True
+    )
+    number = models.CharField(_("numéro"), max_length=30)
+    extension = models.CharField(_("poste"), max_length=10, blank=True)
+    type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.VOICE)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("téléphone")
+        verbose_name_plural = _("téléphones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False)
+                | Q(service__isnull=False)
+                | Q(location__isnull=False),
+                name="phone_has_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} #{self.extension}" if self.extension else self.number
+
+    @property
+    def tel_href(self):
+        digits = "".join(c for c in self.number if c.isdigit())
+        return f"tel:{digits};ext={self.extension}" if self.extension else f"tel:{digits}"
+
+
+class ServiceArea(HSDSRecord):
+    """Where a service is offered: listed municipalities, or a whole territory by its scope."""
+
+    class Scope(models.TextChoices):
+        LOCAL = "local", _("municipalités nommées")
+        MRC = "mrc", _("toute la MRC")
+        REGION = "region", _("toute la région (Lanaudière)")
+        METRO = "metro", _("grand Montréal")
+        PROVINCE = "province", _("tout le Québec")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_areas", verbose_name=_("service")
+    )
+    scope = models.CharField(_("portée"), max_length=10, choices=Scope, default=Scope.LOCAL)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="service_areas", blank=True, verbose_name=_("municipalités")
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("territoire desservi")
+        verbose_name_plural = _("territoires desservis")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=["local", "mrc", "region", "metro", "province"]),
+                name="servicearea_scope_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description or self.get_scope_display()

@@ -1,0 +1,89 @@
+"""Reads of the directory: one queryset method per filter, used by every view, command and API."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class LocationQuerySet(models.QuerySet):
+    def public(self):
+        """Locations whose address may be shown (confidential ones only name their municipality)."""
+        return self.filter(is_confidential=False)
+
+    def with_point(self):
+        return self.public().filter(latitude__isnull=False, location_type="physical")
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        """Listed services: active themselves, of an active organization (temporary closures stay,
+        with their alert, so people learn of them)."""
+        return self.filter(
+            status__in=[self.model.Status.ACTIVE, self.model.Status.TEMPORARILY_CLOSED],
+            organization__is_active=True,
+        )
+
+    def in_sector(self, sector):
+        """Services classed in `sector` or one of its subsectors."""
+        return self.filter(Q(sectors=sector) | Q(sectors__parent=sector)).distinct()
+
+    def serving(self, municipality):
+        """Services whose service area covers `municipality`, by name or by a broader scope."""
+        scopes = ["province"]
+        if municipality.mrc_code == settings.DIRECTORY_MRC_CODE:
+            scopes.append("mrc")
+        if municipality.region_code == settings.DIRECTORY_REGION_CODE:
+            scopes.append("region")
+        if municipality.in_metropolitan_area:
+            scopes.append("metro")
+        covered = Q(service_areas__municipalities=municipality) | Q(service_areas__scope__in=scopes)
+        return self.filter(pk__in=self.model.objects.filter(covered).values("pk"))
+
+    def free(self):
+        return self.filter(is_free=True)
+
+    def for_age(self, age):
+        return self.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
+        )
+
+    def offered_in(self, language_code):
+        return self.filter(languages__code=language_code).distinct()
+
+    def wheelchair_accessible(self):
+        return self.filter(service_at_locations__location__wheelchair_accessible=True).distinct()
+
+    def not_verified_since(self, months=12, today=None):
+        """The verification queue: never verified, or verified longer ago than `months`."""
+        today = today or timezone.localdate()
+        limit = today - datetime.timedelta(days=round(months * 365.25 / 12))
+        return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=limit))
+
+    def with_listing_data(self):
+        """Everything a listing shows, in a fixed number of queries whatever the count."""
+        from .models import Location, Schedule
+
+        return self.select_related("organization").prefetch_related(
+            "sectors",
+            "languages",
+            "phones",
+            "organization__phones",
+            Prefetch(
+                "service_at_locations__location",
+                queryset=Location.objects.select_related("municipality"),
+            ),
+            Prefetch(
+                "schedules",
+                queryset=Schedule.objects.prefetch_related("periods", "closures"),
+            ),
+            "service_areas__municipalities",
+        )

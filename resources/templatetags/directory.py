@@ -1,0 +1,29 @@
+"""Template helpers for the public pages."""
+
+from django import template
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language):
+    """The current page, query string kept, in `language` (the language switcher)."""
+    request = context["request"]
+    path = translate_url(request.path, language)
+    query = request.GET.urlencode()
+    return f"{path}?{query}" if query else path
+
+
+@register.simple_tag
+def translated(instance, field):
+    """A translated field; when the page is not French and only French text exists, the French
+    text is shown marked `lang="fr"` so screen readers pronounce it right."""
+    language = get_language() or "fr"
+    value = getattr(instance, f"{field}_{language}", None)
+    if value or language == "fr":
+        return value or getattr(instance, field)
+    french = getattr(instance, f"{field}_fr", "")
+    return format_html('<span lang="fr">{}</span>', french) if french else ""

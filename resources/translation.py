@@ -1,0 +1,112 @@
+"""Fields people read, in French (required, the source of truth) and English (falls back to French).
+
+Change history is registered here, after the translation options, because django-simple-history
+must see the per-language fields (see ../shared/TOOLING.md).
+"""
+
+import simple_history
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import (
+    Language,
+    Location,
+    Municipality,
+    Organization,
+    Phone,
+    PostalPrefix,
+    Schedule,
+    ScheduleClosure,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+
+@register(Municipality)
+class MunicipalityTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("fr",)
+
+
+@register(PostalPrefix)
+class PostalPrefixTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("fr",)
+
+
+@register(Sector)
+class SectorTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = {"fr": ("name",)}
+
+
+@register(Language)
+class LanguageTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("fr",)
+
+
+@register(Organization)
+class OrganizationTranslation(TranslationOptions):
+    fields = ("name", "alternate_name", "description", "legal_status")
+    required_languages = {"fr": ("name", "description")}
+
+
+@register(Service)
+class ServiceTranslation(TranslationOptions):
+    fields = (
+        "name",
+        "alternate_name",
+        "description",
+        "alert",
+        "eligibility_description",
+        "fees_description",
+        "application_process",
+        "required_documents",
+        "interpretation_services",
+    )
+    required_languages = {"fr": ("name", "description")}
+
+
+@register(Location)
+class LocationTranslation(TranslationOptions):
+    fields = ("name", "description", "accessibility", "transportation")
+
+
+@register(ServiceAtLocation)
+class ServiceAtLocationTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+@register(Phone)
+class PhoneTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+@register(ServiceArea)
+class ServiceAreaTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+@register(Schedule)
+class ScheduleTranslation(TranslationOptions):
+    fields = ("description",)
+
+
+@register(ScheduleClosure)
+class ScheduleClosureTranslation(TranslationOptions):
+    fields = ("reason",)
+
+
+for model in (
+    Organization,
+    Service,
+    Location,
+    ServiceAtLocation,
+    Phone,
+    ServiceArea,
+    Schedule,
+    Sector,
+):
+    simple_history.register(model)

@@ -1,0 +1,80 @@
+"""Public browsing pages: home, sector, municipality, organization, service."""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from .models import Municipality, Organization, Sector, Service
+
+
+def _count(queryset):
+    """A correlated COUNT(DISTINCT pk) subquery (0 when nothing matches)."""
+    counted = (
+        queryset.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@require_GET
+def home(request):
+    active = Service.objects.active()
+    sectors = Sector.objects.top_level().annotate(
+        service_count=_count(
+            active.filter(Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk")))
+        )
+    )
+    municipalities = list(Municipality.objects.in_mrc())
+    for municipality in municipalities:
+        municipality.service_count = active.serving(municipality).count()
+    return render(
+        request,
+        "resources/home.html",
+        {"sectors": sectors, "municipalities": municipalities},
+    )
+
+
+@require_GET
+def sector_detail(request, slug):
+    sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
+    services = Service.objects.active().in_sector(sector).with_listing_data().order_by("name")
+    return render(
+        request,
+        "resources/sector_detail.html",
+        {"sector": sector, "subsectors": sector.children.all(), "services": services},
+    )
+
+
+@require_GET
+def municipality_detail(request, slug):
+    municipality = get_object_or_404(Municipality, slug=slug)
+    services = Service.objects.active().serving(municipality).with_listing_data().order_by("name")
+    return render(
+        request,
+        "resources/municipality_detail.html",
+        {"municipality": municipality, "services": services},
+    )
+
+
+@require_GET
+def organization_detail(request, slug):
+    organization = get_object_or_404(
+        Organization.objects.active().prefetch_related(
+            "phones",
+            Prefetch(
+                "services", queryset=Service.objects.active().with_listing_data().order_by("name")
+            ),
+        ),
+        slug=slug,
+    )
+    return render(request, "resources/organization_detail.html", {"organization": organization})
+
+
+@require_GET
+def service_detail(request, slug):
+    service = get_object_or_404(Service.objects.active().with_listing_data(), slug=slug)
+    return render(request, "resources/service_detail.html", {"service": service})
