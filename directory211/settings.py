@@ -122,6 +122,9 @@ if not DEBUG:
 
 # 2. Contrib and third party ---------------------------------------------------------------------
 
+# The admin's translation tabs need jQuery UI; modeltranslation would fetch it from a CDN.
+JQUERY_UI_URL = "js/vendor/jquery-ui/jquery-ui.min.js"
+
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 # French is the source of truth: an English field left blank shows the French text.
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)

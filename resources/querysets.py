@@ -8,6 +8,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 
+def _months_before(today, months):
+    """The date `months` average months (of 365.25 / 12 days) before `today` (local today)."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=round(months * 365.25 / 12))
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -64,9 +70,12 @@ class ServiceQuerySet(models.QuerySet):
 
     def not_verified_since(self, months=12, today=None):
         """The verification queue: never verified, or verified longer ago than `months`."""
-        today = today or timezone.localdate()
-        limit = today - datetime.timedelta(days=round(months * 365.25 / 12))
+        limit = _months_before(today, months)
         return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=limit))
+
+    def verified_within(self, months, today=None):
+        """The complement of not_verified_since(months): verified in the last `months`."""
+        return self.filter(assured_date__gte=_months_before(today, months))
 
     def with_listing_data(self):
         """Everything a listing shows, in a fixed number of queries whatever the count."""

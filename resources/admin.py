@@ -1,0 +1,414 @@
+"""The staff admin: every listing and reference table, with translation tabs and change history.
+
+Translated fields show one tab per language (modeltranslation's tabbed admin, jQuery UI served
+from our static files: see JQUERY_UI_URL in settings). Changelists select or prefetch what their
+columns show, so their number of queries does not grow with the number of rows.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Min
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from simple_history.admin import SimpleHistoryAdmin
+
+from .admin_filters import (
+    OrganizationMunicipalityFilter,
+    SectorFilter,
+    ServiceMunicipalityFilter,
+    VerificationAgeFilter,
+)
+from .models import (
+    Language,
+    Location,
+    Municipality,
+    MunicipalityAlias,
+    OpeningPeriod,
+    Organization,
+    Phone,
+    PostalPrefix,
+    Schedule,
+    ScheduleClosure,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+admin.site.site_header = _("Répertoire 211 — administration")
+admin.site.site_title = _("Répertoire 211")
+
+RECORD_FIELDS = ("uuid", "created", "modified")
+# What Location.__str__ reads, for lists and inlines showing locations.
+LOCATION_LABEL = ("location__organization", "location__municipality")
+
+
+class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Translation tabs plus the "History" page of the records simple_history tracks."""
+
+
+def mark_services_verified(request, services):
+    """Stamp today's date and the staff member's name on `services`, one save each so that
+    every service's history records the verification."""
+    today = timezone.localdate()
+    assurer = request.user.get_full_name() or request.user.get_username()
+    count = 0
+    for service in services:
+        service.assured_date, service.assurer = today, assurer
+        service.save(update_fields=["assured_date", "assurer", "modified"])
+        count += 1
+    return count
+
+
+def report_verified(model_admin, request, count):
+    message = ngettext(
+        "%(count)d service marqué comme vérifié aujourd'hui.",
+        "%(count)d services marqués comme vérifiés aujourd'hui.",
+        count,
+    ) % {"count": count}
+    model_admin.message_user(request, message, messages.SUCCESS)
+
+
+# Inlines ------------------------------------------------------------------------------------------
+
+
+class PhoneInline(TranslationTabularInline):
+    model = Phone
+    fields = ("number", "extension", "type", "description", "position")
+    extra = 0
+
+
+class ScheduleInline(TranslationTabularInline):
+    """Opening periods and closures are edited on the schedule's own page (the link)."""
+
+    model = Schedule
+    fields = ("description", "valid_from", "valid_to", "closed_on_holidays")
+    extra = 0
+    show_change_link = True
+
+
+class ServiceSummaryInline(admin.TabularInline):
+    """An organization's services at a glance; each is edited on its own page."""
+
+    model = Service
+    fields = ("name", "status", "assured_date")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LocationInline(TranslationStackedInline):
+    model = Location
+    fields = (
+        "name",
+        "location_type",
+        "address_1",
+        "address_2",
+        ("municipality", "postal_code"),
+        ("latitude", "longitude"),
+        ("wheelchair_accessible", "is_confidential"),
+    )
+    autocomplete_fields = ("municipality",)
+    extra = 0
+    show_change_link = True
+
+
+class ServiceAreaInline(TranslationTabularInline):
+    model = ServiceArea
+    fields = ("scope", "municipalities", "description")
+    autocomplete_fields = ("municipalities",)
+    extra = 0
+
+
+class ServiceAtLocationInline(TranslationTabularInline):
+    model = ServiceAtLocation
+    fields = ("location", "description")
+    autocomplete_fields = ("location",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*LOCATION_LABEL)
+
+
+class OpeningPeriodInline(admin.TabularInline):
+    model = OpeningPeriod
+    extra = 1
+
+
+class ScheduleClosureInline(TranslationTabularInline):
+    model = ScheduleClosure
+    fields = ("start_date", "end_date", "reason")
+    extra = 0
+
+
+class MunicipalityAliasInline(admin.TabularInline):
+    model = MunicipalityAlias
+    fields = ("name",)
+    extra = 0
+
+
+# The directory ----------------------------------------------------------------------------------
+
+
+@admin.register(Organization)
+class OrganizationAdmin(HistoryTranslationAdmin):
+    list_display = ("name", "service_count", "oldest_verification", "is_active", "modified")
+    list_filter = ("is_active", OrganizationMunicipalityFilter)
+    search_fields = ("name_fr", "name_en", "alternate_name_fr", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = RECORD_FIELDS
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "alternate_name", "description", "is_active")}),
+        (_("Coordonnées"), {"fields": ("website", "email")}),
+        (_("Statut"), {"fields": ("legal_status", "year_incorporated")}),
+        (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+    inlines = (ServiceSummaryInline, LocationInline, PhoneInline)
+    actions = ("mark_verified",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _service_count=Count("services", distinct=True),
+                _oldest_verification=Min("services__assured_date"),
+            )
+        )
+
+    @admin.display(description=_("services"), ordering="_service_count")
+    def service_count(self, organization):
+        return organization._service_count
+
+    @admin.display(description=_("plus ancienne vérification"), ordering="_oldest_verification")
+    def oldest_verification(self, organization):
+        return organization._oldest_verification
+
+    @admin.action(description=_("Marquer tous leurs services comme vérifiés aujourd'hui"))
+    def mark_verified(self, request, queryset):
+        services = Service.objects.filter(organization__in=queryset)
+        report_verified(self, request, mark_services_verified(request, services))
+
+
+@admin.register(Service)
+class ServiceAdmin(HistoryTranslationAdmin):
+    list_display = ("name", "organization", "status", "assured_date", "modified")
+    list_filter = (
+        SectorFilter,
+        ServiceMunicipalityFilter,
+        "status",
+        VerificationAgeFilter,
+        "is_free",
+    )
+    list_select_related = ("organization",)
+    search_fields = ("name_fr", "name_en", "alternate_name_fr", "slug", "organization__name_fr")
+    autocomplete_fields = ("organization", "sectors", "languages")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = RECORD_FIELDS
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization",
+                    "name",
+                    "slug",
+                    "alternate_name",
+                    "description",
+                    ("status", "alert"),
+                )
+            },
+        ),
+        (_("Secteurs et langues"), {"fields": ("sectors", "languages", "interpretation_services")}),
+        (
+            _("Admissibilité et frais"),
+            {
+                "fields": (
+                    "eligibility_description",
+                    ("minimum_age", "maximum_age"),
+                    "is_free",
+                    "fees_description",
+                    "application_process",
+                    "required_documents",
+                )
+            },
+        ),
+        (_("Coordonnées"), {"fields": ("url", "email")}),
+        (_("Vérification"), {"fields": ("assured_date", "assurer")}),
+        (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+    inlines = (PhoneInline, ServiceAreaInline, ServiceAtLocationInline, ScheduleInline)
+    actions = ("mark_verified",)
+
+    @admin.action(description=_("Marquer comme vérifiés aujourd'hui"))
+    def mark_verified(self, request, queryset):
+        report_verified(self, request, mark_services_verified(request, queryset))
+
+
+@admin.register(Location)
+class LocationAdmin(HistoryTranslationAdmin):
+    list_display = (
+        "__str__",
+        "organization",
+        "municipality",
+        "location_type",
+        "wheelchair_accessible",
+        "is_confidential",
+    )
+    list_filter = ("location_type", "wheelchair_accessible", "is_confidential")
+    list_select_related = ("organization", "municipality")
+    search_fields = (
+        "name_fr",
+        "name_en",
+        "address_1",
+        "postal_code",
+        "organization__name_fr",
+        "municipality__name_fr",
+    )
+    autocomplete_fields = ("organization", "municipality")
+    readonly_fields = RECORD_FIELDS
+    fieldsets = (
+        (None, {"fields": ("organization", "name", "location_type", "description")}),
+        (
+            _("Adresse"),
+            {
+                "fields": ("address_1", "address_2", ("municipality", "postal_code")),
+            },
+        ),
+        (
+            _("Coordonnées géographiques"),
+            {
+                "fields": (("latitude", "longitude"),),
+                "description": _("En degrés décimaux, par exemple 45.7422 et -73.4501."),
+            },
+        ),
+        (
+            _("Accès"),
+            {
+                "fields": (
+                    "wheelchair_accessible",
+                    "accessibility",
+                    "transportation",
+                    "is_confidential",
+                )
+            },
+        ),
+        (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
+    )
+    inlines = (PhoneInline, ScheduleInline)
+
+
+@admin.register(ServiceAtLocation)
+class ServiceAtLocationAdmin(HistoryTranslationAdmin):
+    list_display = ("service", "location")
+    list_select_related = ("service", *LOCATION_LABEL)
+    search_fields = ("service__name_fr", "location__name_fr", "location__organization__name_fr")
+    autocomplete_fields = ("service", "location")
+    readonly_fields = RECORD_FIELDS
+    inlines = (ScheduleInline,)
+
+
+@admin.register(Phone)
+class PhoneAdmin(HistoryTranslationAdmin):
+    list_display = ("__str__", "type", "organization", "service", "location")
+    list_filter = ("type",)
+    list_select_related = ("organization", "service", *LOCATION_LABEL)
+    search_fields = ("number", "description_fr", "organization__name_fr", "service__name_fr")
+    autocomplete_fields = ("organization", "service", "location")
+    readonly_fields = RECORD_FIELDS
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(HistoryTranslationAdmin):
+    list_display = ("__str__", "service", "scope", "municipality_names")
+    list_filter = ("scope",)
+    list_select_related = ("service",)
+    search_fields = ("description_fr", "service__name_fr")
+    autocomplete_fields = ("service", "municipalities")
+    readonly_fields = RECORD_FIELDS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("municipalities")
+
+    @admin.display(description=_("municipalités"))
+    def municipality_names(self, area):
+        return ", ".join(m.name for m in area.municipalities.all())
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(HistoryTranslationAdmin):
+    list_display = ("__str__", "owner", "valid_from", "valid_to", "closed_on_holidays")
+    list_filter = ("closed_on_holidays",)
+    list_select_related = (
+        "service",
+        *LOCATION_LABEL,
+        "service_at_location__service",
+        "service_at_location__location__organization",
+        "service_at_location__location__municipality",
+    )
+    search_fields = ("description_fr", "service__name_fr", "location__name_fr")
+    autocomplete_fields = ("service", "location", "service_at_location")
+    readonly_fields = ("uuid",)
+    fieldsets = (
+        (
+            _("Horaire de…"),
+            {
+                "fields": ("service", "location", "service_at_location"),
+                "description": _("Un seul : le service, le lieu, ou le service à un lieu."),
+            },
+        ),
+        (None, {"fields": ("description", ("valid_from", "valid_to"), "closed_on_holidays")}),
+        (_("Identifiants"), {"fields": ("uuid",), "classes": ("collapse",)}),
+    )
+    inlines = (OpeningPeriodInline, ScheduleClosureInline)
+
+    @admin.display(description=_("de"))
+    def owner(self, schedule):
+        return schedule.service or schedule.location or schedule.service_at_location
+
+
+# Reference data ---------------------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(HistoryTranslationAdmin):
+    list_display = ("name", "parent", "airs_code", "position")
+    list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("parent",)
+    search_fields = ("name_fr", "name_en", "slug", "airs_code")
+    autocomplete_fields = ("parent",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("uuid",)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "kind", "mrc_name", "region_name", "in_metropolitan_area")
+    list_filter = ("kind", "mrc_name", "in_metropolitan_area")
+    search_fields = ("name_fr", "name_en", "normalized_name", "aliases__normalized_name")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("uuid",)
+    inlines = (MunicipalityAliasInline,)
+
+
+@admin.register(PostalPrefix)
+class PostalPrefixAdmin(TabbedTranslationAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name_fr", "name_en")
+    autocomplete_fields = ("municipalities",)
+
+
+@admin.register(Language)
+class LanguageAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "code")
+    search_fields = ("code", "name_fr", "name_en")
