@@ -1,0 +1,99 @@
+"""Guard rails: migrations in step with models, catalogues compiled and used, English pages
+falling back to French content, and the reference data the migrations load."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from resources.models import Municipality, Sector
+from tests.factories import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def in_language(language, name, *args):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def test_no_model_change_lacks_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_catalogues_are_compiled(language):
+    catalogue = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.mo"
+    assert catalogue.exists()
+    assert catalogue.stat().st_mtime >= catalogue.with_suffix(".po").stat().st_mtime
+
+
+def test_english_home_page_uses_the_english_catalogue(client):
+    english = client.get(in_language("en", "resources:home")).content.decode()
+    french = client.get(in_language("fr", "resources:home")).content.decode()
+    assert "Find help near you" in english
+    assert "Trouver de l'aide près de chez vous" not in english
+    assert "Trouver de l'aide près de chez vous" in french
+
+
+def test_english_page_falls_back_to_french_content_marked_as_french(client):
+    service = make_service(name_fr="Popote roulante du quartier", description_fr="Repas chauds.")
+    html = client.get(in_language("en", "resources:service-detail", service.slug)).content.decode()
+    assert '<span lang="fr">Popote roulante du quartier</span>' in html
+    assert '<span lang="fr">Repas chauds.</span>' in html
+
+
+def test_english_page_shows_english_content_when_there_is_some(client):
+    service = make_service(
+        name_fr="Popote roulante du quartier",
+        name_en="Neighbourhood meals on wheels",
+        description_fr="Repas chauds.",
+        description_en="Hot meals.",
+    )
+    english = client.get(in_language("en", "resources:service-detail", service.slug))
+    french = client.get(in_language("fr", "resources:service-detail", service.slug))
+    assert "Neighbourhood meals on wheels" in english.content.decode()
+    assert "Popote roulante du quartier" not in english.content.decode()
+    assert "Hot meals." in english.content.decode()
+    assert "Popote roulante du quartier" in french.content.decode()
+    assert "Neighbourhood meals on wheels" not in french.content.decode()
+
+
+def test_reference_data_has_the_five_municipalities_of_the_mrc():
+    assert set(Municipality.objects.in_mrc().values_list("slug", flat=True)) == {
+        "repentigny",
+        "charlemagne",
+        "l-assomption",
+        "l-epiphanie",
+        "saint-sulpice",
+    }
+
+
+def test_reference_data_has_21_top_level_sectors_with_english_names():
+    top_level = Sector.objects.top_level()
+    assert top_level.count() == 21
+    assert not top_level.filter(name_en="").exists()
+    assert Sector.objects.filter(parent__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("L'Épiphanie-Ville", "l-epiphanie"),
+        ("Paroisse de L'Épiphanie", "l-epiphanie"),
+        ("l'epiphanie paroisse", "l-epiphanie"),
+        ("Le Gardeur", "repentigny"),
+        ("LE GARDEUR", "repentigny"),
+        ("Repentigny", "repentigny"),
+    ],
+)
+def test_old_and_merged_names_resolve_to_todays_municipality(name, slug):
+    assert Municipality.objects.resolve(name).slug == slug
+
+
+@pytest.mark.parametrize("name", ["", "Atlantide", None])
+def test_unknown_names_resolve_to_nothing(name):
+    assert Municipality.objects.resolve(name) is None
