@@ -1,0 +1,142 @@
+"""Change history (django-simple-history) ↔ HSDS `metadata` records.
+
+Export: each historical row of an object becomes one metadata record per field it changed (a
+creation lists every non-empty field). Import rebuilds the historical rows from those records,
+replacing the object's history, so that export → import → export gives the same records.
+Fields that are not content (keys, timestamps, slugs of other records) are not tracked, and a
+confidential location never shows its address fields, not even in its past values.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from .profile import derived_id
+
+ACTIONS = {"+": "create", "~": "update", "-": "delete"}
+UNTRACKED = {"id", "uuid", "created", "modified"}
+CONFIDENTIAL_FIELDS = {
+    "address_1",
+    "address_2",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "transportation",
+    "transportation_fr",
+    "transportation_en",
+}
+
+
+def tracked_fields(model, obj=None):
+    """Concrete, non-relational fields, per language for translated ones (not the base field)."""
+    names = [f.name for f in model._meta.concrete_fields]
+    bases = {n.rsplit("_", 1)[0] for n in names if n.endswith(("_fr", "_en"))}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in UNTRACKED and f.name not in bases and not f.is_relation
+    ]
+    if getattr(obj, "is_confidential", False):
+        fields = [f for f in fields if f.name not in CONFIDENTIAL_FIELDS]
+    return fields
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _author(row):
+    if row.history_user_id:
+        return row.history_user.get_username()
+    return row.history_change_reason or ""
+
+
+def metadata_for(obj, resource_type, history_rows):
+    """HSDS metadata records of `obj` from its historical rows (oldest first)."""
+    fields = tracked_fields(type(obj), obj)
+    records, previous = [], None
+    for row in history_rows:
+        for field in fields:
+            new = _text(getattr(row, field.attname))
+            old = _text(getattr(previous, field.attname)) if previous is not None else ""
+            if new == old:
+                continue
+            date = row.history_date.isoformat()
+            records.append(
+                {
+                    "id": derived_id(obj.uuid, "metadata", date, field.name),
+                    "resource_id": str(obj.uuid),
+                    "resource_type": resource_type,
+                    "last_action_date": date,
+                    "last_action_type": ACTIONS[row.history_type],
+                    "field_name": field.name,
+                    "previous_value": old,
+                    "replacement_value": new,
+                    "updated_by": _author(row),
+                }
+            )
+        previous = row
+    return records
+
+
+def history_rows(model, objects):
+    """{object pk: [historical rows oldest first]} in one query."""
+    rows = {}
+    queryset = (
+        model.history.model.objects.filter(id__in=[o.pk for o in objects])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for row in queryset:
+        rows.setdefault(row.id, []).append(row)
+    return rows
+
+
+def _value(field, text):
+    if text == "" and field.null:
+        return None
+    if isinstance(field, models.BooleanField):
+        return text in ("True", "true", "1")
+    return field.to_python(text)
+
+
+def restore(obj, records):
+    """Replace `obj`'s history with the rows the metadata `records` describe."""
+    historical = type(obj).history.model
+    historical.objects.filter(id=obj.pk).delete()
+    fields = {f.name: f for f in tracked_fields(type(obj), obj)}
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(
+            username__in={r.get("updated_by", "") for r in records}
+        )
+    }
+    groups = {}
+    for record in records:
+        key = (record["last_action_date"], record["last_action_type"], record.get("updated_by", ""))
+        groups.setdefault(key, []).append(record)
+    snapshot = {name: _value(f, "") if f.null else f.get_default() for name, f in fields.items()}
+    types = {v: k for k, v in ACTIONS.items()}
+    for (date, action, author), group in sorted(groups.items()):
+        for record in group:
+            field = fields.get(record["field_name"])
+            if field is not None:
+                snapshot[field.name] = _value(field, record.get("replacement_value", ""))
+        base = {
+            f.attname: getattr(obj, f.attname)
+            for f in type(obj)._meta.concrete_fields
+            if f.name not in fields
+        }
+        historical.objects.create(
+            **base,
+            **snapshot,
+            history_date=datetime.datetime.fromisoformat(date),
+            history_type=types.get(action, "~"),
+            history_user=users.get(author),
+            history_change_reason=None if author in users else (author or None),
+        )

@@ -1,0 +1,170 @@
+"""`import_hsds`: an HSDS source into our records, in one transaction, all or nothing.
+
+Records keep their HSDS ids (UUIDs): importing again updates them. Every problem is listed
+with its table, record id and field; one error rolls everything back. What we cannot store
+(contacts, funding, programs...) is skipped with a warning. See docs/hsds-profile.md.
+"""
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from .load_core import CoreLoading
+from .load_details import DetailLoading
+from .profile import DEFAULT_LANGUAGE, LANGUAGES, PREFIX, get_text, set_text
+from .reader import read_source
+
+UNSUPPORTED = (
+    "contacts",
+    "funding",
+    "cost_options",
+    "programs",
+    "organization_identifiers",
+    "meta_table_descriptions",
+)
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+class Loader(CoreLoading, DetailLoading):
+    def __init__(self, tables, language, sector_map=None, tick=None):
+        self.t = tables
+        self.lang = language
+        self.sector_map = sector_map or {}
+        self.tick = tick or (lambda: None)
+        self.errors, self.warnings = [], []
+        self.counts = Counter()
+        self.objects = {}
+        self.sectors = {}
+
+    def run(self):
+        for table in UNSUPPORTED:
+            if self.t.get(table):
+                self.warnings.append(f"{table}: {len(self.t[table])} record(s) not stored")
+        self.load_taxonomy_terms()
+        self.load_organizations()
+        self.load_locations()
+        self.load_services()
+        self.load_service_at_locations()
+        self.load_phones()
+        self.load_schedules()
+        self.load_service_areas()
+        self.load_languages()
+        self.load_attributes()
+        self.load_metadata()
+        self.stamp_services()
+
+    # Helpers shared by the loading steps ------------------------------------------------------
+
+    def rows(self, table):
+        return [self.t[table][k] for k in sorted(self.t.get(table, {}))]
+
+    def fail(self, table, row, field, message):
+        self.errors.append(f"{table} {row.get('id', '?')}: {field}: {message}")
+
+    def warn(self, table, row, message):
+        self.warnings.append(f"{table} {row.get('id', '?')}: {message}")
+
+    def known(self, model, ident):
+        """The record with HSDS id `ident`: imported now, or already in the database."""
+        if not ident:
+            return None
+        obj = self.objects.get(ident)
+        if isinstance(obj, model):
+            return obj
+        return model.objects.filter(uuid=ident).first()
+
+    def fetch(self, model, ident):
+        obj = self.known(model, ident)
+        return (obj, False) if obj else (model(uuid=ident), True)
+
+    def texts(self, obj, row, fields, required=()):
+        """Set translated fields from a row (`fields`: {model field: HSDS name})."""
+        for field, name in fields.items():
+            values = get_text(row, name, self.lang)
+            if field in required and not values["fr"]:
+                # French is required here: foreign English-only text stands in for it.
+                values["fr"] = values["en"]
+            set_text(obj, field, values)
+
+    def slug(self, obj, row, source):
+        model = type(obj)
+        limit = model._meta.get_field("slug").max_length
+        base = (row.get(f"{PREFIX}slug") or slugify(source) or model._meta.model_name)[:limit]
+        candidate, number = base, 1
+        while model.objects.filter(slug=candidate).exclude(pk=obj.pk).exists():
+            number += 1
+            candidate = f"{base[: limit - 4]}-{number}"
+        obj.slug = candidate
+
+    def save(self, table, row, obj, created, exclude=()):
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.fail(table, row, field, " ".join(messages))
+            return False
+        try:
+            with transaction.atomic():
+                if hasattr(obj, "save_without_historical_record"):
+                    obj.save_without_historical_record()
+                else:
+                    obj.save()
+        except IntegrityError as exc:
+            self.fail(table, row, "(record)", str(exc).splitlines()[0])
+            return False
+        self.objects[str(obj.uuid)] = obj
+        self.counts[f"{table} {'created' if created else 'updated'}"] += 1
+        self.tick()
+        return True
+
+
+def read_sector_map(path):
+    """A CSV mapping file: `term` (HSDS term id or code) → `sector` (our sector slug)."""
+    if not path:
+        return {}
+    with open(Path(path), encoding="utf-8-sig", newline="") as handle:
+        return {row["term"].strip(): row["sector"].strip() for row in csv.DictReader(handle)}
+
+
+def source_language(source, language):
+    if language:
+        return language
+    if source.language in LANGUAGES:
+        return source.language
+    seen = {
+        row[f"{PREFIX}language"]
+        for table in source.tables.values()
+        for row in table.values()
+        if row.get(f"{PREFIX}language") in LANGUAGES
+    }
+    return seen.pop() if len(seen) == 1 else DEFAULT_LANGUAGE
+
+
+def total_records(tables):
+    return sum(len(rows) for rows in tables.values())
+
+
+def import_path(path, dry_run=False, language=None, sector_map=None, progress=None):
+    """Import `path`; returns the Loader (counts, warnings). Raises ImportFailed on errors,
+    with nothing changed. `progress(total)` gives a callable ticked once per record saved."""
+    source = read_source(path)
+    if source.errors:
+        raise ImportFailed(source.errors)
+    tick = progress(total_records(source.tables)) if progress else None
+    with transaction.atomic():
+        loader = Loader(source.tables, source_language(source, language), sector_map, tick)
+        loader.run()
+        if loader.errors:
+            raise ImportFailed(loader.errors)
+        if dry_run:
+            transaction.set_rollback(True)
+    return loader

@@ -1,0 +1,236 @@
+"""Import steps for the main records: taxonomy terms, organizations, locations, services."""
+
+import datetime
+
+from ..models import Location, Municipality, Organization, Sector, Service, ServiceAtLocation
+from .profile import PREFIX, TAXONOMY_ID, get_text
+
+X = PREFIX
+
+
+def parse_date(value):
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+class CoreLoading:
+    def load_taxonomy_terms(self):
+        """Map each term to a sector: the mapping file first, then the same id, then (our own
+        taxonomy) the same code. Terms of our taxonomy unknown here become new sectors."""
+        by_slug = {s.slug: s for s in Sector.objects.all()}
+        by_uuid = {str(s.uuid): s for s in by_slug.values()}
+        terms = self.rows("taxonomy_terms")
+        ours = [t for t in terms if t.get("taxonomy_id") == TAXONOMY_ID]
+        our_ids = {t["id"] for t in ours}
+        for row in terms:
+            mapped = self.sector_map.get(row["id"]) or self.sector_map.get(row.get("code", ""))
+            if mapped:
+                if mapped not in by_slug:
+                    self.fail("taxonomy_terms", row, "id", f"mapping names no sector '{mapped}'")
+                    continue
+                self.sectors[row["id"]] = by_slug[mapped]
+            elif row["id"] in by_uuid and row["id"] not in our_ids:
+                self.sectors[row["id"]] = by_uuid[row["id"]]
+            elif row["id"] not in our_ids:
+                self.warn(
+                    "taxonomy_terms",
+                    row,
+                    f"term '{row.get('name')}' matches no sector: its links are skipped "
+                    "(add it to the mapping file)",
+                )
+        # Parents first, so that a new subsector finds its sector.
+        for row in sorted(ours, key=lambda r: (bool(r.get("parent_id")), r["id"])):
+            sector = by_uuid.get(row["id"]) or by_slug.get(row.get("code", ""))
+            created = sector is None
+            sector = sector or Sector(slug=row.get("code") or row["id"])
+            sector.uuid = row["id"]
+            parent = row.get("parent_id")
+            sector.parent = self.sectors.get(parent) or by_uuid.get(parent) if parent else None
+            self.texts(sector, row, {"name": "name", "description": "description"}, ("name",))
+            sector.airs_code = row.get(f"{X}airs_code", "")
+            sector.position = row.get(f"{X}position", sector.position or 0)
+            if self.save("taxonomy_terms", row, sector, created):
+                self.sectors[row["id"]] = sector
+                by_uuid[row["id"]] = sector
+
+    def load_organizations(self):
+        for row in self.rows("organizations"):
+            org, created = self.fetch(Organization, row["id"])
+            self.texts(
+                org,
+                row,
+                {f: f for f in ("name", "alternate_name", "legal_status", "description")},
+                required=("name", "description"),
+            )
+            org.email = row.get("email", "")
+            org.website = row.get("website", "")
+            year = row.get("year_incorporated")
+            org.year_incorporated = int(year) if isinstance(year, (int, float)) else None
+            org.is_active = row.get(f"{X}active", True) is not False
+            self.slug(org, row, org.name_fr)
+            self.save("organizations", row, org, created)
+
+    def location_owner(self, row):
+        """The organization of a location: named, or else that of a service offered there."""
+        org = self.known(Organization, row.get("organization_id"))
+        if org:
+            return org
+        for sal in self.t.get("service_at_location", {}).values():
+            if sal.get("location_id") != row["id"]:
+                continue
+            service = self.t.get("services", {}).get(sal.get("service_id"))
+            org = service and self.known(Organization, service.get("organization_id"))
+            if org:
+                self.warn("locations", row, "organization taken from a service offered there")
+                return org
+        return None
+
+    def load_locations(self):
+        addresses, accessibility = {}, {}
+        for address in self.rows("addresses"):
+            addresses.setdefault(address.get("location_id"), []).append(address)
+        for item in self.rows("accessibility"):
+            accessibility.setdefault(item.get("location_id"), []).append(item)
+        for row in self.rows("locations"):
+            location, created = self.fetch(Location, row["id"])
+            org = self.location_owner(row)
+            if org is None:
+                reference = row.get("organization_id")
+                message = f"unknown organization '{reference}'" if reference else "missing"
+                self.fail("locations", row, "organization_id", message)
+                continue
+            location.organization = org
+            location.location_type = row["location_type"]
+            self.texts(
+                location,
+                row,
+                {"name": "name", "description": "description", "transportation": "transportation"},
+            )
+            location.is_confidential = row.get(f"{X}confidential") is True
+            location.wheelchair_accessible = row.get(f"{X}wheelchair_accessible") is True
+            self.place_location(location, row, addresses.get(row["id"], []))
+            notes = [
+                get_text(a, "description", self.lang) for a in accessibility.get(row["id"], [])
+            ]
+            for code in ("fr", "en"):
+                text = "\n".join(n[code] for n in notes if n[code])
+                setattr(location, f"accessibility_{code}", text)
+            self.save("locations", row, location, created)
+
+    def place_location(self, location, row, addresses):
+        lat, lon = row.get("latitude"), row.get("longitude")
+        if lat is not None and lon is not None and (abs(lat) > 90 or abs(lon) > 180):
+            self.warn("locations", row, f"coordinates ({lat}, {lon}) out of range: dropped")
+            lat = lon = None
+        location.latitude, location.longitude = (lat, lon) if lon is not None else (None, None)
+        if location.latitude is None:
+            location.longitude = None
+        address = next(
+            (a for a in addresses if a.get("address_type") != "postal"),
+            addresses[0] if addresses else {},
+        )
+        location.address_1 = address.get("address_1", "")
+        location.address_2 = address.get("address_2", "")
+        postal_code = address.get("postal_code", "")
+        if len(postal_code) > 7:
+            self.warn("locations", row, f"postal code '{postal_code}' too long: dropped")
+            postal_code = ""
+        location.postal_code = postal_code
+        city = address.get("city", "")
+        location.municipality = Municipality.objects.resolve(city)
+        if city and location.municipality is None:
+            self.warn("locations", row, f"city '{city}' is not in the gazetteer: no municipality")
+
+    def load_services(self):
+        documents = {}
+        for item in self.rows("required_documents"):
+            documents.setdefault(item.get("service_id"), []).append(
+                get_text(item, "document", self.lang)
+            )
+        for row in self.rows("services"):
+            service, created = self.fetch(Service, row["id"])
+            org = self.known(Organization, row.get("organization_id"))
+            if org is None:
+                reference = row.get("organization_id")
+                message = f"unknown organization '{reference}'" if reference else "missing"
+                self.fail("services", row, "organization_id", message)
+                continue
+            service.organization = org
+            names = (
+                "name",
+                "alternate_name",
+                "description",
+                "alert",
+                "eligibility_description",
+                "fees_description",
+                "application_process",
+                "interpretation_services",
+            )
+            self.texts(service, row, {f: f for f in names}, required=("name", "description"))
+            docs = documents.get(row["id"], [])
+            for code in ("fr", "en"):
+                text = "\n".join(d[code] for d in docs if d[code])
+                setattr(service, f"required_documents_{code}", text)
+            service.url = row.get("url", "")
+            service.email = row.get("email", "")
+            service.status = row["status"]
+            service.is_free = row.get(f"{X}is_free") is True
+            service.assurer = row.get("assurer_email") or row.get(f"{X}assurer", "")
+            if not self.service_numbers(service, row):
+                continue
+            self.slug(service, row, service.name_fr)
+            self.save("services", row, service, created)
+
+    def service_numbers(self, service, row):
+        ages = {}
+        for name in ("minimum_age", "maximum_age"):
+            value = row.get(name)
+            if value is not None and (value < 0 or value > 130 or value != int(value)):
+                self.fail("services", row, name, f"{value} is not an age")
+                return False
+            ages[name] = None if value is None else int(value)
+        if None not in ages.values() and ages["minimum_age"] > ages["maximum_age"]:
+            self.fail("services", row, "minimum_age", "greater than maximum_age")
+            return False
+        service.minimum_age, service.maximum_age = ages["minimum_age"], ages["maximum_age"]
+        try:
+            assured = row.get("assured_date")
+            service.assured_date = parse_date(assured) if assured else None
+        except ValueError:
+            self.fail("services", row, "assured_date", f"'{assured}' is not a date")
+            return False
+        return True
+
+    def stamp_services(self):
+        """Keep `last_modified` as the source says (auto_now set it to now on save)."""
+        for row in self.rows("services"):
+            stamp = row.get("last_modified")
+            service = self.objects.get(row["id"])
+            if not stamp or not isinstance(service, Service):
+                continue
+            try:
+                moment = datetime.datetime.fromisoformat(stamp)
+            except ValueError:
+                self.fail("services", row, "last_modified", f"'{stamp}' is not a date-time")
+                continue
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            Service.objects.filter(pk=service.pk).update(modified=moment)
+
+    def load_service_at_locations(self):
+        for row in self.rows("service_at_location"):
+            service = self.known(Service, row.get("service_id"))
+            location = self.known(Location, row.get("location_id"))
+            for name, found in (("service_id", service), ("location_id", location)):
+                if found is None:
+                    self.fail("service_at_location", row, name, f"unknown '{row.get(name)}'")
+            if service is None or location is None:
+                continue
+            sal = self.known(ServiceAtLocation, row["id"])
+            sal = (
+                sal or ServiceAtLocation.objects.filter(service=service, location=location).first()
+            )
+            created = sal is None
+            sal = sal or ServiceAtLocation()
+            sal.uuid, sal.service, sal.location = row["id"], service, location
+            self.texts(sal, row, {"description": "description"})
+            self.save("service_at_location", row, sal, created)

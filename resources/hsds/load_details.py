@@ -1,0 +1,223 @@
+"""Import steps for what hangs off the main records: phones, schedules, service areas,
+languages, sector links (attributes) and change history (metadata)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+from ..models import (
+    Language,
+    Location,
+    Municipality,
+    OpeningPeriod,
+    Organization,
+    Phone,
+    Schedule,
+    ScheduleClosure,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+from . import history
+from .load_core import parse_date
+from .profile import PREFIX, get_text
+from .rows import WEEKDAYS
+
+X = PREFIX
+# Two-letter ISO 639-1 codes others use for the languages we list with ISO 639-2 codes.
+ISO_639_1 = {"fr": "fra", "en": "eng", "es": "spa", "ar": "ara", "zh": "zho", "pt": "por"}
+OWNERS = (
+    ("service_at_location_id", "service_at_location", ServiceAtLocation),
+    ("service_id", "service", Service),
+    ("location_id", "location", Location),
+)
+
+
+class DetailLoading:
+    def owners(self, table, row, kinds):
+        """{field: record} for the owner references a row makes; unknown ones are errors."""
+        found = {}
+        for column, name, model in kinds:
+            if row.get(column):
+                obj = self.known(model, row[column])
+                if obj is None:
+                    self.fail(table, row, column, f"unknown {name} '{row[column]}'")
+                else:
+                    found[name] = obj
+        return found
+
+    def load_phones(self):
+        kinds = (
+            ("organization_id", "organization", Organization),
+            ("service_id", "service", Service),
+            ("location_id", "location", Location),
+        )
+        types = {choice.value for choice in Phone.Type}
+        for row in self.rows("phones"):
+            owners = self.owners("phones", row, kinds)
+            if not owners:
+                self.warn("phones", row, "belongs to no organization, service or location: skipped")
+                continue
+            phone, created = self.fetch(Phone, row["id"])
+            for name in ("organization", "service", "location"):
+                setattr(phone, name, owners.get(name))
+            phone.number = row["number"]
+            extension = row.get("extension", row.get(f"{X}extension", ""))
+            phone.extension = (
+                str(int(extension)) if isinstance(extension, float) else str(extension)
+            )
+            kind = row.get("type", "voice")
+            if kind not in types:
+                self.warn("phones", row, f"type '{kind}' unknown: stored as voice")
+                kind = "voice"
+            phone.type = kind
+            phone.position = row.get(f"{X}position", 0)
+            self.texts(phone, row, {"description": "description"})
+            self.save("phones", row, phone, created)
+
+    def load_schedules(self):
+        groups = {}
+        for row in self.rows("schedules"):
+            groups.setdefault(row.get(f"{X}schedule_id") or row["id"], []).append(row)
+        for ident, rows in sorted(groups.items()):
+            primary = next((r for r in rows if r["id"] == ident), rows[0])
+            owners = self.owners("schedules", primary, OWNERS)
+            if not owners:
+                if not any(primary.get(c) for c, _, _ in OWNERS):
+                    self.warn("schedules", primary, "belongs to nothing we keep: skipped")
+                continue
+            schedule, created = self.fetch(Schedule, ident)
+            owner = next(name for _, name, _ in OWNERS if name in owners)
+            for _, name, _ in OWNERS:
+                setattr(schedule, name, owners[name] if name == owner else None)
+            try:
+                schedule.valid_from = (
+                    parse_date(primary["valid_from"]) if primary.get("valid_from") else None
+                )
+                schedule.valid_to = (
+                    parse_date(primary["valid_to"]) if primary.get("valid_to") else None
+                )
+            except ValueError:
+                self.fail("schedules", primary, "valid_from", "not a date")
+                continue
+            schedule.closed_on_holidays = primary.get(f"{X}closed_on_holidays", True) is not False
+            self.texts(schedule, primary, {"description": "description"})
+            periods = self.periods(rows)
+            closures = self.closures(primary)
+            if periods is None or closures is None:
+                continue
+            if self.save("schedules", primary, schedule, created):
+                schedule.periods.all().delete()
+                schedule.closures.all().delete()
+                OpeningPeriod.objects.bulk_create(
+                    OpeningPeriod(schedule=schedule, weekday=d, opens_at=o, closes_at=c)
+                    for d, o, c in periods
+                )
+                ScheduleClosure.objects.bulk_create(
+                    ScheduleClosure(schedule=schedule, **values) for values in closures
+                )
+
+    def periods(self, rows):
+        """[(weekday, opens, closes)] from weekly rows; None (after an error) if unreadable."""
+        found = []
+        for row in rows:
+            if not row.get("opens_at") and not row.get("byday"):
+                continue
+            days = [d.strip() for d in row.get("byday", "").split(",") if d.strip()]
+            if row.get("freq", "WEEKLY") != "WEEKLY" or not days or not row.get("closes_at"):
+                self.warn("schedules", row, "not a weekly opening period: kept as text only")
+                continue
+            try:
+                opens = datetime.time.fromisoformat(row["opens_at"])
+                closes = datetime.time.fromisoformat(row["closes_at"])
+            except (KeyError, ValueError):
+                self.fail("schedules", row, "opens_at", "opening and closing times HH:MM needed")
+                return None
+            for day in days:
+                if day not in WEEKDAYS:
+                    self.fail("schedules", row, "byday", f"'{day}' is not a day (MO..SU)")
+                    return None
+                found.append((WEEKDAYS.index(day), opens, closes))
+        return found
+
+    def closures(self, row):
+        found = []
+        for item in row.get(f"{X}closures") or []:
+            try:
+                start, end = parse_date(item["start_date"]), parse_date(item["end_date"])
+            except (KeyError, TypeError, ValueError):
+                self.fail("schedules", row, f"{X}closures", "start_date and end_date needed")
+                return None
+            reasons = get_text(item, "reason", self.lang)
+            found.append(
+                {"start_date": start, "end_date": end}
+                | {f"reason_{code}": text for code, text in reasons.items()}
+            )
+        return found
+
+    def load_service_areas(self):
+        scopes = {choice.value for choice in ServiceArea.Scope}
+        for row in self.rows("service_areas"):
+            owners = self.owners("service_areas", row, OWNERS[1:2])
+            if "service" not in owners:
+                if not row.get("service_id"):
+                    self.fail("service_areas", row, "service_id", "missing")
+                continue
+            area, created = self.fetch(ServiceArea, row["id"])
+            area.service = owners["service"]
+            slugs = row.get(f"{X}municipalities")
+            if isinstance(slugs, list):
+                places = list(Municipality.objects.filter(slug__in=slugs))
+            else:
+                place = Municipality.objects.resolve(row.get("name", ""))
+                places = [place] if place else []
+            area.scope = row.get(f"{X}scope") if row.get(f"{X}scope") in scopes else "local"
+            self.texts(area, row, {"description": "description"})
+            if not places and not row.get(f"{X}scope") and not area.description_fr:
+                area.description_fr = row.get("name", "")[:300]
+            if self.save("service_areas", row, area, created):
+                area.municipalities.set(places)
+
+    def load_languages(self):
+        chosen = {}
+        for row in self.rows("languages"):
+            if not row.get("service_id"):
+                continue
+            code = str(row.get("code", "")).lower()
+            language = Language.objects.filter(code=ISO_639_1.get(code, code)).first()
+            if language is None:
+                self.warn("languages", row, f"language '{row.get('name') or code}' not listed")
+                continue
+            chosen.setdefault(row["service_id"], []).append(language)
+        for row in self.rows("services"):
+            service = self.objects.get(row["id"])
+            if isinstance(service, Service):
+                service.languages.set(chosen.get(row["id"], []))
+
+    def load_attributes(self):
+        chosen = {}
+        for row in self.rows("attributes"):
+            sector = self.sectors.get(row.get("taxonomy_term_id"))
+            service = self.known(Service, row.get("link_id"))
+            if sector is None or service is None:
+                self.warn("attributes", row, "links no service to a known sector: skipped")
+                continue
+            chosen.setdefault(str(service.uuid), []).append(sector)
+        for row in self.rows("services"):
+            service = self.objects.get(row["id"])
+            if isinstance(service, Service):
+                service.sectors.set(chosen.get(row["id"], []))
+
+    def load_metadata(self):
+        records = {}
+        for row in self.rows("metadata"):
+            records.setdefault(row.get("resource_id"), []).append(row)
+        for ident, items in records.items():
+            obj = self.objects.get(ident)
+            if obj is None or not hasattr(type(obj), "history"):
+                self.warn("metadata", items[0], f"resource '{ident}' not imported: skipped")
+                continue
+            try:
+                history.restore(obj, items)
+            except (ValidationError, ValueError, TypeError) as exc:
+                self.fail("metadata", items[0], "replacement_value", str(exc))

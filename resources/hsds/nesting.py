@@ -1,0 +1,232 @@
+"""Tables ↔ nested HSDS JSON objects.
+
+Export nests the tables into full service and organization objects (the compiled schemas);
+import flattens anyone's nested objects back into tables, each record once by id, a child
+taking its parent's id when it does not name it (a phone listed under a service belongs to it).
+"""
+
+from .profile import PREFIX
+
+# Nested array or object property → (table, schema entity).
+CHILDREN = {
+    "accessibility": ("accessibility", "accessibility"),
+    "addresses": ("addresses", "address"),
+    "attributes": ("attributes", "attribute"),
+    "contacts": ("contacts", "contact"),
+    "cost_options": ("cost_options", "cost_option"),
+    "funding": ("funding", "funding"),
+    "languages": ("languages", "language"),
+    "location": ("locations", "location"),
+    "locations": ("locations", "location"),
+    "metadata": ("metadata", "metadata"),
+    "organization": ("organizations", "organization"),
+    "organization_identifiers": ("organization_identifiers", "organization_identifier"),
+    "phones": ("phones", "phone"),
+    "program": ("programs", "program"),
+    "programs": ("programs", "program"),
+    "required_documents": ("required_documents", "required_document"),
+    "schedules": ("schedules", "schedule"),
+    "service": ("services", "service"),
+    "service_areas": ("service_areas", "service_area"),
+    "service_at_locations": ("service_at_location", "service_at_location"),
+    "taxonomy_detail": ("taxonomies", "taxonomy"),
+    "taxonomy_term": ("taxonomy_terms", "taxonomy_term"),
+}
+# A single nested object is referenced by its parent through this property.
+REFERENCES = {
+    "location": "location_id",
+    "organization": "organization_id",
+    "program": "program_id",
+    "service": "service_id",
+    "taxonomy_detail": "taxonomy_id",
+    "taxonomy_term": "taxonomy_term_id",
+}
+SINGULAR = {
+    "organizations": "organization",
+    "services": "service",
+    "locations": "location",
+    "service_at_location": "service_at_location",
+    "phones": "phone",
+    "contacts": "contact",
+    "taxonomy_terms": "taxonomy_term",
+    "taxonomies": "taxonomy",
+    "schedules": "schedule",
+    "service_areas": "service_area",
+    "addresses": "address",
+    "accessibility": "accessibility",
+    "languages": "language",
+    "attributes": "attribute",
+    "required_documents": "required_document",
+    "programs": "program",
+}
+
+
+class Tables:
+    """An index of table rows by a reference column, built once."""
+
+    def __init__(self, tables):
+        self.tables = tables
+        self._indexes = {}
+
+    def children(self, table, column, parent_id):
+        key = (table, column)
+        if key not in self._indexes:
+            index = {}
+            for row in self.tables.get(table, []):
+                if row.get(column):
+                    index.setdefault(row[column], []).append(row)
+            self._indexes[key] = index
+        return self._indexes[key].get(parent_id, [])
+
+    def by_id(self, table, ident):
+        return (self.children(table, "id", ident) or [None])[0]
+
+
+def _with(row, **arrays):
+    return {**row, **{k: v for k, v in arrays.items() if v}}
+
+
+class Nester:
+    def __init__(self, tables):
+        self.t = Tables(tables)
+
+    def metadata(self, ident):
+        return self.t.children("metadata", "resource_id", ident)
+
+    def location(self, row):
+        ident = row["id"]
+        return _with(
+            row,
+            addresses=self.t.children("addresses", "location_id", ident),
+            accessibility=self.t.children("accessibility", "location_id", ident),
+            phones=self.phones("location_id", ident),
+            schedules=self.schedules("location_id", ident),
+            metadata=self.metadata(ident),
+        )
+
+    def phones(self, column, ident):
+        return [
+            _with(p, metadata=self.metadata(p["id"]))
+            for p in self.t.children("phones", column, ident)
+        ]
+
+    def schedules(self, column, ident):
+        return [
+            _with(s, metadata=self.metadata(s["id"]))
+            for s in self.t.children("schedules", column, ident)
+        ]
+
+    def service(self, row, full=True):
+        ident = row["id"]
+        organization = self.t.by_id("organizations", row.get("organization_id"))
+        if not full:
+            return _with(row, organization=organization)
+        sals = []
+        for sal in self.t.children("service_at_location", "service_id", ident):
+            location = self.t.by_id("locations", sal["location_id"])
+            sals.append(
+                _with(
+                    sal,
+                    schedules=self.schedules("service_at_location_id", sal["id"]),
+                    metadata=self.metadata(sal["id"]),
+                    location=location and self.location(location),
+                )
+            )
+        attributes = [
+            _with(a, taxonomy_term=self.t.by_id("taxonomy_terms", a["taxonomy_term_id"]))
+            for a in self.t.children("attributes", "link_id", ident)
+        ]
+        return _with(
+            row,
+            organization=organization,
+            phones=self.phones("service_id", ident),
+            schedules=self.schedules("service_id", ident),
+            service_areas=self.t.children("service_areas", "service_id", ident),
+            service_at_locations=sals,
+            languages=self.t.children("languages", "service_id", ident),
+            required_documents=self.t.children("required_documents", "service_id", ident),
+            attributes=attributes,
+            metadata=self.metadata(ident),
+        )
+
+    def organization(self, row, full=True):
+        ident = row["id"]
+        if not full:
+            return row
+        locations = [
+            self.location(loc) for loc in self.t.children("locations", "organization_id", ident)
+        ]
+        return _with(
+            row,
+            phones=self.phones("organization_id", ident),
+            locations=locations,
+            metadata=self.metadata(ident),
+        )
+
+    def term(self, row):
+        return _with(row, metadata=self.metadata(row["id"]))
+
+
+def documents(tables):
+    """{file name: [objects]} of a JSON export."""
+    nester = Nester(tables)
+    return {
+        "services.json": [nester.service(r) for r in tables["services"]],
+        "organizations.json": [nester.organization(r) for r in tables["organizations"]],
+        "taxonomies.json": list(tables["taxonomies"]),
+        "taxonomy_terms.json": [nester.term(r) for r in tables["taxonomy_terms"]],
+    }
+
+
+def flatten(objects, table, into):
+    """Add `objects` (nested HSDS objects of `table`) and all they contain to `into`
+    ({table: {id: row}}); the first copy of a record wins, later copies fill its gaps."""
+    for obj in objects:
+        _flatten(obj, table, None, into)
+    return into
+
+
+def _flatten(obj, table, parent, into):
+    if not isinstance(obj, dict):
+        return
+    row = {}
+    for key, value in obj.items():
+        if key in CHILDREN and not key.startswith(PREFIX) and isinstance(value, (dict, list)):
+            child_table = CHILDREN[key][0]
+            here = (table, obj.get("id"))
+            if isinstance(value, dict):
+                if key in REFERENCES and value.get("id"):
+                    row.setdefault(REFERENCES[key], value["id"])
+                _flatten(value, child_table, here, into)
+            else:
+                for item in value:
+                    _flatten(item, child_table, here, into)
+        else:
+            row[key] = value
+    if parent is not None and parent[1]:
+        parent_table, parent_id = parent
+        singular = SINGULAR.get(parent_table, parent_table)
+        if table == "attributes":
+            row.setdefault("link_id", parent_id)
+            row.setdefault("link_entity", singular)
+        elif table == "metadata":
+            row.setdefault("resource_id", parent_id)
+            row.setdefault("resource_type", singular)
+        elif table not in (
+            "organizations",
+            "locations",
+            "taxonomy_terms",
+            "taxonomies",
+            "services",
+        ):
+            row.setdefault(f"{singular}_id", parent_id)
+        elif table == "locations" and parent_table == "organizations":
+            row.setdefault("organization_id", parent_id)
+    ident = row.get("id")
+    bucket = into.setdefault(table, {})
+    key = ident if isinstance(ident, str) else f"#{len(bucket)}"
+    if key in bucket:
+        for name, value in row.items():
+            bucket[key].setdefault(name, value)
+    else:
+        bucket[key] = row

@@ -1,0 +1,63 @@
+"""Export → import into an empty directory → export gives the same bytes, both languages kept."""
+
+import pytest
+from django.core.management import call_command
+
+from resources.models import Location, Service
+from tests.hsds.helpers import empty_directory, read_folder
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_export_import_export_is_byte_identical(directory, tmp_path, file_format, language):
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_hsds", first, format=file_format, language=language)
+    empty_directory()
+    call_command("import_hsds", first)
+    call_command("export_hsds", second, format=file_format, language=language)
+    before, after = read_folder(first), read_folder(second)
+    assert before.keys() == after.keys()
+    for name in before:
+        assert before[name] == after[name], name
+
+
+def test_import_keeps_both_languages_from_an_english_export(directory, tmp_path):
+    call_command("export_hsds", tmp_path, language="en")
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    food = Service.objects.get(uuid=directory["food"].uuid)
+    assert (food.name_fr, food.name_en) == ("Dépannage alimentaire", "Emergency food")
+    assert (food.description_fr, food.description_en) == ("Paniers d'épicerie.", "")
+    assert (food.alert_fr, food.alert_en) == ("", "Closed for renovations")
+    assert food.is_free and food.minimum_age == 18 and food.assurer == "Équipe 211"
+    assert sorted(food.sectors.values_list("slug", flat=True)) == ["food", "food-banks"]
+    assert sorted(food.languages.values_list("code", flat=True)) == ["eng", "fra"]
+    schedule = food.schedules.get()
+    assert [(p.weekday, f"{p.opens_at:%H:%M}") for p in schedule.periods.all()] == [
+        (0, "09:00"),
+        (1, "09:00"),
+        (2, "13:00"),
+    ]
+    assert schedule.closures.get().reason_fr == "Vacances"
+
+
+def test_reimport_updates_instead_of_duplicating(directory, tmp_path):
+    call_command("export_hsds", tmp_path)
+    counts = (Service.objects.count(), Location.objects.count())
+    call_command("import_hsds", tmp_path)
+    call_command("import_hsds", tmp_path)
+    assert (Service.objects.count(), Location.objects.count()) == counts
+
+
+def test_history_survives_the_round_trip_as_metadata(directory, tmp_path):
+    food = directory["food"]
+    food.name_fr = "Dépannage alimentaire d'urgence"
+    food.save()
+    call_command("export_hsds", tmp_path)
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    history = Service.objects.get(uuid=food.uuid).history.order_by("history_date")
+    assert [h.name_fr for h in history] == [
+        "Dépannage alimentaire",
+        "Dépannage alimentaire d'urgence",
+    ]
