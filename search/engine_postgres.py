@@ -1,0 +1,100 @@
+"""PostgreSQL: full-text search on the generated tsvector, nearest-first through the GiST index.
+
+The document is built by PostgreSQL (migration 0002: `search_fr` / `search_en` configurations,
+unaccent then Snowball, weights A service names, B organization and sector names, D descriptions).
+A query's words are stemmed by the same dictionaries (`ts_lexize`), and each becomes
+"French stem | English stem" (a stem of 5+ letters also as a prefix); words of 5+ letters unknown
+to the vocabulary add the vocabulary words one edit away, found through the trigram index.
+"""
+
+from .text import PREFIX_MIN_LENGTH, TYPO_MIN_LENGTH, within_one_edit
+
+WORDS_SQL = """
+SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w),
+    EXISTS (SELECT 1 FROM search_searchterm t WHERE t.word LIKE q.w || '%%'),
+    CASE WHEN length(q.w) >= %s THEN ARRAY(
+        SELECT t.word || ' ' || coalesce((ts_lexize('french_stem', t.word))[1], '')
+            || ' ' || coalesce((ts_lexize('english_stem', t.word))[1], '')
+        FROM search_searchterm t WHERE t.word %% q.w ORDER BY t.word <-> q.w LIMIT 30)
+    END
+FROM unnest(%s::text[]) AS q(w)
+"""
+
+
+def _pattern(lexeme, word):
+    prefix = len(lexeme) >= PREFIX_MIN_LENGTH or (lexeme == word and len(word) >= 3)
+    return f"'{lexeme}':*" if prefix else f"'{lexeme}'"
+
+
+def _word_patterns(cursor, words):
+    """{word: [tsquery operand, ...]} for the query's words (one query)."""
+    cursor.execute(WORDS_SQL, [TYPO_MIN_LENGTH, sorted(set(words))])
+    patterns, corrections = {}, {}
+    for word, french, english, known, similar in cursor.fetchall():
+        found = []
+        for lexemes in (french, english):
+            if lexemes:
+                found.append(_pattern(lexemes[0], word))
+        if not known and similar:
+            for entry in similar:
+                other, *stems = entry.split(" ")
+                if other != word and within_one_edit(word, other):
+                    corrections.setdefault(word, []).append(other)
+                    found.extend(f"'{s}'" for s in stems if s)
+        patterns[word] = list(dict.fromkeys(found))
+    return patterns, corrections
+
+
+def _expression(parsed, patterns):
+    def word(w):
+        return "(" + " | ".join(patterns[w]) + ")" if patterns.get(w) else None
+
+    def alternative(ws):
+        parts = [word(w) for w in ws]
+        return "(" + " & ".join(p for p in parts if p) + ")" if any(parts) else None
+
+    positive, negative = [], []
+    for clause in parsed.clauses:
+        parts = [p for p in (alternative(a) for a in clause.alternatives) if p]
+        if parts:
+            (negative if clause.negated else positive).append("(" + " | ".join(parts) + ")")
+    if not positive:
+        return None
+    return " & ".join(positive + [f"!{n}" for n in negative])
+
+
+class PostgresEngine:
+    vendor = "postgresql"
+
+    def prepare_text(self, cursor, parsed):
+        """(FROM fragment, WHERE fragment, rank SQL, params) of a text query, or None when no
+        word can match (all stop words)."""
+        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
+        expression = _expression(parsed, patterns)
+        if expression is None:
+            return None
+        return (
+            ", to_tsquery('simple', %s) AS tq",
+            "e.document @@ tq",
+            "ts_rank(e.document, tq)",
+            [expression],
+        )
+
+    def sector_condition(self, sector_ids):
+        return "e.sector_ids && %s::int[]", [list(sector_ids)]
+
+    def distance(self, lat, lon):
+        """Great-circle metres from (lat, lon): the chord on the index's cube turned into an
+        arc; NULL for rows without a point."""
+        return (
+            "2 * 6371009 * asin(least(1.0, (public.search_point(e.latitude, e.longitude)"
+            " <-> public.search_point(%s, %s)) / (2 * 6371009)))",
+            [lat, lon],
+        )
+
+    def nearest_order(self, lat, lon):
+        """An ORDER BY key the GiST index serves (the chord orders as the arc does)."""
+        return (
+            "public.search_point(e.latitude, e.longitude) <-> public.search_point(%s, %s)",
+            [lat, lon],
+        )

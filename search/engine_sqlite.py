@@ -1,0 +1,92 @@
+"""SQLite (the embedded default): FTS5 over stems computed in Python, distance in SQL.
+
+`search_fts` holds, per service, the French and English Snowball stems of its texts in three
+columns weighted like PostgreSQL's (bm25 weights 10 / 4 / 1). Query words take the same shape as
+on PostgreSQL (see engine_postgres.py): stems from the same Snowball algorithms, prefixes for
+stems of 5+ letters, and one-typo corrections from the vocabulary — its candidates are the words
+sharing the first or the second half of the typed word, since one edit leaves one half intact.
+Distance is the haversine formula in SQL (Django registers the math functions on SQLite); at
+the embedded scale, computing it on every matching row is cheap.
+"""
+
+from .text import TYPO_MIN_LENGTH, lexeme_patterns, within_one_edit
+
+
+def _candidates(cursor, words):
+    """Vocabulary words that start with, or may be one edit from, each query word (one query)."""
+    clauses, params = [], []
+    for word in words:
+        clauses.append("word LIKE %s")
+        params.append(word + "%")
+        if len(word) >= TYPO_MIN_LENGTH:
+            half = len(word) // 2
+            clauses.append("(length(word) BETWEEN %s AND %s AND (word LIKE %s OR word LIKE %s))")
+            params += [len(word) - 1, len(word) + 1, word[:half] + "%", "%" + word[half + 1 :]]
+    cursor.execute(f"SELECT word FROM search_searchterm WHERE {' OR '.join(clauses)}", params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _word_patterns(cursor, words):
+    words = sorted(set(words))
+    vocabulary = _candidates(cursor, words) if words else []
+    patterns, corrections = {}, {}
+    for word in words:
+        found = [f'"{lex}"*' if prefix else f'"{lex}"' for _, lex, prefix in lexeme_patterns(word)]
+        known = any(v.startswith(word) for v in vocabulary)
+        if not known and len(word) >= TYPO_MIN_LENGTH:
+            for other in vocabulary:
+                if other != word and within_one_edit(word, other):
+                    corrections.setdefault(word, []).append(other)
+                    found += [f'"{lex}"' for _, lex, _ in lexeme_patterns(other)]
+        patterns[word] = list(dict.fromkeys(found))
+    return patterns, corrections
+
+
+def _expression(parsed, patterns):
+    def alternative(ws):
+        parts = ["(" + " OR ".join(patterns[w]) + ")" for w in ws if patterns.get(w)]
+        return "(" + " AND ".join(parts) + ")" if parts else None
+
+    positive, negative = [], []
+    for clause in parsed.clauses:
+        parts = [p for p in (alternative(a) for a in clause.alternatives) if p]
+        if parts:
+            (negative if clause.negated else positive).append("(" + " OR ".join(parts) + ")")
+    if not positive:
+        return None
+    return " AND ".join(positive) + "".join(f" NOT {n}" for n in negative)
+
+
+class SqliteEngine:
+    vendor = "sqlite"
+
+    def prepare_text(self, cursor, parsed):
+        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
+        expression = _expression(parsed, patterns)
+        if expression is None:
+            return None
+        return (
+            " JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"
+            " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
+            "1 = 1",
+            "tq.score",
+            [expression],
+        )
+
+    def sector_condition(self, sector_ids):
+        clauses = " OR ".join(["e.sector_keys LIKE %s"] * len(sector_ids))
+        return f"({clauses})", [f"%|{pk}|%" for pk in sector_ids]
+
+    def distance(self, lat, lon):
+        """Great-circle metres from (lat, lon) (haversine); NULL for rows without a point."""
+        return (
+            "2 * 6371009 * ASIN(MIN(1.0, SQRT("
+            "POWER(SIN(RADIANS(e.latitude - %s) / 2), 2) + COS(RADIANS(e.latitude))"
+            " * COS(RADIANS(%s)) * POWER(SIN(RADIANS(e.longitude - %s) / 2), 2))))",
+            [lat, lat, lon],
+        )
+
+    def nearest_order(self, lat, lon):
+        """Located rows first (SQLite sorts NULL first), nearest first."""
+        sql, params = self.distance(lat, lon)
+        return f"(e.latitude IS NULL), {sql}", params

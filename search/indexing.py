@@ -1,0 +1,247 @@
+"""Keeping the search index in step with the directory.
+
+`refresh(service_ids)` rewrites the index rows of some services (all when None): the
+`rebuild_search_index` command calls it for everything (after a bulk load, which saves rows
+without signals), and search/signals.py calls it for the services an edit touches, so staff
+changes show at once. It reads the directory in bulk, a few queries per batch of services.
+
+Which hours make a service open: its own schedules; failing those, the schedules of its service
+at locations; failing those, the schedules of its locations.
+"""
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from resources.models import (
+    Schedule,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+from .models import SearchEntry, SearchOpening, SearchTerm
+from .text import document_lexemes, fold
+
+BATCH = 2000
+
+
+def _keys(values):
+    return "|" + "|".join(str(v) for v in sorted(set(values))) + "|" if values else ""
+
+
+def _minutes(moment):
+    return moment.hour * 60 + moment.minute
+
+
+def _join(*texts):
+    return " ".join(t for t in texts if t)
+
+
+def _sector_names():
+    sectors = {s.pk: s for s in Sector.objects.all()}
+    names = {}
+    for pk, sector in sectors.items():
+        parent = sectors.get(sector.parent_id)
+        names[pk] = _join(
+            sector.name_fr, sector.name_en, parent and parent.name_fr, parent and parent.name_en
+        )
+    return names
+
+
+def _grouped(pairs):
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def _openings(ids, sal_by_service):
+    """SearchOpening rows for the services `ids` (see the module docstring for the rule)."""
+    sal_ids = {sal: sid for sid, sals in sal_by_service.items() for sal, _ in sals}
+    location_ids = defaultdict(set)
+    for sid, sals in sal_by_service.items():
+        for _, location in sals:
+            location_ids[location].add(sid)
+    schedules = Schedule.objects.filter(
+        Q(service_id__in=ids)
+        | Q(service_at_location_id__in=list(sal_ids))
+        | Q(location_id__in=list(location_ids))
+    ).prefetch_related("periods")
+    by_level = defaultdict(lambda: ([], [], []))
+    for schedule in schedules:
+        if schedule.service_id:
+            by_level[schedule.service_id][0].append(schedule)
+        elif schedule.service_at_location_id:
+            by_level[sal_ids[schedule.service_at_location_id]][1].append(schedule)
+        else:
+            for sid in location_ids[schedule.location_id]:
+                by_level[sid][2].append(schedule)
+    rows = []
+    for sid, levels in by_level.items():
+        chosen = next((level for level in levels if level), [])
+        for schedule in chosen:
+            for period in schedule.periods.all():
+                opens, closes = _minutes(period.opens_at), _minutes(period.closes_at)
+                rows.append(
+                    SearchOpening(
+                        service_id=sid,
+                        schedule_id=schedule.pk,
+                        weekday=period.weekday,
+                        opens=opens,
+                        closes=closes if closes > opens else closes + 1440,
+                        closed_on_holidays=schedule.closed_on_holidays,
+                        valid_from=schedule.valid_from,
+                        valid_to=schedule.valid_to,
+                    )
+                )
+    return rows
+
+
+def _entries(batch, sector_names, vocabulary):
+    ids = [row["id"] for row in batch]
+    sectors = _grouped(
+        Service.sectors.through.objects.filter(service_id__in=ids).values_list(
+            "service_id", "sector_id"
+        )
+    )
+    languages = _grouped(
+        Service.languages.through.objects.filter(service_id__in=ids).values_list(
+            "service_id", "language__code"
+        )
+    )
+    scopes = _grouped(
+        ServiceArea.objects.filter(service_id__in=ids).values_list("service_id", "scope")
+    )
+    served = _grouped(
+        ServiceArea.municipalities.through.objects.filter(
+            servicearea__service_id__in=ids
+        ).values_list("servicearea__service_id", "municipality_id")
+    )
+    sals = ServiceAtLocation.objects.filter(service_id__in=ids).order_by("pk")
+    points, wheelchair, sal_by_service = defaultdict(list), set(), defaultdict(list)
+    for sid, sal, location, lat, lon, confidential, kind, accessible in sals.values_list(
+        "service_id",
+        "pk",
+        "location_id",
+        "location__latitude",
+        "location__longitude",
+        "location__is_confidential",
+        "location__location_type",
+        "location__wheelchair_accessible",
+    ):
+        sal_by_service[sid].append((sal, location))
+        if accessible:
+            wheelchair.add(sid)
+        public = lat is not None and not confidential and kind == "physical"
+        if public and (lat, lon) not in points[sid]:
+            points[sid].append((lat, lon))
+    entries, fts = [], []
+    for row in batch:
+        sid = row["id"]
+        name = _join(
+            row["name_fr"], row["name_en"], row["alternate_name_fr"], row["alternate_name_en"]
+        )
+        org = _join(
+            row["organization__name_fr"],
+            row["organization__name_en"],
+            row["organization__alternate_name_fr"],
+            row["organization__alternate_name_en"],
+            *(sector_names.get(pk, "") for pk in sectors[sid]),
+        )
+        body = _join(
+            row["description_fr"],
+            row["description_en"],
+            row["eligibility_description_fr"],
+            row["eligibility_description_en"],
+        )
+        vocabulary.update(w for w in fold(_join(name, org, body)).split() if 3 <= len(w) <= 60)
+        common = {
+            "service_id": sid,
+            "name_text": name,
+            "org_text": org,
+            "body_text": body,
+            "sort_name": fold(row["name_fr"])[:200],
+            "sector_keys": _keys(sectors[sid]),
+            "served_keys": _keys(served[sid]),
+            "scope_keys": _keys(scopes[sid]),
+            "language_keys": _keys(languages[sid]),
+            "is_free": row["is_free"],
+            "wheelchair": sid in wheelchair,
+            "minimum_age": row["minimum_age"],
+            "maximum_age": row["maximum_age"],
+        }
+        for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
+            entries.append(SearchEntry(is_primary=n == 0, latitude=lat, longitude=lon, **common))
+        fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
+    return entries, fts, _openings(ids, sal_by_service)
+
+
+FIELDS = [
+    "id",
+    "name_fr",
+    "name_en",
+    "alternate_name_fr",
+    "alternate_name_en",
+    "description_fr",
+    "description_en",
+    "eligibility_description_fr",
+    "eligibility_description_en",
+    "is_free",
+    "minimum_age",
+    "maximum_age",
+    "organization__name_fr",
+    "organization__name_en",
+    "organization__alternate_name_fr",
+    "organization__alternate_name_en",
+]
+
+
+def refresh(service_ids=None):
+    """Rewrite the index rows of `service_ids` (every service when None)."""
+    sqlite = connection.vendor == "sqlite"
+    with transaction.atomic():
+        entries, openings = SearchEntry.objects.all(), SearchOpening.objects.all()
+        services = Service.objects.active().order_by("pk")
+        if service_ids is not None:
+            service_ids = list(service_ids)
+            entries = entries.filter(service_id__in=service_ids)
+            openings = openings.filter(service_id__in=service_ids)
+            services = services.filter(pk__in=service_ids)
+        entries._raw_delete(entries.db)
+        openings._raw_delete(openings.db)
+        if sqlite:
+            _delete_fts(service_ids)
+        if service_ids is None:
+            SearchTerm.objects.all().delete()
+        sector_names, vocabulary = _sector_names(), set()
+        rows = list(services.values(*FIELDS))
+        for start in range(0, len(rows), BATCH):
+            entries, fts, openings = _entries(rows[start : start + BATCH], sector_names, vocabulary)
+            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+            SearchOpening.objects.bulk_create(openings, batch_size=BATCH)
+            if sqlite:
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO search_fts (rowid, name, org, body) VALUES (%s, %s, %s, %s)",
+                        fts,
+                    )
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(word=w) for w in sorted(vocabulary)],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+    return len(rows)
+
+
+def _delete_fts(service_ids):
+    with connection.cursor() as cursor:
+        if service_ids is None:
+            cursor.execute("DELETE FROM search_fts")
+        else:
+            for start in range(0, len(service_ids), 500):
+                chunk = service_ids[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)

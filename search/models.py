@@ -1,0 +1,105 @@
+"""The search index (derived from the directory, rebuilt by search.indexing) and staff synonyms.
+
+`SearchEntry` holds one row per service and public map point (a service with no public point has
+one row without coordinates); the row marked `is_primary` stands for the service when distance does
+not matter. Texts are kept as written; each engine indexes them its own way: on PostgreSQL a
+generated, GIN-indexed tsvector (French and English configurations with unaccent), on SQLite the
+FTS5 table `search_fts` (see search/engine_sqlite.py). Key columns such as `sector_keys`
+("|3|17|") let both engines filter without joins.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+
+class SearchEntry(models.Model):
+    service = models.ForeignKey(
+        "resources.Service", on_delete=models.CASCADE, related_name="search_entries"
+    )
+    is_primary = models.BooleanField(default=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    name_text = models.TextField()
+    org_text = models.TextField()
+    body_text = models.TextField()
+    sort_name = models.CharField(max_length=200)
+    sector_keys = models.CharField(max_length=400)
+    served_keys = models.CharField(max_length=400)
+    scope_keys = models.CharField(max_length=60)
+    language_keys = models.CharField(max_length=200)
+    is_free = models.BooleanField(default=False)
+    wheelchair = models.BooleanField(default=False)
+    minimum_age = models.PositiveSmallIntegerField(null=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["is_primary", "sort_name"], name="search_primary_name")]
+
+    def __str__(self):
+        return self.sort_name
+
+
+class SearchOpening(models.Model):
+    """A weekly opening period of a service, in minutes from the local midnight of the day it
+    opens (`closes` may pass 1440 when it ends the next day)."""
+
+    service = models.ForeignKey(
+        "resources.Service", on_delete=models.CASCADE, related_name="search_openings"
+    )
+    schedule = models.ForeignKey("resources.Schedule", on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField()
+    opens = models.PositiveSmallIntegerField()
+    closes = models.PositiveSmallIntegerField()
+    closed_on_holidays = models.BooleanField()
+    valid_from = models.DateField(null=True)
+    valid_to = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "weekday"], name="search_opening_day")]
+
+    def __str__(self):
+        return f"{self.weekday} {self.opens}–{self.closes}"
+
+
+class SearchTerm(models.Model):
+    """A word of the indexed texts (folded, not stemmed): the vocabulary typo correction uses."""
+
+    word = models.CharField(max_length=60, unique=True)
+
+    def __str__(self):
+        return self.word
+
+
+class Synonym(models.Model):
+    """Staff-kept equivalence: a search for `term` also looks for `expansion` (both languages)."""
+
+    term = models.CharField(
+        _("terme recherché"),
+        max_length=100,
+        help_text=_("Mot ou expression que les gens tapent, par ex. « bouffe » ou « food bank »."),
+    )
+    expansion = models.CharField(
+        _("chercher aussi"),
+        max_length=200,
+        help_text=_("Ce que le répertoire dit, par ex. « alimentation »."),
+    )
+    normalized_term = models.CharField(max_length=100, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["normalized_term"]
+        verbose_name = _("synonyme")
+        verbose_name_plural = _("synonymes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["normalized_term", "expansion"], name="unique_synonym_expansion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.expansion}"
+
+    def save(self, *args, **kwargs):
+        self.normalized_term = fold(self.term)
+        super().save(*args, **kwargs)

@@ -1,0 +1,81 @@
+"""Where the visitor is: browser coordinates, a postal code, or a municipality name.
+
+Positions are rounded to 3 decimals (about 100 m) before anything else sees them, and are never
+stored or logged. Coordinates and postal codes also give the visitor's municipality: the nearest
+gazetteer centre within PLACE_RADIUS_KM (a handful of rows, read once per request).
+"""
+
+import re
+from dataclasses import dataclass
+
+from geopy.distance import great_circle
+
+from resources.models import Municipality, PostalPrefix
+
+PLACE_RADIUS_KM = 12
+POSTAL_CODE = re.compile(r"^([A-Z][0-9][A-Z])(?:([0-9][A-Z][0-9]))?$")
+
+
+@dataclass
+class Place:
+    latitude: float = None
+    longitude: float = None
+    municipality: Municipality = None
+    postal_prefix: str = ""
+
+    @property
+    def point(self):
+        return (self.latitude, self.longitude) if self.latitude is not None else None
+
+
+def round_coordinate(value):
+    return round(value, 3)
+
+
+def normalize_postal_code(value):
+    """ "j5y 1a1" → ("J5Y", "J5Y 1A1"); None when it is not shaped like a Canadian postal code."""
+    compact = "".join((value or "").upper().split())
+    match = POSTAL_CODE.match(compact)
+    if not match:
+        return None
+    prefix, rest = match.groups()
+    return prefix, f"{prefix} {rest}" if rest else prefix
+
+
+def nearest_municipality(latitude, longitude, candidates=None):
+    """The gazetteer entry whose centre is nearest, if within PLACE_RADIUS_KM."""
+    candidates = list(candidates if candidates is not None else Municipality.objects.all())
+    best, best_km = None, PLACE_RADIUS_KM
+    for municipality in candidates:
+        km = great_circle((latitude, longitude), (municipality.latitude, municipality.longitude)).km
+        if km <= best_km:
+            best, best_km = municipality, km
+    return best
+
+
+def from_coordinates(latitude, longitude):
+    latitude, longitude = round_coordinate(latitude), round_coordinate(longitude)
+    return Place(latitude, longitude, nearest_municipality(latitude, longitude))
+
+
+def from_postal_code(prefix):
+    """The Place of a postal prefix (FSA), or None when the offline table does not know it."""
+    found = PostalPrefix.objects.filter(code=prefix).prefetch_related("municipalities").first()
+    if found is None:
+        return None
+    listed = list(found.municipalities.all())
+    municipality = listed[0] if len(listed) == 1 else None
+    if municipality is None:
+        municipality = nearest_municipality(found.latitude, found.longitude, listed or None)
+    return Place(
+        round_coordinate(found.latitude),
+        round_coordinate(found.longitude),
+        municipality,
+        postal_prefix=prefix,
+    )
+
+
+def from_municipality(value):
+    """A municipality by slug, name or alias ("Le Gardeur" → Repentigny), or None."""
+    found = Municipality.objects.filter(slug=value).first() if value else None
+    return found or Municipality.objects.resolve(value)

@@ -1,0 +1,307 @@
+"""The ranking rule: the appropriate service, nearest first (SPEC section 4). Pinned by
+tests/search/test_ranking.py and the relevance suite.
+
+1. A service is *listed* when it is active and matches the need: every word of `q` (or one of its
+   synonyms' expansions, stems, prefixes or one-typo corrections) in its names, its organization's
+   names, its sectors' names or its descriptions; and it is classed in the chosen sector or one of
+   its subsectors. No need given: every service. The filters (open now, free, language,
+   wheelchair, age) must all hold.
+2. It is *appropriate* when it also serves the visitor's municipality (named in its service area,
+   or a scope covering it: MRC, region, metropolitan area, province). With a known municipality,
+   only appropriate services make the list; up to five services that match the need but do not
+   serve the place are shown apart on the first page, titled with that reason.
+3. Order, by `sort`:
+   - `nearest` (the default when a position is known): great-circle distance from the visitor to
+     the service's nearest public point (confidential and virtual locations give no point); then
+     services without any point, labelled "no physical location", by text score then name.
+   - `relevance` (the default otherwise when there is text): text score (names weigh most, then
+     organization and sector names, then descriptions), then located services before the others,
+     then name. Only the first 2,000 matches are scored.
+   - no text and no position: by name.
+4. "Open now" takes the weekly hours in the index (see indexing.py for which schedules count) and
+   applies statutory holidays, validity dates and exceptional closures, in SQL.
+5. Counts stop at 1,000 ("1000+"); pages go no further.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from geopy.distance import great_circle
+
+from resources.models import Service
+from resources.models.schedules import local_zone
+from resources.statutory_holidays import is_statutory_holiday
+
+from .engine_postgres import PostgresEngine
+from .engine_sqlite import SqliteEngine
+
+PAGE_SIZE = 20
+COUNT_CAP = 1000
+RANK_CAP = 2000
+APART_LIMIT = 5
+
+
+def engine():
+    return PostgresEngine() if connection.vendor == "postgresql" else SqliteEngine()
+
+
+@dataclass
+class Criteria:
+    query: object = None  # text.ParsedQuery
+    sector_ids: list = field(default_factory=list)
+    municipality: object = None
+    point: tuple = None  # (lat, lon), already rounded
+    open_now: bool = False
+    free: bool = False
+    language: str = ""
+    wheelchair: bool = False
+    age: int = None
+    sort: str = ""
+    now: object = None
+
+    @property
+    def has_text(self):
+        return self.query is not None and not self.query.is_empty
+
+    def effective_sort(self):
+        if self.sort == "nearest" and self.point:
+            return "nearest"
+        if self.sort == "relevance" and self.has_text:
+            return "relevance"
+        if self.point:
+            return "nearest"
+        return "relevance" if self.has_text else "name"
+
+
+@dataclass
+class Hit:
+    service: Service
+    distance_km: float = None
+    serves_place: bool = True
+
+    @property
+    def is_located(self):
+        return bool(_points(self.service))
+
+    @property
+    def open_now(self):
+        """True / False from the service's own schedules; None when it publishes none."""
+        schedules = self.service.schedules.all()
+        return any(s.is_open_at() for s in schedules) if schedules else None
+
+    @property
+    def hours_today(self):
+        today = timezone.localdate()
+        return sorted(h for s in self.service.schedules.all() for h in s.hours_on(today))
+
+    @property
+    def municipalities(self):
+        """Where it is: its locations' municipalities (never a confidential address)."""
+        found = [
+            sal.location.municipality
+            for sal in self.service.service_at_locations.all()
+            if sal.location.municipality is not None
+        ]
+        return list(dict.fromkeys(found))
+
+    @property
+    def phone(self):
+        phones = list(self.service.phones.all()) or list(self.service.organization.phones.all())
+        return phones[0] if phones else None
+
+
+@dataclass
+class Outcome:
+    hits: list
+    apart: list
+    total: int
+    capped: bool
+    page: int
+    num_pages: int
+    sort: str
+    corrections: dict
+    matched_nothing: bool = False
+
+    @property
+    def first_number(self):
+        return (self.page - 1) * PAGE_SIZE + 1
+
+
+def scopes_covering(municipality):
+    """Service-area scopes that cover `municipality` (the rule of ServiceQuerySet.serving)."""
+    scopes = ["province"]
+    if municipality.mrc_code == settings.DIRECTORY_MRC_CODE:
+        scopes.append("mrc")
+    if municipality.region_code == settings.DIRECTORY_REGION_CODE:
+        scopes.append("region")
+    if municipality.in_metropolitan_area:
+        scopes.append("metro")
+    return scopes
+
+
+def _serving(municipality):
+    scopes = scopes_covering(municipality)
+    sql = " OR ".join(["e.served_keys LIKE %s"] + ["e.scope_keys LIKE %s"] * len(scopes))
+    return f"({sql})", [f"%|{municipality.pk}|%"] + [f"%|{s}|%" for s in scopes]
+
+
+def _open_now(now):
+    """SQL for "open at `now`": a period opened today, or opened yesterday and running past
+    midnight, on a day its schedule is valid, not a closed holiday, and not an exceptional
+    closure."""
+    local = now.astimezone(local_zone())
+    minute = local.hour * 60 + local.minute
+    parts, params = [], []
+    today = local.date()
+    for day, start in ((today, minute), (today - datetime.timedelta(days=1), minute + 1440)):
+        holiday = " AND NOT o.closed_on_holidays" if is_statutory_holiday(day) else ""
+        parts.append(
+            "(o.weekday = %s AND o.opens <= %s AND o.closes > %s"
+            " AND (o.valid_from IS NULL OR o.valid_from <= %s)"
+            " AND (o.valid_to IS NULL OR o.valid_to >= %s)" + holiday + " AND NOT EXISTS ("
+            "SELECT 1 FROM resources_scheduleclosure c WHERE c.schedule_id = o.schedule_id"
+            " AND c.start_date <= %s AND c.end_date >= %s))"
+        )
+        params += [day.weekday(), start, start, day, day, day, day]
+    sql = (
+        "EXISTS (SELECT 1 FROM search_searchopening o WHERE o.service_id = e.service_id AND ("
+        + " OR ".join(parts)
+        + "))"
+    )
+    return sql, params
+
+
+def _filters(criteria, eng):
+    """WHERE fragments and params of everything but text and place."""
+    where, params = [], []
+    if criteria.sector_ids:
+        sql, p = eng.sector_condition(criteria.sector_ids)
+        where.append(sql)
+        params += p
+    if criteria.free:
+        where.append("e.is_free = %s")
+        params.append(True)
+    if criteria.wheelchair:
+        where.append("e.wheelchair = %s")
+        params.append(True)
+    if criteria.language:
+        where.append("e.language_keys LIKE %s")
+        params.append(f"%|{criteria.language}|%")
+    if criteria.age is not None:
+        where.append(
+            "(e.minimum_age IS NULL OR e.minimum_age <= %s)"
+            " AND (e.maximum_age IS NULL OR e.maximum_age >= %s)"
+        )
+        params += [criteria.age, criteria.age]
+    if criteria.open_now:
+        sql, p = _open_now(criteria.now or timezone.now())
+        where.append(sql)
+        params += p
+    return where, params
+
+
+def _where(parts):
+    return " AND ".join(parts) if parts else "1 = 1"
+
+
+def search(criteria, page=1, size=PAGE_SIZE):
+    """The Outcome of a search (a fixed number of queries whatever the page size)."""
+    eng = engine()
+    sort = criteria.effective_sort()
+    with connection.cursor() as cursor:
+        text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
+        corrections = criteria.query.corrections if criteria.has_text else {}
+        if criteria.has_text and text is None:
+            return Outcome([], [], 0, False, 1, 1, sort, corrections, matched_nothing=True)
+        from_sql, text_where, rank, text_params = text or ("", "1 = 1", "0", [])
+        where, params = _filters(criteria, eng)
+        where.insert(0, text_where)
+        place_where, place_params = [], []
+        if criteria.municipality is not None:
+            sql, place_params = _serving(criteria.municipality)
+            place_where = [sql]
+        base_from = f"search_searchentry e{from_sql}"
+        base_params = text_params + params + place_params
+        full_where = _where(where + place_where)
+
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {base_from} WHERE e.is_primary AND "
+            f"{full_where} LIMIT {COUNT_CAP + 1}) AS c",
+            base_params,
+        )
+        count = cursor.fetchone()[0]
+        total, capped = min(count, COUNT_CAP), count > COUNT_CAP
+        num_pages = max(1, math.ceil(total / size))
+        page = min(max(1, page), num_pages)
+        offset = (page - 1) * size
+
+        if sort == "nearest":
+            query = (base_from, full_where, base_params, rank)
+            ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size)[offset:]
+        else:
+            order = "m.sort_name, m.service_id"
+            if sort == "relevance":
+                order = "m.score DESC, m.no_point, " + order
+            cursor.execute(
+                f"SELECT m.service_id FROM (SELECT e.service_id, e.sort_name, {rank} AS score, "
+                f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point FROM {base_from} "
+                f"WHERE e.is_primary AND {full_where} LIMIT {RANK_CAP}) AS m "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                base_params + [size, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+
+        apart_ids = []
+        if page == 1 and place_where and (criteria.has_text or criteria.sector_ids):
+            cursor.execute(
+                f"SELECT e.service_id FROM {base_from} WHERE e.is_primary AND "
+                f"{_where(where)} AND NOT {place_where[0]} "
+                f"ORDER BY {rank} DESC, e.sort_name, e.service_id LIMIT {APART_LIMIT}",
+                text_params + params + place_params,
+            )
+            apart_ids = [row[0] for row in cursor.fetchall()]
+
+    services = Service.objects.filter(pk__in=ids + apart_ids).with_listing_data().in_bulk()
+    hits = [_hit(services[pk], criteria.point) for pk in ids if pk in services]
+    apart = [_hit(services[pk], criteria.point, False) for pk in apart_ids if pk in services]
+    return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections)
+
+
+def _nearest_ids(cursor, eng, point, query, needed):
+    """The first `needed` distinct services, nearest point first (a service has one row per
+    point, so rows are read until `needed` services are seen)."""
+    base_from, where, params, rank = query
+    order_sql, order_params = eng.nearest_order(*point)
+    limit = needed * 3 + 20
+    while True:
+        cursor.execute(
+            f"SELECT e.service_id FROM {base_from} WHERE {where} "
+            f"ORDER BY {order_sql}, {rank} DESC, e.sort_name, e.service_id LIMIT %s",
+            params + order_params + [limit],
+        )
+        rows = [row[0] for row in cursor.fetchall()]
+        ids = list(dict.fromkeys(rows))
+        if len(ids) >= needed or len(rows) < limit:
+            return ids[:needed]
+        limit *= 4
+
+
+def _points(service):
+    return [
+        (sal.location.latitude, sal.location.longitude)
+        for sal in service.service_at_locations.all()
+        if sal.location.has_point and sal.location.location_type == "physical"
+    ]
+
+
+def _hit(service, point, serves=True):
+    """A result with its distance for people (geopy, on the page's services only)."""
+    distance = None
+    if point:
+        distances = [great_circle(point, p).km for p in _points(service)]
+        distance = min(distances) if distances else None
+    return Hit(service=service, distance_km=distance, serves_place=serves)

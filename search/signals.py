@@ -1,0 +1,77 @@
+"""Keep the search index in step with staff edits (a derived table, the one use of signals
+STYLE.md allows). Bulk loads save with `raw=True` and are skipped: run `rebuild_search_index`."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from resources.models import (
+    Location,
+    OpeningPeriod,
+    Organization,
+    Schedule,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+from . import indexing
+
+
+def _services_of_schedule(schedule):
+    if schedule.service_id:
+        return [schedule.service_id]
+    if schedule.service_at_location_id:
+        return ServiceAtLocation.objects.filter(pk=schedule.service_at_location_id).values_list(
+            "service_id", flat=True
+        )
+    return ServiceAtLocation.objects.filter(location_id=schedule.location_id).values_list(
+        "service_id", flat=True
+    )
+
+
+AFFECTED = {
+    Service: lambda s: [s.pk],
+    Organization: lambda o: o.services.values_list("pk", flat=True),
+    Location: lambda loc: loc.service_at_locations.values_list("service_id", flat=True),
+    ServiceAtLocation: lambda sal: [sal.service_id],
+    ServiceArea: lambda area: [area.service_id],
+    Schedule: _services_of_schedule,
+    OpeningPeriod: lambda period: _services_of_schedule(period.schedule),
+    Sector: lambda sector: Service.objects.in_sector(sector).values_list("pk", flat=True),
+}
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def refresh_after_change(sender, instance, raw=False, **kwargs):
+    affected = AFFECTED.get(sender)
+    if affected is None or raw:
+        return
+    try:
+        ids = list(affected(instance))
+    except (Schedule.DoesNotExist, Service.DoesNotExist):
+        return  # the owner went first in a cascade; its own signal refreshes
+    if ids:
+        indexing.refresh(ids)
+
+
+@receiver(m2m_changed, sender=Service.sectors.through)
+@receiver(m2m_changed, sender=Service.languages.through)
+@receiver(m2m_changed, sender=ServiceArea.municipalities.through)
+def refresh_after_relation_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:
+        ids = (
+            Service.objects.filter(sectors__in=[instance.pk]).values_list("pk", flat=True)
+            if isinstance(instance, Sector)
+            else []
+        )
+    elif isinstance(instance, ServiceArea):
+        ids = [instance.service_id]
+    else:
+        ids = [instance.pk]
+    ids = list(ids)
+    if ids:
+        indexing.refresh(ids)

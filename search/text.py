@@ -1,0 +1,197 @@
+"""Words: folding, stemming and the parsed shape of a query, the same for both engines.
+
+Documents and queries go through the same steps PostgreSQL's `search_fr` / `search_en`
+configurations take (see migration 0002): fold accents and case, drop the language's stop words
+(PostgreSQL's own lists, copied in stopwords/, checked after folding as unaccent does), stem with
+Snowball. SQLite gets its stems from the PyPI `snowballstemmer`, PostgreSQL from its own Snowball.
+
+Query syntax is PostgreSQL's `websearch_to_tsquery` one: words are all required, `"quoted words"`
+are required together, `-word` excludes, `or` / `ou` between two words accepts either.
+"""
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import snowballstemmer
+
+LANGUAGES = ("french", "english")
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 8
+TYPO_MIN_LENGTH = 5
+PREFIX_MIN_LENGTH = 5
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_WORD = re.compile(r"[a-z0-9]+")
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
+
+
+def fold(text):
+    """Lower case, no accents, punctuation as spaces: "L'Épiphanie" → "l epiphanie"."""
+    text = unicodedata.normalize("NFKD", (text or "").translate(_LIGATURES))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return " ".join(_WORD.findall(text))
+
+
+def words(text):
+    return _WORD.findall(fold(text))
+
+
+@functools.cache
+def stop_words(language):
+    path = Path(__file__).parent / "stopwords" / f"{language}.txt"
+    return frozenset(line.strip() for line in path.read_text().splitlines() if line.strip())
+
+
+@functools.cache
+def _stemmer(language):
+    return snowballstemmer.stemmer(language)
+
+
+def stem(word, language):
+    """The Snowball stem of a folded word, or None for a stop word of that language."""
+    if word in stop_words(language):
+        return None
+    return _stemmer(language).stemWord(word)
+
+
+def is_stop_word(word):
+    return all(word in stop_words(language) for language in LANGUAGES)
+
+
+def document_lexemes(text):
+    """The lexemes SQLite indexes for a text: each word's French and English stems."""
+    lexemes = []
+    for word in words(text):
+        for language in LANGUAGES:
+            lexeme = stem(word, language)
+            if lexeme and lexeme not in lexemes[-2:]:
+                lexemes.append(lexeme)
+    return " ".join(lexemes)
+
+
+def lexeme_patterns(word):
+    """[(language, stem, is_prefix)] a query word matches: a long stem also as a prefix
+    ("aliment" finds "alimentaire"), a short one exactly ("logements" → "log", not "logiciel")."""
+    patterns = []
+    for language in LANGUAGES:
+        lexeme = stem(word, language)
+        if lexeme:
+            prefix = len(lexeme) >= PREFIX_MIN_LENGTH or (lexeme == word and len(word) >= 3)
+            patterns.append((language, lexeme, prefix))
+    return patterns
+
+
+def within_one_edit(a, b):
+    """Damerau (optimal string alignment) distance of a and b is at most 1."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        i = diffs[0]
+        return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+@dataclass
+class Clause:
+    """One requirement of a query: any of its alternatives, each a list of words all required."""
+
+    alternatives: list = field(default_factory=list)
+    negated: bool = False
+
+    def words(self):
+        return [w for alternative in self.alternatives for w in alternative]
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list
+    corrections: dict = field(default_factory=dict)
+
+    @property
+    def is_empty(self):
+        return not any(not clause.negated for clause in self.clauses)
+
+    def all_words(self):
+        return [w for clause in self.clauses for w in clause.words()]
+
+
+def clean_query(raw):
+    """The query with control characters removed, whitespace collapsed, length capped."""
+    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in raw or "")
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def parse(raw):
+    """The clauses of a query (no stop words, at most MAX_WORDS words)."""
+    clauses, join_next, count = [], False, 0
+    for token in _QUERY_TOKEN.findall(clean_query(raw)):
+        negated = token.startswith("-") and len(token) > 1
+        found = words(token[1:] if negated else token)
+        if not found:
+            continue
+        if found in (["or"], ["ou"]) and not token.startswith('"') and clauses:
+            join_next = True
+            continue
+        kept = [w for w in found if not is_stop_word(w)][: MAX_WORDS - count]
+        if not kept:
+            join_next = False
+            continue
+        count += len(kept)
+        if join_next and not negated and not clauses[-1].negated:
+            clauses[-1].alternatives.append(kept)
+        else:
+            clauses.append(Clause(alternatives=[kept], negated=negated))
+        join_next = False
+        if count >= MAX_WORDS:
+            break
+    return ParsedQuery(clauses=clauses)
+
+
+def phrases(parsed, longest=4):
+    """Every run of 1 to `longest` consecutive single-word clauses, as folded text."""
+    singles = [
+        c.alternatives[0][0] if len(c.alternatives) == 1 and len(c.alternatives[0]) == 1 else None
+        for c in parsed.clauses
+    ]
+    found = set()
+    for start in range(len(singles)):
+        for end in range(start + 1, min(start + longest, len(singles)) + 1):
+            run = singles[start:end]
+            if None in run:
+                break
+            found.add(" ".join(run))
+    return found
+
+
+def apply_synonyms(parsed, synonyms):
+    """Merge each run of clauses spelling a synonym's term into one clause that also accepts the
+    expansion. `synonyms`: {folded term: [expansion, ...]}, longest terms win."""
+    for term in sorted(synonyms, key=lambda t: -len(t.split())):
+        size = len(term.split())
+        clauses = parsed.clauses
+        for start in range(len(clauses) - size + 1):
+            run = clauses[start : start + size]
+            if any(c.negated or len(c.alternatives) != 1 for c in run):
+                continue
+            if " ".join(w for c in run for w in c.alternatives[0]) != term:
+                continue
+            merged = Clause(alternatives=[term.split()])
+            for expansion in synonyms[term]:
+                kept = [w for w in words(expansion) if not is_stop_word(w)]
+                if kept and kept not in merged.alternatives:
+                    merged.alternatives.append(kept)
+            parsed.clauses = clauses[:start] + [merged] + clauses[start + size :]
+            break
+    return parsed
