@@ -1,0 +1,408 @@
+"""Synthetic bench data: plausible bilingual services over southern Québec, to measure search
+at scale.
+
+Rows are composed from search/benchvocabulary.py (the demo directory's names and descriptions
+when fixtures/demo/*.json exist, else built-in bilingual 211 vocabulary) and placed as
+../shared/PERFORMANCE.md describes: about 40 % in ±25 km boxes around Repentigny and Montréal, the
+rest scattered over southern Québec. One `random.Random(seed)` drives everything, so a seed (with
+the same demo files and reference data) always gives the same slugs, UUIDs and coordinates.
+
+Every bench record hangs off an organization whose slug starts with `bench-`. Records are written
+with bulk_create and removed with one DELETE per table: no save() and no delete signals, so
+django-simple-history records no history for them — bench data is not an editor's work, and a
+million history rows would only slow the benchmark down.
+"""
+
+import datetime
+import math
+import random
+import uuid
+from dataclasses import dataclass, field, fields
+
+from django.db import models
+
+from resources.models import (
+    Language,
+    Location,
+    Municipality,
+    OpeningPeriod,
+    Organization,
+    Phone,
+    PostalPrefix,
+    Schedule,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+from .benchvocabulary import (
+    GENERIC_SENTENCES,
+    OPENING_SENTENCES,
+    ORGANIZATION_KINDS,
+    OTHER_LANGUAGES,
+    PROPER_NAMES,
+    PUBLICS,
+    STREETS,
+)
+
+BENCH_PREFIX = "bench-"
+REPENTIGNY, MONTREAL = (45.7422, -73.4501), (45.5089, -73.5617)
+BOX_KM = 25
+SOUTHERN_QUEBEC = (45.0, 48.5, -79.5, -64.5)  # latitudes, then longitudes
+KM_PER_DEGREE = 111.32
+# Assured dates are spread back from a fixed day (not today) so that a seed gives the same rows.
+REFERENCE_DAY = datetime.date(2026, 11, 1)
+
+POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+
+
+@dataclass
+class Batch:
+    """Rows of a slice of organizations, in the order they must be inserted."""
+
+    organizations: list = field(default_factory=list)
+    locations: list = field(default_factory=list)
+    phones: list = field(default_factory=list)
+    services: list = field(default_factory=list)
+    service_at_locations: list = field(default_factory=list)
+    service_sectors: list = field(default_factory=list)
+    service_languages: list = field(default_factory=list)
+    service_areas: list = field(default_factory=list)
+    service_area_municipalities: list = field(default_factory=list)
+    schedules: list = field(default_factory=list)
+    opening_periods: list = field(default_factory=list)
+
+    def tables(self):
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+def _km(lat1, lon1, lat2, lon2):
+    """Distance in km, flat-earth: plenty for picking the nearest of a few places."""
+    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return KM_PER_DEGREE * math.hypot(lat2 - lat1, dx)
+
+
+def _km_per_degree_east(lat):
+    return KM_PER_DEGREE * math.cos(math.radians(lat))
+
+
+def _time(text):
+    return datetime.time.fromisoformat(text)
+
+
+def in_bench_box(lat, lon, centre):
+    """Inside the ±25 km box around `centre` (Repentigny or Montréal)?"""
+    half_lat = BOX_KM / KM_PER_DEGREE
+    half_lon = half_lat / math.cos(math.radians(centre[0]))
+    return abs(lat - centre[0]) <= half_lat and abs(lon - centre[1]) <= half_lon
+
+
+class BenchGenerator:
+    """Composes bench rows, one Batch per slice of organizations, from one seeded generator."""
+
+    def __init__(self, seed, topics, organization_names=()):
+        self.rng = random.Random(seed)
+        subsectors = Sector.objects.filter(parent__isnull=False).order_by("slug")
+        self.sectors = dict(subsectors.values_list("slug", "id"))
+        theme_of = dict(subsectors.values_list("slug", "parent__slug"))
+        self.siblings = {s: [o for o in theme_of if theme_of[o] == theme_of[s]] for s in theme_of}
+        self.topics = [t for t in topics if t.sector in self.sectors]
+        self.topics_by_theme = {}
+        for topic in self.topics:
+            theme = self.topics_by_theme.setdefault(theme_of[topic.sector], [])
+            theme.extend([topic] * topic.weight)
+        self.themes = sorted(self.topics_by_theme)
+        self.organization_names = list(organization_names)
+        self.languages = dict(Language.objects.values_list("code", "id"))
+        self.municipalities = list(
+            Municipality.objects.order_by("slug").values_list("id", "latitude", "longitude")
+        )
+        self.place_names = dict(Municipality.objects.values_list("id", "name_fr"))
+        self.prefixes = list(
+            PostalPrefix.objects.order_by("code").values_list("code", "latitude", "longitude")
+        )
+
+    def uuid(self):
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def batches(self, service_count, organizations_per_batch=1000):
+        """Yield Batches until `service_count` services are composed (~3 per organization)."""
+        made, number = 0, 0
+        while made < service_count:
+            batch = Batch()
+            for _ in range(organizations_per_batch):
+                if made >= service_count:
+                    break
+                number += 1
+                wanted = self.rng.choices((1, 2, 3, 4, 5, 7), (25, 25, 20, 12, 10, 8))[0]
+                made += self._organization(batch, number, made, min(wanted, service_count - made))
+            yield batch
+
+    def _point(self):
+        roll = self.rng.random()
+        if roll < 0.4:
+            lat, lon = REPENTIGNY if roll < 0.2 else MONTREAL
+            # Peaked at the centre and bounded by the box, as a town's services are.
+            km_north = self.rng.triangular(-BOX_KM, BOX_KM, 0)
+            km_east = self.rng.triangular(-BOX_KM, BOX_KM, 0)
+            lat, lon = lat + km_north / KM_PER_DEGREE, lon + km_east / _km_per_degree_east(lat)
+        else:
+            south, north, west, east = SOUTHERN_QUEBEC
+            lat, lon = self.rng.uniform(south, north), self.rng.uniform(west, east)
+        return round(lat, 6), round(lon, 6)
+
+    def _postal_code(self, lat, lon):
+        """The FSA of the reference data when one is near, else one of the right letter."""
+        distance, fsa = min((_km(lat, lon, p_lat, p_lon), c) for c, p_lat, p_lon in self.prefixes)
+        rng, letters = self.rng, POSTAL_LETTERS
+        if distance > 12:
+            if in_bench_box(lat, lon, MONTREAL) and lat < 45.7:
+                area = "H"  # Montréal island and Laval
+            elif lon > -71.5 or (lon > -72.6 and lat > 46):
+                area = "G"  # the east: Mauricie, Québec City, Bas-Saint-Laurent...
+            else:
+                area = "J"  # the west and south
+            fsa = f"{area}{rng.randint(1, 9)}{rng.choice(letters)}"
+        return f"{fsa} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
+
+    def _organization(self, batch, number, services_before, service_count):
+        rng = self.rng
+        theme = rng.choice(self.themes)
+        if self.organization_names and rng.random() < 0.3:
+            name_fr, name_en = rng.choice(self.organization_names)
+        else:
+            (kind_fr, kind_en), proper = rng.choice(ORGANIZATION_KINDS), rng.choice(PROPER_NAMES)
+            name_fr, name_en = f"{kind_fr} {proper}", f"{kind_en} {proper}"
+        slug, year = f"{BENCH_PREFIX}org-{number:07d}", rng.randint(1965, 2022)
+        org = Organization(
+            uuid=self.uuid(),
+            slug=slug,
+            name_fr=name_fr,
+            name_en=name_en,
+            description_fr=f"{name_fr} est un organisme communautaire fondé en {year}.",
+            description_en=f"{name_en} is a community organization founded in {year}.",
+            website=f"https://{slug}.example.org",
+            email=f"info@{slug}.example.org",
+            year_incorporated=year,
+        )
+        batch.organizations.append(org)
+        roll = rng.random()
+        location_count = 0 if roll < 0.06 else 1 if roll < 0.8 else 2
+        confidential = theme == "violence" or rng.random() < 0.02
+        locations = [self._location(org, key, confidential) for key in range(location_count)]
+        if not locations and rng.random() < 0.4:
+            locations.append(
+                Location(
+                    uuid=self.uuid(),
+                    organization=org,
+                    location_type=Location.Type.VIRTUAL,
+                    name_fr="En ligne",
+                    name_en="Online",
+                )
+            )
+        batch.locations += locations
+        batch.phones.append(
+            Phone(
+                uuid=self.uuid(),
+                organization=org,
+                number=f"{rng.choice(('450', '514', '579'))} 555-01{rng.randint(0, 99):02d}",
+                description_fr="Accueil",
+                description_en="Reception",
+            )
+        )
+        for offset in range(service_count):
+            topics = self.topics_by_theme[theme] if rng.random() < 0.8 else self.topics
+            self._service(batch, org, locations, rng.choice(topics), services_before + offset + 1)
+        return service_count
+
+    def _location(self, org, key, confidential):
+        lat, lon = self._point()
+        municipality_id = min(self.municipalities, key=lambda m: _km(lat, lon, m[1], m[2]))[0]
+        location = Location(
+            uuid=self.uuid(),
+            organization=org,
+            name_fr="Siège social" if key == 0 else "Point de service",
+            name_en="Head office" if key == 0 else "Service point",
+            address_1=f"{self.rng.randint(10, 2999)}, {self.rng.choice(STREETS)}",
+            municipality_id=municipality_id,
+            postal_code=self._postal_code(lat, lon),
+            latitude=lat,
+            longitude=lon,
+            wheelchair_accessible=self.rng.random() < 0.6,
+        )
+        if confidential:  # a shelter: only its municipality may be known
+            location.is_confidential, location.address_1, location.postal_code = True, "", ""
+            location.latitude = location.longitude = None
+        return location
+
+    def _service(self, batch, org, locations, topic, number):
+        rng = self.rng
+        offered_at = (
+            [rng.choice(locations)] if len(locations) > 1 and rng.random() < 0.3 else locations
+        )
+        places = [
+            self.place_names[loc.municipality_id] for loc in offered_at if loc.municipality_id
+        ]
+        name_fr, name_en = topic.name_fr, topic.name_en
+        if places and rng.random() < 0.3:
+            name_fr, name_en = f"{name_fr} ({places[0]})", f"{name_en} ({places[0]})"
+        public_fr, public_en = rng.choice(PUBLICS)
+        opening_fr, opening_en = rng.choice(OPENING_SENTENCES)
+        words = {
+            "term": topic.name_fr,
+            "term_en": topic.name_en,
+            "year": org.year_incorporated,
+            "public_fr": public_fr,
+            "public_en": public_en,
+            "place_fr": f"dans le secteur de {places[0]}" if places else "dans toute la région",
+            "place_en": f"in the {places[0]} area" if places else "across the region",
+        }
+        text_fr = [opening_fr.format(org=org.name_fr, **words), topic.text_fr]
+        text_en = [opening_en.format(org=org.name_en, **words), topic.text_en]
+        for fr, en in rng.sample(GENERIC_SENTENCES, 8):
+            if sum(map(len, text_fr)) > 440:  # about 1 KB of text with the English and the names
+                break
+            text_fr.append(fr)
+            text_en.append(en)
+        is_free = rng.random() < 0.75
+        status = rng.choices(list(Service.Status), (95, 1, 1, 3))[0]
+        closed = status == Service.Status.TEMPORARILY_CLOSED
+        minimum_age, maximum_age = self._ages(topic.sector)
+        stale = rng.random() < 0.15  # the staff's verification queue: older than twelve months
+        service = Service(
+            uuid=self.uuid(),
+            organization=org,
+            slug=f"{BENCH_PREFIX}{number:07d}-{topic.slug}",
+            name_fr=name_fr[:200],
+            name_en=name_en[:200],
+            description_fr=" ".join(filter(None, text_fr)),
+            description_en=" ".join(filter(None, text_en)),
+            status=status,
+            alert_fr="Fermé temporairement pour travaux." if closed else "",
+            alert_en="Temporarily closed for renovations." if closed else "",
+            eligibility_description_fr=f"Ce service s'adresse {public_fr}.",
+            eligibility_description_en=f"This service is for {public_en}.",
+            minimum_age=minimum_age,
+            maximum_age=maximum_age,
+            is_free=is_free,
+            fees_description_fr="" if is_free else "Contribution de 2 $ à 10 $ selon le revenu.",
+            fees_description_en="" if is_free else "From $2 to $10 depending on income.",
+            assured_date=REFERENCE_DAY
+            - datetime.timedelta(days=rng.randint(366, 880) if stale else rng.randint(0, 365)),
+        )
+        batch.services.append(service)
+        batch.service_at_locations += [
+            ServiceAtLocation(uuid=self.uuid(), service=service, location=location)
+            for location in offered_at
+        ]
+        sectors = {topic.sector}
+        if rng.random() < 0.25:
+            sectors.add(rng.choice(self.siblings[topic.sector]))
+        batch.service_sectors += [
+            Service.sectors.through(service=service, sector_id=self.sectors[slug])
+            for slug in sorted(sectors)
+        ]
+        codes = ["fra"] + ["eng"] * (rng.random() < 0.65)
+        codes += [rng.choice(OTHER_LANGUAGES)] * (rng.random() < 0.12)
+        batch.service_languages += [
+            Service.languages.through(service=service, language_id=self.languages[code])
+            for code in codes
+            if code in self.languages
+        ]
+        self._area(batch, service, offered_at)
+        if rng.random() < 0.85:
+            self._schedule(batch, service)
+
+    def _ages(self, sector):
+        roll = self.rng.random()
+        if sector in ("youth-centres", "youth-shelter", "youth-outreach", "school-support"):
+            return (12, 17) if roll < 0.6 else (6, 17) if roll < 0.8 else (12, 25)
+        if sector in self.siblings.get("home-support-seniors", ()):
+            return (65, None) if roll < 0.7 else (50, None)
+        return (18, None) if roll < 0.1 else (None, None)
+
+    def _area(self, batch, service, offered_at):
+        """Mostly the municipalities of its locations; else a whole territory."""
+        municipality_ids = sorted(
+            {loc.municipality_id for loc in offered_at if loc.municipality_id}
+        )
+        if municipality_ids and self.rng.random() < 0.7:
+            scope = "local"
+        elif municipality_ids:
+            scope = self.rng.choices(("mrc", "region", "metro", "province"), (40, 33, 17, 10))[0]
+        else:
+            scope = self.rng.choices(("region", "metro", "province"), (40, 20, 40))[0]
+        area = ServiceArea(uuid=self.uuid(), service=service, scope=scope)
+        batch.service_areas.append(area)
+        if scope == "local":
+            batch.service_area_municipalities += [
+                ServiceArea.municipalities.through(servicearea=area, municipality_id=pk)
+                for pk in municipality_ids
+            ]
+
+    def _schedule(self, batch, service):
+        """Office hours mostly; some evenings, weekends, overnight shelters and 24/7 lines."""
+        rng = self.rng
+        kind = rng.choices(("office", "evening", "always", "weekend", "night"), (60, 14, 9, 10, 7))
+        kind = kind[0]
+        by_appointment = rng.random() < 0.2
+        schedule = Schedule(
+            uuid=self.uuid(),
+            service=service,
+            closed_on_holidays=kind != "always",
+            description_fr="Sur rendez-vous" if by_appointment else "",
+            description_en="By appointment" if by_appointment else "",
+        )
+        batch.schedules.append(schedule)
+        if kind == "office" and rng.random() < 0.5:
+            periods = [(day, "08:30", "16:30") for day in range(5)]
+        elif kind == "office":
+            periods = [(day, "09:00", "12:00") for day in range(5)]
+            periods += [(day, "13:00", "16:30") for day in range(5)]
+        elif kind == "evening":
+            days = sorted(rng.sample(range(5), rng.randint(1, 3)))
+            periods = [(day, "18:00", "21:00") for day in days]
+        elif kind == "always":  # 00:00 to 00:00 is a whole day
+            periods = [(day, "00:00", "00:00") for day in range(7)]
+        elif kind == "weekend":
+            periods = [(5, "10:00", "16:00"), (6, "12:00", "16:00")]
+        else:  # an overnight shelter: opens in the evening, closes the next morning
+            periods = [(day, "21:00", "08:00") for day in range(7)]
+        batch.opening_periods += [
+            OpeningPeriod(
+                schedule=schedule, weekday=day, opens_at=_time(opens), closes_at=_time(closes)
+            )
+            for day, opens, closes in periods
+        ]
+
+
+def insert_batch(batch, clock, counts, batch_size=2000):
+    """bulk_create each table of `batch` (parents first: their new ids fill the children's keys)."""
+    for label, rows in batch.tables():
+        if rows:
+            with clock.stage(label):
+                type(rows[0]).objects.bulk_create(rows, batch_size=batch_size)
+            counts[label] = counts.get(label, 0) + len(rows)
+
+
+def delete_bench_records():
+    """Delete the `bench-` organizations and everything that cascades from them, one DELETE per
+    table; returns {model label: rows deleted}. Non-bench rows are never touched."""
+    counts = {}
+    _delete_cascading(Organization.objects.filter(slug__startswith=BENCH_PREFIX), counts)
+    return {label: n for label, n in counts.items() if n}
+
+
+def _delete_cascading(queryset, counts):
+    # Walks the CASCADE relations as Django's Collector would, but in SQL: the Collector loads
+    # every object and sends the delete signals simple_history listens to (a history row each).
+    # Hidden relations include the many-to-many tables; history tables are DO_NOTHING, skipped.
+    for relation in queryset.model._meta.get_fields(include_hidden=True):
+        if relation.auto_created and getattr(relation, "on_delete", None) is models.CASCADE:
+            related = relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": queryset.values("pk")}
+            )
+            _delete_cascading(related, counts)
+    label = queryset.model._meta.label
+    counts[label] = counts.get(label, 0) + queryset._raw_delete(queryset.db)

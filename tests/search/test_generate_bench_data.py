@@ -1,0 +1,231 @@
+"""`generate_bench_data`: synthetic services for the scale benchmark of search."""
+
+import io
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from resources.models import (
+    Location,
+    OpeningPeriod,
+    Organization,
+    Schedule,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+from search.benchdata import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
+from search.benchvocabulary import load_vocabulary
+from tests.factories import locate, make_schedule, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(services=200, seed=1, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "generate_bench_data",
+        services=services,
+        seed=seed,
+        no_index=True,
+        stdout=out,
+        stderr=err,
+        **options,
+    )
+    return out.getvalue() + err.getvalue()
+
+
+def bench_services():
+    return Service.objects.filter(slug__startswith="bench-")
+
+
+def snapshot():
+    """What must not change between two runs with the same seed."""
+    return {
+        "services": list(bench_services().order_by("slug").values_list("slug", "uuid", "name_fr")),
+        "organizations": list(
+            Organization.objects.filter(slug__startswith="bench-")
+            .order_by("slug")
+            .values_list("slug", "uuid")
+        ),
+        "locations": list(
+            Location.objects.filter(organization__slug__startswith="bench-")
+            .order_by("uuid")
+            .values_list("uuid", "latitude", "longitude", "postal_code", "municipality__slug")
+        ),
+    }
+
+
+def test_makes_the_requested_services_with_about_one_organization_per_three():
+    output = generate()
+
+    assert bench_services().count() == 200
+    organizations = Organization.objects.filter(slug__startswith="bench-").count()
+    assert 50 <= organizations <= 100
+    assert "200 services" in output
+
+
+def test_every_service_has_its_links_areas_and_mostly_schedules():
+    generate()
+
+    services = bench_services()
+    assert not services.filter(sectors__isnull=True).exists()
+    assert not Sector.objects.filter(services__in=services, parent__isnull=True).exists()
+    assert not services.exclude(languages__code="fra").exists()
+    assert ServiceArea.objects.filter(service__in=services).count() == 200
+    with_schedule = services.filter(schedules__isnull=False).distinct().count()
+    assert 150 <= with_schedule < 200
+    assert not Schedule.objects.filter(service__in=services, periods__isnull=True).exists()
+    periods = OpeningPeriod.objects.filter(schedule__service__in=services)
+    kinds = {(p.opens_at.strftime("%H:%M"), p.closes_at.strftime("%H:%M")) for p in periods}
+    assert {("09:00", "12:00"), ("18:00", "21:00"), ("00:00", "00:00")} <= kinds
+    local = ServiceArea.objects.filter(service__in=services, scope="local")
+    assert local.count() > 100
+    assert not local.filter(municipalities__isnull=True).exists()
+
+
+def test_every_service_has_french_and_english_name_and_about_a_kilobyte_of_text():
+    generate()
+
+    for service in bench_services():
+        assert service.name_fr and service.name_en
+        assert service.description_fr and service.description_en
+        text = service.name_fr + service.name_en + service.description_fr + service.description_en
+        assert len(text) > 800, service.slug
+
+
+def test_coordinates_lie_in_southern_quebec_with_the_repentigny_and_montreal_concentration():
+    generate(services=600)
+
+    points = list(  # one row per service and place, as the search index holds them
+        ServiceAtLocation.objects.filter(
+            service__in=bench_services(), location__latitude__isnull=False
+        ).values_list("location__latitude", "location__longitude")
+    )
+    south, north, west, east = SOUTHERN_QUEBEC
+    assert len(points) > 400
+    assert all(south <= lat <= north and west <= lon <= east for lat, lon in points)
+    near = [p for p in points if in_bench_box(*p, REPENTIGNY) or in_bench_box(*p, MONTREAL)]
+    assert 0.3 <= len(near) / len(points) <= 0.5
+
+
+def test_locations_have_a_municipality_a_postal_code_and_confidential_ones_no_address():
+    generate(services=600)
+
+    locations = Location.objects.filter(organization__slug__startswith="bench-")
+    physical = locations.filter(location_type="physical")
+    assert not physical.filter(municipality__isnull=True).exists()
+    for location in physical.filter(is_confidential=False):
+        assert re.fullmatch(r"[GHJ]\d[A-Z] \d[A-Z]\d", location.postal_code)
+    confidential = physical.filter(is_confidential=True)
+    assert confidential.exists()
+    assert not confidential.exclude(address_1="", postal_code="", latitude__isnull=True).exists()
+    assert locations.filter(location_type="virtual").exists()
+    near_repentigny = physical.filter(
+        latitude__range=(45.73, 45.75), longitude__range=(-73.47, -73.43)
+    )
+    assert not near_repentigny.exclude(
+        municipality__slug__in=["repentigny", "charlemagne"]
+    ).exists()
+
+
+def test_the_same_seed_gives_the_same_records_after_clear():
+    generate()
+    first = snapshot()
+
+    generate(clear=True)
+
+    assert snapshot() == first
+    assert ServiceAtLocation.objects.filter(service__in=bench_services()).exists()
+
+
+def test_another_seed_gives_other_records():
+    generate()
+    first = snapshot()
+
+    generate(seed=2, clear=True)
+
+    assert snapshot()["locations"] != first["locations"]
+
+
+def test_clear_removes_only_bench_records():
+    kept = make_service(sectors=["food-banks"], scope="local", municipalities=["repentigny"])
+    location = locate(kept)
+    make_schedule([(0, "09:00", "17:00")], service=kept)
+    generate()
+
+    output = generate(services=0, clear=True)
+
+    assert "Supprimé" in output
+    assert not Organization.objects.filter(slug__startswith="bench-").exists()
+    assert not Location.objects.filter(organization__slug__startswith="bench-").exists()
+    assert not OpeningPeriod.objects.filter(schedule__service__slug__startswith="bench-").exists()
+    assert list(Service.objects.all()) == [kept]
+    assert list(kept.service_at_locations.values_list("location", flat=True)) == [location.pk]
+    assert kept.schedules.get().periods.count() == 1
+    assert kept.service_areas.get().municipalities.get().slug == "repentigny"
+    assert list(kept.sectors.values_list("slug", flat=True)) == ["food-banks"]
+
+
+def test_bench_records_leave_no_change_history():
+    generate()
+    generate(services=0, clear=True)
+
+    assert not Service.history.exists()
+    assert not Organization.history.exists()
+    assert not Location.history.exists()
+
+
+def test_refuses_to_add_to_existing_bench_records_without_clear():
+    generate(services=20)
+
+    with pytest.raises(CommandError, match="--clear"):
+        generate(services=20)
+    assert bench_services().count() == 20
+
+
+def test_refuses_a_negative_count():
+    with pytest.raises(CommandError, match="--services"):
+        generate(services=-1)
+
+
+def test_composes_services_from_the_demo_directory_when_present(tmp_path):
+    demo = {
+        "organizations": [
+            {
+                "slug": "x",
+                "name": {"fr": "Garde-manger fictif", "en": "Fictional pantry"},
+                "services": [
+                    {
+                        "name": {"fr": "Marché solidaire Zéphyrin", "en": "Zephyrin market"},
+                        "description": {"fr": "Légumes à bas prix.", "en": "Cheap vegetables."},
+                        "sectors": ["low-cost-groceries"],
+                    }
+                ],
+            }
+        ]
+    }
+    (tmp_path / "food.json").write_text(json.dumps(demo), encoding="utf-8")
+    (tmp_path / "half-written.json").write_text('{"organizations": [', encoding="utf-8")
+
+    output = generate(services=400, demo_dir=str(tmp_path))
+
+    assert "half-written.json" in output
+
+    demo_services = bench_services().filter(name_fr__startswith="Marché solidaire Zéphyrin")
+    assert demo_services.exists()
+    service = demo_services.first()
+    assert "Légumes à bas prix." in service.description_fr
+    assert "Cheap vegetables." in service.description_en
+    assert service.sectors.filter(slug="low-cost-groceries").exists()
+
+
+def test_falls_back_to_the_built_in_vocabulary_without_demo_files(tmp_path):
+    generate(demo_dir=str(tmp_path))
+
+    built_in = {topic.name_fr for topic in load_vocabulary(tmp_path)[0]}
+    assert len(built_in) > 100
+    assert {service.name_fr.split(" (")[0] for service in bench_services()} <= built_in
