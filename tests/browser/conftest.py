@@ -1,0 +1,122 @@
+"""Real headless Chromium (Debian's, driven by Playwright's sync API) against Django's live server.
+
+Every test module here starts with
+
+    pytestmark = [
+        pytest.mark.browser,
+        pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    ]
+
+`live_server` needs a transactional database, which is flushed after each test; the reference
+data (municipalities, sectors, languages) comes from a data migration, so `serialized_rollback`
+restores it before each test (it is small: a few hundred rows) instead of each test reloading it.
+Request the page fixtures as test arguments, never with `request.getfixturevalue()`: a live server
+started halfway through a test makes the serialized rollback restore nothing in the tests after.
+
+Without /usr/bin/chromium the browser tests are skipped, except under CI (`CI` set), where a
+skipped browser suite would hide a broken set-up, so they fail.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless as root, offline: see /work/shared/TOOLING.md. Playwright gives each launch a fresh
+# temporary profile, so no --user-data-dir.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--log-level=3",
+]
+DEVICES = {
+    # A French-Canadian phone and a desktop, on Montréal time.
+    "mobile": {
+        "viewport": {"width": 360, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "fr-CA",
+        "timezone_id": "America/Toronto",
+    },
+    "desktop": {
+        "viewport": {"width": 1280, "height": 800},
+        "locale": "fr-CA",
+        "timezone_id": "America/Toronto",
+    },
+}
+# axe's defaults plus WCAG 2.2 AA's target size (2.5.8), which axe leaves off by default.
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright runs an event loop in the test thread; the ORM refuses to run beside one
+    # unless told that this synchronous use is deliberate.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(**context_options)`: a page in a fresh browser context (closed after the test);
+    `page.goto("/fr/")` paths are relative to the live server."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def mobile_page(new_page):
+    return new_page(**DEVICES["mobile"])
+
+
+@pytest.fixture
+def desktop_page(new_page):
+    return new_page(**DEVICES["desktop"])
+
+
+@pytest.fixture(params=DEVICES)
+def device_page(request, new_page):
+    """The test runs twice: on the phone and on the desktop."""
+    return new_page(**DEVICES[request.param])
+
+
+@pytest.fixture
+def axe():
+    """`axe(page)` fails the test with axe-core's report when the page has any violation."""
+    checker = Axe()
+
+    def check(page):
+        results = checker.run(page, options=AXE_OPTIONS)
+        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+    return check
