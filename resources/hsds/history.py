@@ -132,10 +132,13 @@ def restore(obj, records):
             for f in type(obj)._meta.concrete_fields
             if f.name not in fields
         }
+        moment = datetime.datetime.fromisoformat(date)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
         historical.objects.create(
             **base,
             **snapshot,
-            history_date=datetime.datetime.fromisoformat(date),
+            history_date=moment,
             history_type=types.get(action, "~"),
             history_user=users.get(author),
             history_change_reason=None if author in users else (author or None),

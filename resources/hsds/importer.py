@@ -44,6 +44,7 @@ class Loader(CoreLoading, DetailLoading):
         self.counts = Counter()
         self.objects = {}
         self.sectors = {}
+        self.skipped = set()
 
     def run(self):
         for table in UNSUPPORTED:
@@ -162,6 +163,7 @@ def import_path(path, dry_run=False, language=None, sector_map=None, progress=No
     tick = progress(total_records(source.tables)) if progress else None
     with transaction.atomic():
         loader = Loader(source.tables, source_language(source, language), sector_map, tick)
+        loader.warnings.extend(source.warnings)
         loader.run()
         if loader.errors:
             raise ImportFailed(loader.errors)

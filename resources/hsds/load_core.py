@@ -93,10 +93,14 @@ class CoreLoading:
         for row in self.rows("locations"):
             location, created = self.fetch(Location, row["id"])
             org = self.location_owner(row)
-            if org is None:
-                reference = row.get("organization_id")
-                message = f"unknown organization '{reference}'" if reference else "missing"
+            if org is None and row.get("organization_id"):
+                message = f"unknown organization '{row['organization_id']}'"
                 self.fail("locations", row, "organization_id", message)
+                continue
+            if org is None:
+                # HSDS allows a location of no organization; we cannot keep one.
+                self.warn("locations", row, "belongs to no organization: skipped")
+                self.skipped.add(row["id"])
                 continue
             location.organization = org
             location.location_type = row["location_type"]
@@ -218,6 +222,9 @@ class CoreLoading:
 
     def load_service_at_locations(self):
         for row in self.rows("service_at_location"):
+            if row.get("location_id") in self.skipped:
+                self.warn("service_at_location", row, "its location was skipped: skipped")
+                continue
             service = self.known(Service, row.get("service_id"))
             location = self.known(Location, row.get("location_id"))
             for name, found in (("service_id", service), ("location_id", location)):

@@ -38,7 +38,7 @@ class DetailLoading:
         """{field: record} for the owner references a row makes; unknown ones are errors."""
         found = {}
         for column, name, model in kinds:
-            if row.get(column):
+            if row.get(column) and row[column] not in self.skipped:
                 obj = self.known(model, row[column])
                 if obj is None:
                     self.fail(table, row, column, f"unknown {name} '{row[column]}'")

@@ -19,13 +19,40 @@ NAME_HINTS = [
     ("service", "service"),
 ]
 ENTITY_TABLES = {entity: table for table, entity in validation.TABLES.items()}
+# What we do not store: a schema violation there cannot harm our data, so it is only a warning
+# (the official tabular example itself gives numbers for text identifiers).
+NOT_STORED_ENTITIES = {
+    "contact",
+    "funding",
+    "cost_option",
+    "program",
+    "organization_identifier",
+    "meta_table_description",
+}
+NOT_STORED_FIELDS = {
+    "organization": {"tax_status", "tax_id", "logo", "uri", "parent_organization_id"},
+    "location": {"url", "alternate_name", "external_identifier", "external_identifier_type"},
+    "service": {"program_id", "wait_time", "fees", "accreditations", "licenses"},
+}
 
 
 class Source:
     def __init__(self):
         self.tables = {}
         self.errors = []
+        self.warnings = []
         self.language = None
+
+    def serious(self, entity, found, obj):
+        """Keep the violations that matter; the others become warnings."""
+        kept = []
+        for path, message in found:
+            field = path.split(".")[0]
+            if entity in NOT_STORED_ENTITIES or field in NOT_STORED_FIELDS.get(entity, ()):
+                self.warnings.append(f"{entity} {obj.get('id', '?')}: {path}: {message} (ignored)")
+            else:
+                kept.append((path, message))
+        return kept
 
     def problem(self, entity, obj, path, message):
         ident = obj.get("id", "?") if isinstance(obj, dict) else "?"
@@ -37,7 +64,7 @@ class Source:
             if not isinstance(obj, dict):
                 self.errors.append(f"{entity}: (object): expected an object, got {obj!r:.60}")
                 continue
-            found = validation.errors(entity, obj)
+            found = self.serious(entity, validation.errors(entity, obj), obj)
             for path, message in found:
                 self.problem(entity, obj, path, message)
             if not found:
@@ -49,7 +76,7 @@ class Source:
         entity = validation.TABLES[table]
         bucket = self.tables.setdefault(table, {})
         for number, row in enumerate(rows, start=2):
-            found = validation.errors(entity, row)
+            found = self.serious(entity, validation.errors(entity, row), row)
             found += [
                 (column, "required column is empty")
                 for column in validation.tabular_required(entity)

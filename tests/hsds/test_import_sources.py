@@ -1,0 +1,70 @@
+"""Anyone's HSDS imports: the official examples, in every form they come."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from resources.hsds.importer import import_path
+from resources.models import Location, Organization, Service
+
+EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0" / "examples"
+DATA_EXAMPLES = sorted(p.name for p in EXAMPLES.glob("*.json") if p.name != "base.json")
+needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples absent")
+
+
+@needs_examples
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", DATA_EXAMPLES)
+def test_official_json_example_imports(name):
+    loader = import_path(EXAMPLES / name)
+    assert not loader.errors
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_official_full_service_example_lands_with_its_organization_and_location():
+    import_path(EXAMPLES / "service_full.json")
+    service = Service.objects.get(uuid="ac148810-d857-441c-9679-408f346de14b")
+    assert service.name_fr == "Community Counselling"
+    assert service.organization.name_fr == "Example Organization Inc."
+    assert (service.minimum_age, service.maximum_age) == (12, 100)
+    location = Location.objects.get(uuid="3a19ff88-4620-4d17-9830-ac1d859eb5d5")
+    assert location.latitude is None  # 100, 101 are no coordinates on Earth
+    assert location.municipality is None  # MyCity is not in the gazetteer
+    assert service.schedules.count() + service.service_at_locations.get().schedules.count() == 1
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_official_csv_package_imports(capsys):
+    call_command("import_hsds", EXAMPLES / "csv")
+    assert Service.objects.filter(uuid="ac148810-d857-441c-9679-408f346de14b").exists()
+    assert "contacts" in capsys.readouterr().out  # what we cannot store is said
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_official_examples_reimport_without_duplicates():
+    for _ in range(2):
+        import_path(EXAMPLES / "service_full.json")
+        import_path(EXAMPLES / "csv")
+    assert Organization.objects.filter(name_fr="Example Organization Inc.").count() == 1
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_foreign_terms_map_to_sectors_through_the_mapping_file(tmp_path):
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("term,sector\n3f7b145d-84af-42d7-8fae-eaca714b02b2,food-banks\n")
+    call_command("import_hsds", EXAMPLES / "service_full.json", sector_map=mapping)
+    service = Service.objects.get(uuid="ac148810-d857-441c-9679-408f346de14b")
+    assert list(service.sectors.values_list("slug", flat=True)) == ["food-banks"]
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_dry_run_changes_nothing():
+    call_command("import_hsds", EXAMPLES / "service_full.json", dry_run=True)
+    assert not Service.objects.exists()
