@@ -9,7 +9,10 @@ Every test module here starts with
 
 `live_server` needs a transactional database, which is flushed after each test; the reference
 data (municipalities, sectors, languages) comes from a data migration, so `serialized_rollback`
-restores it before each test (it is small: a few hundred rows) instead of each test reloading it.
+restores it before each test (it is small: a few hundred rows) instead of each test reloading it,
+and `_migrated_data_restored` puts it back once the last browser test has flushed it, for the tests
+that run after (pytest-django runs transactional tests after the others, but a conftest may move
+some, such as those using the committed demo data, to the very end).
 Request the page fixtures as test arguments, never with `request.getfixturevalue()`: a live server
 started halfway through a test makes the serialized rollback restore nothing in the tests after.
 
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,6 +59,15 @@ DEVICES = {
 }
 # axe's defaults plus WCAG 2.2 AA's target size (2.5.8), which axe leaves off by default.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _migrated_data_restored(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture(scope="session")
