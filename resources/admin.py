@@ -10,11 +10,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-    TranslationStackedInline,
-    TranslationTabularInline,
-)
+from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_filters import (
@@ -23,17 +19,26 @@ from .admin_filters import (
     ServiceMunicipalityFilter,
     VerificationAgeFilter,
 )
+from .admin_inlines import (
+    LOCATION_LABEL,
+    LocationInline,
+    MunicipalityAliasInline,
+    OpeningPeriodInline,
+    PhoneInline,
+    ScheduleClosureInline,
+    ScheduleInline,
+    ServiceAreaInline,
+    ServiceAtLocationInline,
+    ServiceSummaryInline,
+)
 from .models import (
     Language,
     Location,
     Municipality,
-    MunicipalityAlias,
-    OpeningPeriod,
     Organization,
     Phone,
     PostalPrefix,
     Schedule,
-    ScheduleClosure,
     Sector,
     Service,
     ServiceArea,
@@ -44,8 +49,6 @@ admin.site.site_header = _("Répertoire 211 — administration")
 admin.site.site_title = _("Répertoire 211")
 
 RECORD_FIELDS = ("uuid", "created", "modified")
-# What Location.__str__ reads, for lists and inlines showing locations.
-LOCATION_LABEL = ("location__organization", "location__municipality")
 
 
 class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
@@ -72,89 +75,6 @@ def report_verified(model_admin, request, count):
         count,
     ) % {"count": count}
     model_admin.message_user(request, message, messages.SUCCESS)
-
-
-# Inlines ------------------------------------------------------------------------------------------
-
-
-class PhoneInline(TranslationTabularInline):
-    model = Phone
-    fields = ("number", "extension", "type", "description", "position")
-    extra = 0
-
-
-class ScheduleInline(TranslationTabularInline):
-    """Opening periods and closures are edited on the schedule's own page (the link)."""
-
-    model = Schedule
-    fields = ("description", "valid_from", "valid_to", "closed_on_holidays")
-    extra = 0
-    show_change_link = True
-
-
-class ServiceSummaryInline(admin.TabularInline):
-    """An organization's services at a glance; each is edited on its own page."""
-
-    model = Service
-    fields = ("name", "status", "assured_date")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class LocationInline(TranslationStackedInline):
-    model = Location
-    fields = (
-        "name",
-        "location_type",
-        "address_1",
-        "address_2",
-        ("municipality", "postal_code"),
-        ("latitude", "longitude"),
-        ("wheelchair_accessible", "is_confidential"),
-    )
-    autocomplete_fields = ("municipality",)
-    extra = 0
-    show_change_link = True
-
-
-class ServiceAreaInline(TranslationTabularInline):
-    model = ServiceArea
-    fields = ("scope", "municipalities", "description")
-    autocomplete_fields = ("municipalities",)
-    extra = 0
-
-
-class ServiceAtLocationInline(TranslationTabularInline):
-    model = ServiceAtLocation
-    fields = ("location", "description")
-    autocomplete_fields = ("location",)
-    extra = 0
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*LOCATION_LABEL)
-
-
-class OpeningPeriodInline(admin.TabularInline):
-    model = OpeningPeriod
-    extra = 1
-
-
-class ScheduleClosureInline(TranslationTabularInline):
-    model = ScheduleClosure
-    fields = ("start_date", "end_date", "reason")
-    extra = 0
-
-
-class MunicipalityAliasInline(admin.TabularInline):
-    model = MunicipalityAlias
-    fields = ("name",)
-    extra = 0
 
 
 # The directory ----------------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""Inlines of the staff admin: the parts edited on their parent's page.
+
+Nested inlines do not exist in Django's admin, so a schedule's periods and closures are edited on
+the schedule's own page, reached from the service or location page by the schedule's link.
+"""
+
+from django.contrib import admin
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from .models import (
+    Location,
+    MunicipalityAlias,
+    OpeningPeriod,
+    Phone,
+    Schedule,
+    ScheduleClosure,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+# What Location.__str__ reads, for lists and inlines showing locations.
+LOCATION_LABEL = ("location__organization", "location__municipality")
+
+
+class PhoneInline(TranslationTabularInline):
+    model = Phone
+    fields = ("number", "extension", "type", "description", "position")
+    extra = 0
+
+
+class ScheduleInline(TranslationTabularInline):
+    """Opening periods and closures are edited on the schedule's own page (the link)."""
+
+    model = Schedule
+    fields = ("description", "valid_from", "valid_to", "closed_on_holidays")
+    extra = 0
+    show_change_link = True
+
+
+class ServiceSummaryInline(admin.TabularInline):
+    """An organization's services at a glance; each is edited on its own page."""
+
+    model = Service
+    fields = ("name", "status", "assured_date")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LocationInline(TranslationStackedInline):
+    model = Location
+    fields = (
+        "name",
+        "location_type",
+        "address_1",
+        "address_2",
+        ("municipality", "postal_code"),
+        ("latitude", "longitude"),
+        ("wheelchair_accessible", "is_confidential"),
+    )
+    autocomplete_fields = ("municipality",)
+    extra = 0
+    show_change_link = True
+
+
+class ServiceAreaInline(TranslationTabularInline):
+    model = ServiceArea
+    fields = ("scope", "municipalities", "description")
+    autocomplete_fields = ("municipalities",)
+    extra = 0
+
+
+class ServiceAtLocationInline(TranslationTabularInline):
+    model = ServiceAtLocation
+    fields = ("location", "description")
+    autocomplete_fields = ("location",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*LOCATION_LABEL)
+
+
+class OpeningPeriodInline(admin.TabularInline):
+    model = OpeningPeriod
+    extra = 1
+
+
+class ScheduleClosureInline(TranslationTabularInline):
+    model = ScheduleClosure
+    fields = ("start_date", "end_date", "reason")
+    extra = 0
+
+
+class MunicipalityAliasInline(admin.TabularInline):
+    model = MunicipalityAlias
+    fields = ("name",)
+    extra = 0
