@@ -1,6 +1,11 @@
 """Shared test set-up: translations compiled once, French active by default."""
 
+import sys
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
@@ -24,3 +29,34 @@ def _plain_http():
 def _french_by_default():
     with translation.override("fr"):
         yield
+
+
+def pytest_collection_modifyitems(items):
+    """Tests using `demo_data` run last, so that no other test sees the demo directory."""
+    items.sort(key=lambda item: "demo_data" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole fictional demo directory (fixtures/demo/*.json), loaded once per test session
+    through `manage.py load_demo_data` (which also rebuilds the search index, about 10 s).
+
+    Use it from `@pytest.mark.django_db` tests; each still runs in its own savepoint, rolled back
+    at its end, so it may edit demo records. The load happens inside a transaction that stays
+    open until the end of the session and is then rolled back (as Django's setUpTestData does
+    for a class), so the database, even a kept one (`--reuse-db`), is left as it was; that is why
+    the tests using it run after all the others. Not with `transaction=True` or `live_server`:
+    their flush cannot run inside that transaction. Returns the command's summary line.
+    """
+    output, session = StringIO(), transaction.atomic()
+    with django_db_blocker.unblock():
+        session.__enter__()
+        try:
+            call_command("load_demo_data", stdout=output)
+        except BaseException:
+            session.__exit__(*sys.exc_info())
+            raise
+    yield output.getvalue()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        session.__exit__(None, None, None)

@@ -1,5 +1,7 @@
 """`manage.py load_demo_data [--path DIR]`: load the fictional demo directory."""
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from resources.demo import DEMO_DIR, DemoDataError, load_demo_directory
@@ -25,3 +27,6 @@ class Command(BaseCommand):
             ) from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Répertoire de démonstration chargé : {summary}."))
+        # The load writes in bulk, which the search index's signals do not see.
+        if apps.is_installed("search"):
+            call_command("rebuild_search_index", stdout=self.stdout)
