@@ -109,10 +109,11 @@ class DetailLoading:
             if self.save("schedules", primary, schedule, created):
                 schedule.periods.all().delete()
                 schedule.closures.all().delete()
-                OpeningPeriod.objects.bulk_create(
-                    OpeningPeriod(schedule=schedule, weekday=d, opens_at=o, closes_at=c)
-                    for d, o, c in periods
-                )
+                # One by one, not bulk: saving a period keeps the search index in step.
+                for weekday, opens, closes in periods:
+                    OpeningPeriod.objects.create(
+                        schedule=schedule, weekday=weekday, opens_at=opens, closes_at=closes
+                    )
                 ScheduleClosure.objects.bulk_create(
                     ScheduleClosure(schedule=schedule, **values) for values in closures
                 )

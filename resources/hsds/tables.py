@@ -57,7 +57,7 @@ def services_queryset():
     return Service.objects.select_related("organization").prefetch_related(
         phones_prefetch("phones"),
         "languages",
-        "sectors",
+        Prefetch("sectors", queryset=Sector.objects.select_related("parent")),
         "service_areas__municipalities",
         schedules_prefetch("schedules"),
         Prefetch(

@@ -1,0 +1,200 @@
+"""The HSDS 3.0 API endpoints (read-only JSON; see resources/api/openapi.py for the contract).
+
+Lists answer the HSDS page envelope. A page is built in a fixed number of queries: the ids of
+the page first, then the records with everything they nest (prefetching querysets shared with
+the export, resources/hsds/tables.py).
+"""
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from ..hsds import rows
+from ..hsds.nesting import Nester
+from ..hsds.profile import HSDS_VERSION, TAXONOMY_ID
+from ..hsds.tables import (
+    TableBuilder,
+    organizations_queryset,
+    services_queryset,
+)
+from ..models import Organization, Sector, Service, ServiceAtLocation
+from . import params, queries
+from .http import api_view, envelope, error
+from .openapi import PROFILE_PATH, openapi_document
+
+
+def paginate(request, selection):
+    """(primary keys of the requested page, total) of a queryset or an ordered id list."""
+    page, per_page = params.page(request)
+    start = (page - 1) * per_page
+    if isinstance(selection, list):
+        return selection[start : start + per_page], len(selection), page, per_page
+    total = selection.count()
+    keys = list(selection.values_list("pk", flat=True)[start : start + per_page])
+    return keys, total, page, per_page
+
+
+def in_order(queryset, keys):
+    found = queryset.in_bulk(keys)
+    return [found[k] for k in keys if k in found]
+
+
+def full_services(services, language):
+    builder = TableBuilder(language)
+    for service in services:
+        builder.add_service(service)
+        builder.add_organization(service.organization, full=False)
+        for sector in service.sectors.all():
+            parent = sector.parent.uuid if sector.parent_id else None
+            builder.add("taxonomy_terms", rows.term_row(sector, language, parent))
+    nester = Nester(builder.finish())
+    return nester, [nester.t.by_id("services", str(s.uuid)) for s in services]
+
+
+@api_view
+def root(request, language):
+    return {
+        "version": HSDS_VERSION,
+        "profile": request.build_absolute_uri(reverse("api:profile")),
+        "openapi_url": request.build_absolute_uri(reverse("api:openapi")),
+    }
+
+
+@api_view
+def services(request, language):
+    full = params.boolean(request, "full")
+    keys, total, page, per_page = paginate(request, queries.service_ids(request))
+    if full:
+        page_services = in_order(services_queryset(), keys)
+        nester, found = full_services(page_services, language)
+        contents = [nester.service(row) for row in found]
+    else:
+        page_services = in_order(Service.objects.select_related("organization"), keys)
+        contents = [
+            {
+                **rows.service_row(s, language),
+                "organization": rows.organization_row(s.organization, language),
+            }
+            for s in page_services
+        ]
+    return envelope(contents, total, page, per_page)
+
+
+@api_view
+def service_detail(request, language, ident):
+    service = services_queryset().filter(uuid=ident).first()
+    if service is None:
+        raise Http404
+    nester, found = full_services([service], language)
+    return nester.service(found[0])
+
+
+@api_view
+def organizations(request, language):
+    keys, total, page, per_page = paginate(request, queries.organization_ids(request))
+    found = in_order(Organization.objects.all(), keys)
+    contents = [rows.organization_row(org, language) for org in found]
+    return envelope(contents, total, page, per_page)
+
+
+@api_view
+def organization_detail(request, language, ident):
+    org = organizations_queryset().filter(uuid=ident).first()
+    if org is None:
+        raise Http404
+    builder = TableBuilder(language)
+    builder.add_organization(org)
+    tables = builder.finish()
+    return Nester(tables).organization(tables["organizations"][0])
+
+
+@api_view
+def taxonomies(request, language):
+    params.page(request)  # checked, though there is one taxonomy
+    taxonomy = rows.taxonomy_row(language)
+    raw = params.text(request, "search").lower()
+    contents = [taxonomy] if raw in taxonomy["name"].lower() else []
+    return envelope(contents, len(contents), 1, max(1, len(contents)))
+
+
+@api_view
+def taxonomy_detail(request, language, ident):
+    if str(ident) != TAXONOMY_ID:
+        raise Http404
+    return rows.taxonomy_row(language)
+
+
+def term(sector, language):
+    parent = sector.parent.uuid if sector.parent_id else None
+    return {
+        **rows.term_row(sector, language, parent),
+        "taxonomy_detail": rows.taxonomy_row(language),
+    }
+
+
+@api_view
+def taxonomy_terms(request, language):
+    selection = queries.term_queryset(request, TAXONOMY_ID)
+    keys, total, page, per_page = paginate(request, selection)
+    found = in_order(Sector.objects.select_related("parent"), keys)
+    return envelope([term(s, language) for s in found], total, page, per_page)
+
+
+@api_view
+def taxonomy_term_detail(request, language, ident):
+    sector = Sector.objects.select_related("parent").filter(uuid=ident).first()
+    if sector is None:
+        raise Http404
+    return term(sector, language)
+
+
+def sal_queryset():
+    return ServiceAtLocation.objects.select_related(
+        "service__organization", "location__municipality", "location__organization"
+    )
+
+
+@api_view
+def service_at_locations(request, language):
+    keys, total, page, per_page = paginate(request, queries.service_at_location_ids(request))
+    contents = []
+    for sal in in_order(sal_queryset(), keys):
+        location, _, _ = rows.location_rows(sal.location, language)
+        contents.append(
+            {
+                **rows.service_at_location_row(sal, language),
+                "location": location,
+                "service": rows.service_row(sal.service, language),
+            }
+        )
+    return envelope(contents, total, page, per_page)
+
+
+@api_view
+def service_at_location_detail(request, language, ident):
+    service = services_queryset().filter(service_at_locations__uuid=ident).first()
+    if service is None:
+        raise Http404
+    nester, found = full_services([service], language)
+    full = nester.service(found[0])
+    sal = next(s for s in full["service_at_locations"] if s["id"] == str(ident))
+    return {**sal, "service": nester.service(found[0], full=False)}
+
+
+@api_view
+def openapi(request, language):
+    return openapi_document(request)
+
+
+@require_safe
+def profile(request):
+    """The profile (docs/hsds-profile.md) as Markdown text."""
+    text = PROFILE_PATH.read_text(encoding="utf-8")
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@api_view
+def not_found(request, language, path=""):
+    return error(404, "no such endpoint; see /api/openapi.json")
