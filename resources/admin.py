@@ -19,6 +19,7 @@ from .admin_filters import (
     ServiceMunicipalityFilter,
     VerificationAgeFilter,
 )
+from .admin_forms import LocationForm, PhoneForm, ScheduleForm, ServiceForm
 from .admin_inlines import (
     LOCATION_LABEL,
     LocationInline,
@@ -122,6 +123,7 @@ class OrganizationAdmin(HistoryTranslationAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(HistoryTranslationAdmin):
+    form = ServiceForm
     list_display = ("name", "organization", "status", "assured_date", "modified")
     list_filter = (
         SectorFilter,
@@ -177,6 +179,7 @@ class ServiceAdmin(HistoryTranslationAdmin):
 
 @admin.register(Location)
 class LocationAdmin(HistoryTranslationAdmin):
+    form = LocationForm
     list_display = (
         "__str__",
         "organization",
@@ -240,6 +243,7 @@ class ServiceAtLocationAdmin(HistoryTranslationAdmin):
 
 @admin.register(Phone)
 class PhoneAdmin(HistoryTranslationAdmin):
+    form = PhoneForm
     list_display = ("__str__", "type", "organization", "service", "location")
     list_filter = ("type",)
     list_select_related = ("organization", "service", *LOCATION_LABEL)
@@ -267,6 +271,7 @@ class ServiceAreaAdmin(HistoryTranslationAdmin):
 
 @admin.register(Schedule)
 class ScheduleAdmin(HistoryTranslationAdmin):
+    form = ScheduleForm
     list_display = ("__str__", "owner", "valid_from", "valid_to", "closed_on_holidays")
     list_filter = ("closed_on_holidays",)
     list_select_related = (

@@ -7,6 +7,7 @@ the schedule's own page, reached from the service or location page by the schedu
 from django.contrib import admin
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
+from .admin_forms import LocationForm, PhoneForm, ScheduleClosureForm, ScheduleForm
 from .models import (
     Location,
     MunicipalityAlias,
@@ -25,6 +26,7 @@ LOCATION_LABEL = ("location__organization", "location__municipality")
 
 class PhoneInline(TranslationTabularInline):
     model = Phone
+    form = PhoneForm
     fields = ("number", "extension", "type", "description", "position")
     extra = 0
 
@@ -33,6 +35,7 @@ class ScheduleInline(TranslationTabularInline):
     """Opening periods and closures are edited on the schedule's own page (the link)."""
 
     model = Schedule
+    form = ScheduleForm
     fields = ("description", "valid_from", "valid_to", "closed_on_holidays")
     extra = 0
     show_change_link = True
@@ -54,6 +57,7 @@ class ServiceSummaryInline(admin.TabularInline):
 
 class LocationInline(TranslationStackedInline):
     model = Location
+    form = LocationForm
     fields = (
         "name",
         "location_type",
@@ -93,6 +97,7 @@ class OpeningPeriodInline(admin.TabularInline):
 
 class ScheduleClosureInline(TranslationTabularInline):
     model = ScheduleClosure
+    form = ScheduleClosureForm
     fields = ("start_date", "end_date", "reason")
     extra = 0
 

@@ -1,0 +1,92 @@
+"""Admin forms: the database's check constraints, said in words staff understand.
+
+Each check puts its message on a field; Django then leaves that field out of the model's own
+constraint validation (ModelForm._get_validation_exclusions), so staff read one clear message
+instead of "Constraint … is violated". The database constraints stay the rule for every writer.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_AGE = 130  # service_max_age_plausible
+
+
+def check_order(form, data, first, last, message):
+    if data.get(first) is not None and data.get(last) is not None and data[first] > data[last]:
+        form.add_error(last, message)
+
+
+def check_one_owner(form, data, owners, message):
+    """Only where the form edits the owners: an inline gets its owner from the parent page."""
+    edits_owners = all(name in form.fields for name in owners)
+    if edits_owners and sum(data.get(name) is not None for name in owners) != 1:
+        form.add_error(owners[0], message)
+
+
+class ServiceForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        if data.get("maximum_age") is not None and data["maximum_age"] > MAX_AGE:
+            self.add_error("maximum_age", _("Au plus %(max)d ans.") % {"max": MAX_AGE})
+        else:
+            check_order(
+                self,
+                data,
+                "minimum_age",
+                "maximum_age",
+                _("L'âge maximum ne peut pas être inférieur à l'âge minimum."),
+            )
+        return data
+
+
+class LocationForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if latitude is not None and not -90 <= latitude <= 90:
+            self.add_error("latitude", _("La latitude va de -90 à 90 degrés."))
+        if longitude is not None and not -180 <= longitude <= 180:
+            self.add_error("longitude", _("La longitude va de -180 à 180 degrés."))
+        if (latitude is None) != (longitude is None) and not self.has_error("latitude"):
+            self.add_error(
+                "longitude" if longitude is None else "latitude",
+                _("Indiquez la latitude et la longitude, ou aucune des deux."),
+            )
+        return data
+
+
+class PhoneForm(forms.ModelForm):
+    OWNERS = ("organization", "service", "location")
+
+    def clean(self):
+        data = super().clean()
+        edits_owners = all(name in self.fields for name in self.OWNERS)
+        if edits_owners and all(data.get(name) is None for name in self.OWNERS):
+            self.add_error(
+                "organization", _("Un numéro appartient à un organisme, un service ou un lieu.")
+            )
+        return data
+
+
+class ScheduleForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        check_one_owner(
+            self,
+            data,
+            ("service", "location", "service_at_location"),
+            _("Un horaire appartient à un seul : le service, le lieu ou le service à un lieu."),
+        )
+        check_order(
+            self, data, "valid_from", "valid_to", _("La fin de validité précède son début.")
+        )
+        return data
+
+
+class ScheduleClosureForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        check_order(
+            self, data, "start_date", "end_date", _("La fermeture finit avant de commencer.")
+        )
+        return data
