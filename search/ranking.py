@@ -218,6 +218,8 @@ def search(criteria, page=1, size=PAGE_SIZE):
         if criteria.has_text and text is None:
             return Outcome([], [], 0, False, 1, 1, sort, corrections, matched_nothing=True)
         from_sql, text_where, rank, text_params = text or ("", "1 = 1", "0", [])
+        # A bare integer in ORDER BY names a column: order by score only when there is one.
+        by_rank = f"{rank} DESC, " if text else ""
         where, params = _filters(criteria, eng)
         where.insert(0, text_where)
         place_where, place_params = [], []
@@ -240,14 +242,15 @@ def search(criteria, page=1, size=PAGE_SIZE):
         offset = (page - 1) * size
 
         if sort == "nearest":
-            query = (base_from, full_where, base_params, rank)
+            query = (base_from, full_where, base_params, by_rank)
             ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size)[offset:]
         else:
             order = "m.sort_name, m.service_id"
             if sort == "relevance":
                 order = "m.score DESC, m.no_point, " + order
             cursor.execute(
-                f"SELECT m.service_id FROM (SELECT e.service_id, e.sort_name, {rank} AS score, "
+                f"/* search:main */ SELECT m.service_id FROM (SELECT e.service_id, e.sort_name, "
+                f"{rank} AS score, "
                 f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point FROM {base_from} "
                 f"WHERE e.is_primary AND {full_where} LIMIT {RANK_CAP}) AS m "
                 f"ORDER BY {order} LIMIT %s OFFSET %s",
@@ -260,7 +263,7 @@ def search(criteria, page=1, size=PAGE_SIZE):
             cursor.execute(
                 f"SELECT e.service_id FROM {base_from} WHERE e.is_primary AND "
                 f"{_where(where)} AND NOT {place_where[0]} "
-                f"ORDER BY {rank} DESC, e.sort_name, e.service_id LIMIT {APART_LIMIT}",
+                f"ORDER BY {by_rank}e.sort_name, e.service_id LIMIT {APART_LIMIT}",
                 text_params + params + place_params,
             )
             apart_ids = [row[0] for row in cursor.fetchall()]
@@ -274,13 +277,13 @@ def search(criteria, page=1, size=PAGE_SIZE):
 def _nearest_ids(cursor, eng, point, query, needed):
     """The first `needed` distinct services, nearest point first (a service has one row per
     point, so rows are read until `needed` services are seen)."""
-    base_from, where, params, rank = query
+    base_from, where, params, by_rank = query
     order_sql, order_params = eng.nearest_order(*point)
     limit = needed * 3 + 20
     while True:
         cursor.execute(
-            f"SELECT e.service_id FROM {base_from} WHERE {where} "
-            f"ORDER BY {order_sql}, {rank} DESC, e.sort_name, e.service_id LIMIT %s",
+            f"/* search:main */ SELECT e.service_id FROM {base_from} WHERE {where} "
+            f"ORDER BY {order_sql}, {by_rank}e.sort_name, e.service_id LIMIT %s",
             params + order_params + [limit],
         )
         rows = [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,183 @@
+"""The ranking rule of search/ranking.py, on factory data."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.db import connection
+from geopy.distance import great_circle
+
+from resources.models import Municipality, Service
+from search.forms import SearchForm
+from search.ranking import engine, scopes_covering, search
+from tests.factories import locate, make_schedule, make_service, municipality
+
+pytestmark = pytest.mark.django_db
+
+REPENTIGNY = (45.7422, -73.4501)
+MONTREAL = "America/Toronto"
+
+
+def outcome(now=None, **params):
+    form = SearchForm(params)
+    form.is_valid()
+    return search(form.criteria(now=now), page=form.cleaned_data.get("page") or 1)
+
+
+def names(result):
+    return [hit.service.name_fr for hit in result.hits]
+
+
+def food(name, lat=None, lon=None, **fields):
+    fields.setdefault("scope", "mrc")
+    service = make_service(name_fr=name, description_fr="Aide alimentaire.", **fields)
+    if lat is not None:
+        locate(service, latitude=lat, longitude=lon)
+    return service
+
+
+def test_nearest_service_comes_first():
+    food("Loin", 45.85, -73.48)
+    food("Proche", 45.745, -73.452)
+    food("Moyen", 45.78, -73.44)
+    result = outcome(q="alimentaire", lat=45.742, lon=-73.450)
+    assert result.sort == "nearest"
+    assert names(result) == ["Proche", "Moyen", "Loin"]
+
+
+def test_services_without_a_point_come_after_located_ones_and_are_labelled(client):
+    food("Ligne téléphonique")
+    food("Comptoir", 45.85, -73.48)
+    result = outcome(q="alimentaire", lat=45.742, lon=-73.450)
+    assert names(result) == ["Comptoir", "Ligne téléphonique"]
+    assert [hit.is_located for hit in result.hits] == [True, False]
+    page = client.get("/fr/recherche/", {"q": "alimentaire", "lat": 45.742, "lon": -73.45})
+    assert "Sans adresse physique" in page.content.decode()
+
+
+def test_confidential_location_gives_no_point_and_never_shows(client):
+    shelter = make_service(name_fr="Maison d'hébergement", scope="mrc", sectors=["violence"])
+    locate(
+        shelter,
+        latitude=45.7777,
+        longitude=-73.4444,
+        is_confidential=True,
+        address_1="12, rue Secrète",
+    )
+    result = outcome(q="hébergement", lat=45.742, lon=-73.450)
+    assert names(result) == ["Maison d'hébergement"]
+    assert result.hits[0].distance_km is None
+    html = client.get("/fr/recherche/", {"q": "hébergement", "lat": 45.742, "lon": -73.45})
+    text = html.content.decode()
+    assert "Secrète" not in text and "45.7777" not in text and "45,7777" not in text
+
+
+def test_service_with_several_points_is_listed_once_at_its_nearest_point():
+    multi = food("Deux points", 45.90, -73.40)
+    locate(multi, latitude=45.743, longitude=-73.451)
+    food("Entre les deux", 45.76, -73.45)
+    result = outcome(q="alimentaire", lat=45.742, lon=-73.450)
+    assert names(result) == ["Deux points", "Entre les deux"]
+    assert result.hits[0].distance_km < 0.2
+
+
+def test_services_not_serving_the_place_are_shown_apart(client):
+    food("Dessert tout", 45.75, -73.45)
+    food("Seulement Saint-Sulpice", 45.74, -73.45, scope="local", municipalities=["saint-sulpice"])
+    result = outcome(q="alimentaire", municipality="repentigny")
+    assert names(result) == ["Dessert tout"]
+    assert [hit.service.name_fr for hit in result.apart] == ["Seulement Saint-Sulpice"]
+    html = client.get("/fr/recherche/", {"q": "alimentaire", "municipality": "repentigny"})
+    apart = html.content.decode().split("data-results-apart", 1)[1]
+    assert "Seulement Saint-Sulpice" in apart
+
+
+@pytest.mark.parametrize("slug", ["repentigny", "charlemagne", "saint-sulpice", "joliette"])
+def test_serving_rule_is_the_directory_one(slug):
+    place = municipality(slug)
+    make_service(name_fr="Local", scope="local", municipalities=[slug])
+    make_service(name_fr="MRC", scope="mrc")
+    make_service(name_fr="Région", scope="region")
+    make_service(name_fr="Métro", scope="metro")
+    make_service(name_fr="Québec", scope="province")
+    make_service(name_fr="Ailleurs", scope="local", municipalities=["montreal"])
+    expected = set(Service.objects.active().serving(place).values_list("name_fr", flat=True))
+    assert set(names(outcome(municipality=slug, page=1))) == expected
+    assert "province" in scopes_covering(place)
+
+
+def test_database_distance_agrees_with_geopy_within_half_a_percent():
+    service = food("Joliette", 46.0164, -73.4236)
+    sql, params = engine().distance(*REPENTIGNY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sql} FROM search_searchentry e WHERE e.service_id = %s",
+            params + [service.pk],
+        )
+        metres = cursor.fetchone()[0]
+    expected = great_circle(REPENTIGNY, (46.0164, -73.4236)).m
+    assert abs(metres - expected) / expected < 0.005
+
+
+def test_relevance_puts_a_name_match_before_a_description_match():
+    make_service(name_fr="Ateliers", description_fr="Friperie et vêtements.", scope="mrc")
+    make_service(name_fr="Friperie du quartier", description_fr="Vêtements.", scope="mrc")
+    assert names(outcome(q="friperie"))[0] == "Friperie du quartier"
+
+
+def test_filters_free_age_language_and_wheelchair():
+    free = make_service(name_fr="Gratuit", is_free=True, minimum_age=65, scope="mrc")
+    paying = make_service(name_fr="Payant", is_free=False, maximum_age=17, scope="mrc")
+    free.languages.set(free.languages.model.objects.filter(code__in=["fra", "eng"]))
+    locate(paying, wheelchair_accessible=True)
+    assert names(outcome(free="on")) == ["Gratuit"]
+    assert names(outcome(age=70)) == ["Gratuit"]
+    assert names(outcome(age=12)) == ["Payant"]
+    assert names(outcome(language="eng")) == ["Gratuit"]
+    assert names(outcome(wheelchair="on")) == ["Payant"]
+
+
+def at(day, hour, minute=0):
+    zone = zoneinfo.ZoneInfo(MONTREAL)
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+
+
+def test_open_now_uses_weekly_hours_holidays_closures_and_overnight_periods():
+    monday = datetime.date(2026, 11, 23)
+    day = make_service(name_fr="Jour", scope="mrc")
+    make_schedule([(0, "09:00", "17:00")], service=day)
+    night = make_service(name_fr="Nuit", scope="mrc")
+    make_schedule([(0, "22:00", "06:00")], service=night)
+    assert names(outcome(open_now="on", now=at(monday, 10))) == ["Jour"]
+    assert names(outcome(open_now="on", now=at(monday, 23))) == ["Nuit"]
+    assert names(outcome(open_now="on", now=at(monday + datetime.timedelta(1), 5))) == ["Nuit"]
+    christmas = datetime.date(2028, 12, 25)  # a Monday, a statutory holiday
+    assert names(outcome(open_now="on", now=at(christmas, 10))) == []
+    day.schedules.first().closures.create(start_date=monday, end_date=monday)
+    assert names(outcome(open_now="on", now=at(monday, 10))) == []
+
+
+def test_pages_continue_and_a_page_past_the_end_shows_the_last():
+    for n in range(25):
+        make_service(name_fr=f"Service {n:02}", scope="mrc")
+    first, second = outcome(page=1), outcome(page=2)
+    assert len(first.hits) == 20 and len(second.hits) == 5
+    assert not set(names(first)) & set(names(second))
+    assert outcome(page=9).page == 2
+
+
+def test_counts_stop_at_a_thousand(monkeypatch):
+    monkeypatch.setattr("search.ranking.COUNT_CAP", 3)
+    for n in range(5):
+        make_service(name_fr=f"Service {n}", scope="mrc")
+    result = outcome()
+    assert result.capped and result.total == 3
+
+
+def test_inactive_services_are_not_found():
+    make_service(name_fr="Fermé pour de bon", status="defunct", scope="mrc")
+    assert names(outcome(q="fermé")) == []
+
+
+def test_municipality_alias_resolves():
+    assert Municipality.objects.resolve("Le Gardeur").slug == "repentigny"

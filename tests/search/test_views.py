@@ -1,0 +1,154 @@
+"""The results page: bad input never fails, fixed queries, both languages, zero results."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from resources.models import Service
+from search import places
+from search.forms import SearchForm
+from search.ranking import search
+from tests.factories import locate, make_phone, make_schedule, make_service
+
+pytestmark = pytest.mark.django_db
+
+URL = "/fr/recherche/"
+
+
+def page(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def food_bank():
+    service = make_service(
+        name_fr="Banque alimentaire",
+        name_en="Food bank",
+        description_fr="Dépannage alimentaire.",
+        sectors=["food-banks"],
+        scope="mrc",
+    )
+    locate(service)
+    make_phone(service=service)
+    return service
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"lat": "200", "lon": "-73.45"}, "Latitude"),
+        ({"lat": "45.74"}, "vont ensemble"),
+        ({"lat": "nan", "lon": "-73.45"}, "Latitude"),
+        ({"postal_code": "123 ABC"}, "Code postal mal formé"),
+        ({"postal_code": "H0H 0H0"}, "hors de notre territoire"),
+        ({"sector": "nope"}, "tous les secteurs sont affichés"),
+        ({"municipality": "Atlantis"}, "Municipalité inconnue"),
+        ({"page": "0"}, "supérieure ou égale"),
+        ({"page": "x"}, "nombre entier"),
+        ({"age": "-4"}, "Âge"),
+        ({"language": "zz"}, "Langue inconnue"),
+        ({"q": "aide " * 1000}, "très longue"),
+    ],
+)
+def test_bad_values_give_a_message_and_results_never_an_error(client, food_bank, params, message):
+    html = page(client, **{"q": "alimentaire", **params})
+    assert message in html
+    if "q" not in params:
+        assert f'data-service-id="{food_bank.uuid}"' in html
+
+
+def test_control_characters_and_odd_unicode_are_harmless(client, food_bank):
+    html = page(client, q="alim\x00ent\x1b\u202eaire \ufffd")
+    assert "data-result-count" in html
+
+
+def test_result_shows_names_distance_phone_municipality(client, food_bank):
+    make_schedule(
+        [(d, "00:00", "00:00") for d in range(7)], service=food_bank, closed_on_holidays=False
+    )
+    html = page(client, q="alimentaire", lat="45.7500", lon="-73.4500")
+    assert f'data-service-id="{food_bank.uuid}"' in html
+    assert "Banque alimentaire" in html and "Organisme" in html
+    assert "0,9 km" in html
+    assert 'href="tel:4505550100"' in html
+    assert "Repentigny" in html
+    assert "Ouvert maintenant" in html
+
+
+def test_english_page_takes_the_same_parameters(client, food_bank):
+    response = client.get("/en/search/", {"q": "food bank", "postal_code": "J5Y"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-service-id="{food_bank.uuid}"' in html
+    assert "Food bank" in html
+
+
+def test_zero_results_suggest_removing_a_filter_other_sectors_and_211(client, food_bank):
+    html = page(client, q="alimentaire", sector="food-banks", free="on")
+    assert "Aucun résultat" in html
+    assert "free=" not in html.split("sans « gratuit »")[0].rsplit("href=", 1)[1]
+    assert "tel:211" in html
+    assert "Repas communautaires" in html  # a sibling of the chosen sector
+
+
+def test_queries_per_page_do_not_grow_with_results(client):
+    counts, made = [], 0
+    for size in (5, 20, 50):
+        while made < size:
+            service = make_service(name_fr=f"Aide {made}", scope="mrc", sectors=["food"])
+            locate(service)
+            make_phone(service=service)
+            make_schedule([(0, "09:00", "17:00")], service=service)
+            made += 1
+        with CaptureQueriesContext(connection) as queries:
+            form = SearchForm({"q": "aide", "lat": "45.74", "lon": "-73.45"})
+            form.is_valid()
+            result = search(form.criteria(), size=size)
+        assert len(result.hits) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2]
+
+
+def test_results_page_queries_are_fixed(client):
+    counts = []
+    for size in (3, 12):
+        while Service.objects.count() < size:
+            locate(make_service(name_fr="Aide", scope="mrc"))
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, q="aide", lat="45.74", lon="-73.45")
+        assert html.count("data-service-id") == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_positions_are_rounded_to_about_100_metres():
+    place = places.from_coordinates(45.742234, -73.450199)
+    assert (place.latitude, place.longitude) == (45.742, -73.45)
+    assert place.municipality.slug == "repentigny"
+
+
+@pytest.mark.parametrize(
+    ("value", "slug"),
+    [("J5Y 1A1", "repentigny"), ("j5y", "repentigny"), ("J5X", "l-epiphanie")],
+)
+def test_postal_codes_resolve_through_the_offline_table(value, slug):
+    prefix, _ = places.normalize_postal_code(value)
+    assert places.from_postal_code(prefix).municipality.slug == slug
+
+
+@pytest.mark.parametrize(
+    ("value", "slug"),
+    [
+        ("Le Gardeur", "repentigny"),
+        ("L'Épiphanie-Paroisse", "l-epiphanie"),
+        ("charlemagne", "charlemagne"),
+    ],
+)
+def test_municipality_names_and_aliases_resolve(value, slug):
+    assert places.from_municipality(value).slug == slug
+
+
+def test_coordinates_outside_the_territory_give_no_municipality():
+    assert places.from_coordinates(48.4, -71.0).municipality is None
