@@ -229,3 +229,21 @@ def test_changelist_queries_do_not_grow_with_the_rows(admin_client):
     assert all(model.objects.count() >= 30 for model in listed)
     many = {model.__name__: changelist_queries(admin_client, model) for model in listed}
     assert many == few
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name", "term", "expected"),
+    [
+        ("service", "organization", "Comptoir", "Comptoir du Nord"),
+        ("service", "sectors", "alimentation", "Alimentation"),
+        ("service", "languages", "anglais", "Anglais"),
+        ("location", "municipality", "Le Gardeur", "Repentigny"),
+        ("location", "municipality", "Epiphanie", "L'Épiphanie"),
+    ],
+)
+def test_autocomplete_finds_related_records(admin_client, model_name, field_name, term, expected):
+    make_organization(name_fr="Comptoir du Nord")
+    query = {"app_label": "resources", "model_name": model_name, "field_name": field_name}
+    response = admin_client.get(reverse("admin:autocomplete"), {**query, "term": term})
+    assert response.status_code == 200
+    assert expected in [result["text"] for result in response.json()["results"]]
