@@ -23,5 +23,5 @@ urlpatterns = [
         name="service-at-location-detail",
     ),
     # Anything else under /api/ (a malformed id too) is a JSON 404, not the site's HTML page.
-    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
+    re_path(r"^(?P<path>[\s\S]*)\Z", views.not_found, name="not-found"),
 ]
