@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 
 from .demo_checks import LOCATION_TEXTS, ORG_TEXTS, SERVICE_TEXTS, Checker, weekdays
@@ -114,6 +115,11 @@ def _upsert(model, key, rows):
     model.objects.bulk_create(new, batch_size=500)
     if changed:
         model.objects.bulk_update(changed, sorted(fields), batch_size=500)
+        # save() keeps the untranslated column (`name` beside `name_fr`) equal to French, but the
+        # translation-aware manager rewrites `name` to the current language: use a plain QuerySet.
+        mirrored = {f.removesuffix("_fr"): F(f) for f in fields if f.endswith("_fr")}
+        if mirrored:
+            QuerySet(model).filter(pk__in=[obj.pk for obj in changed]).update(**mirrored)
     return model.objects.in_bulk(list(rows), field_name=key)
 
 
@@ -279,18 +285,17 @@ def _write(organizations, checker):
         },
     )
 
-    phone_rows = {}
+    org_phones, service_phones = {}, {}
     for org in organizations:
-        phone_rows.update(
+        org_phones.update(
             _phone_rows(org.get("phones", []), "organization_id", orgs[org["slug"]].pk, org["slug"])
         )
-    _replace(Phone, {"organization_id__in": org_ids}, phone_rows)
-    phone_rows = {}
+    _replace(Phone, {"organization_id__in": org_ids}, org_phones)
     for slug, service in data.items():
-        phone_rows.update(
+        service_phones.update(
             _phone_rows(service.get("phones", []), "service_id", services[slug].pk, "service", slug)
         )
-    _replace(Phone, {"service_id__in": service_ids}, phone_rows)
+    _replace(Phone, {"service_id__in": service_ids}, service_phones)
 
     with_area = {slug: service["area"] for slug, service in data.items() if service.get("area")}
     areas = _replace(
@@ -338,7 +343,7 @@ def _write(organizations, checker):
         "organizations": len(orgs),
         "services": len(services),
         "locations": len(locations),
-        "phones": Phone.objects.filter(organization_id__in=org_ids).count() + len(phone_rows),
+        "phones": len(org_phones) + len(service_phones),
         "schedules": len(schedules),
         "periods": OpeningPeriod.objects.filter(schedule_id__in=list(by_schedule)).count(),
     }

@@ -14,7 +14,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import translation
 
 from resources.demo import demo_uuid
@@ -304,6 +304,7 @@ def test_reloading_changed_files_updates_rows_in_place_and_spares_other_records(
         ["daily", "08:00", "16:00"]
     ]
     document["organizations"][0]["phones"] = []
+    document["organizations"][0]["name"] = {"fr": "Organisme renommé", "en": "Renamed"}
 
     _load(_write(tmp_path, document))
 
@@ -313,6 +314,9 @@ def test_reloading_changed_files_updates_rows_in_place_and_spares_other_records(
     assert periods.order_by("pk").first().pk == first_period.pk
     assert not Phone.objects.filter(organization__slug="essai-org").exists()
     assert Organization.objects.filter(pk=other.pk).exists()
+    # The untranslated column, read without the translation-aware manager's rewriting.
+    columns = QuerySet(Organization).filter(slug="essai-org").values_list("name", "name_en")
+    assert columns.get() == ("Organisme renommé", "Renamed")
 
 
 def _broken(change):
