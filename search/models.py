@@ -11,7 +11,7 @@ FTS5 table `search_fts` (see search/engine_sqlite.py). Key columns such as `sect
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .text import fold
+from .text import synonym_key
 
 
 class SearchEntry(models.Model):
@@ -101,5 +101,5 @@ class Synonym(models.Model):
         return f"{self.term} → {self.expansion}"
 
     def save(self, *args, **kwargs):
-        self.normalized_term = fold(self.term)
+        self.normalized_term = synonym_key(self.term)
         super().save(*args, **kwargs)

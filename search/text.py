@@ -159,8 +159,14 @@ def parse(raw):
     return ParsedQuery(clauses=clauses)
 
 
+def synonym_key(text):
+    """How synonym terms are compared: folded, a final s or x dropped from words of 4+ letters
+    (so "shelters" meets "shelter", and "impôt" meets "impôts")."""
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words(text))
+
+
 def phrases(parsed, longest=4):
-    """Every run of 1 to `longest` consecutive single-word clauses, as folded text."""
+    """Every run of 1 to `longest` consecutive single-word clauses, as synonym keys."""
     singles = [
         c.alternatives[0][0] if len(c.alternatives) == 1 and len(c.alternatives[0]) == 1 else None
         for c in parsed.clauses
@@ -171,13 +177,13 @@ def phrases(parsed, longest=4):
             run = singles[start:end]
             if None in run:
                 break
-            found.add(" ".join(run))
+            found.add(synonym_key(" ".join(run)))
     return found
 
 
 def apply_synonyms(parsed, synonyms):
     """Merge each run of clauses spelling a synonym's term into one clause that also accepts the
-    expansion. `synonyms`: {folded term: [expansion, ...]}, longest terms win."""
+    expansion. `synonyms`: {synonym key: [expansion, ...]}, longest terms win."""
     for term in sorted(synonyms, key=lambda t: -len(t.split())):
         size = len(term.split())
         clauses = parsed.clauses
@@ -185,9 +191,10 @@ def apply_synonyms(parsed, synonyms):
             run = clauses[start : start + size]
             if any(c.negated or len(c.alternatives) != 1 for c in run):
                 continue
-            if " ".join(w for c in run for w in c.alternatives[0]) != term:
+            typed = [w for c in run for w in c.alternatives[0]]
+            if synonym_key(" ".join(typed)) != term:
                 continue
-            merged = Clause(alternatives=[term.split()])
+            merged = Clause(alternatives=[typed])
             for expansion in synonyms[term]:
                 kept = [w for w in words(expansion) if not is_stop_word(w)]
                 if kept and kept not in merged.alternatives:

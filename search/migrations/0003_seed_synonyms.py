@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from search.text import fold
+from search.text import synonym_key
 
 SYNONYMS = [
     ("bouffe", "alimentation"),
@@ -76,7 +76,7 @@ SYNONYMS = [
 def seed(apps, schema_editor):
     Synonym = apps.get_model("search", "Synonym")
     Synonym.objects.bulk_create(
-        [Synonym(term=t, expansion=e, normalized_term=fold(t)) for t, e in SYNONYMS],
+        [Synonym(term=t, expansion=e, normalized_term=synonym_key(t)) for t, e in SYNONYMS],
         ignore_conflicts=True,
     )
 
