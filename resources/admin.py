@@ -6,7 +6,7 @@ columns show, so their number of queries does not grow with the number of rows.
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -104,6 +104,9 @@ class OrganizationAdmin(HistoryTranslationAdmin):
             .annotate(
                 _service_count=Count("services", distinct=True),
                 _oldest_verification=Min("services__assured_date"),
+                _never_verified=Count(
+                    "services", filter=Q(services__assured_date__isnull=True), distinct=True
+                ),
             )
         )
 
@@ -113,6 +116,9 @@ class OrganizationAdmin(HistoryTranslationAdmin):
 
     @admin.display(description=_("plus ancienne vérification"), ordering="_oldest_verification")
     def oldest_verification(self, organization):
+        """The service longest without verification: a never verified one comes first."""
+        if organization._never_verified:
+            return _("jamais")
         return organization._oldest_verification
 
     @admin.action(description=_("Marquer tous leurs services comme vérifiés aujourd'hui"))

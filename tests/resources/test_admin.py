@@ -247,3 +247,18 @@ def test_autocomplete_finds_related_records(admin_client, model_name, field_name
     response = admin_client.get(reverse("admin:autocomplete"), {**query, "term": term})
     assert response.status_code == 200
     assert expected in [result["text"] for result in response.json()["results"]]
+
+
+def test_organization_list_shows_its_least_recently_verified_service(admin_client):
+    checked = make_organization(name_fr="Vérifié")
+    make_service(organization=checked, assured_date=datetime.date(2025, 3, 1))
+    make_service(organization=checked, assured_date=datetime.date(2026, 2, 1))
+    partly = make_organization(name_fr="En partie")
+    make_service(organization=partly, assured_date=datetime.date(2026, 2, 1))
+    make_service(organization=partly)
+    response = admin_client.get(admin_url(Organization, "changelist"))
+    rows = {o.name: o for o in response.context["cl"].result_list}
+    model_admin = admin.site._registry[Organization]
+    assert model_admin.oldest_verification(rows["Vérifié"]) == datetime.date(2025, 3, 1)
+    assert model_admin.oldest_verification(rows["En partie"]) == "jamais"
+    assert model_admin.service_count(rows["En partie"]) == 2
