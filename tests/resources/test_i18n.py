@@ -3,6 +3,7 @@ falling back to French content, and the reference data the migrations load."""
 
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -29,6 +30,12 @@ def test_catalogues_are_compiled(language):
     catalogue = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.mo"
     assert catalogue.exists()
     assert catalogue.stat().st_mtime >= catalogue.with_suffix(".po").stat().st_mtime
+
+
+def test_english_catalogue_translates_every_entry():
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po"))
+    assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
+    assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
 
 
 def test_english_home_page_uses_the_english_catalogue(client):
