@@ -110,6 +110,9 @@ def test_change_history_page_lists_the_records_versions(admin_client, listing, m
     assert response.status_code == 200
     assert list(response.context["page_obj"]) == list(obj.history.all())
     assert len(response.context["page_obj"]) >= 1
+    version = obj.history.last()
+    url = admin_url(model, "simple_history", obj.pk, version.history_id)
+    assert admin_client.get(url).status_code == 200
 
 
 def test_service_form_has_a_tab_per_language_for_translated_fields(admin_client, listing):
