@@ -12,11 +12,26 @@ from resources.models import Language, Sector
 from . import places
 from .models import Synonym
 from .ranking import Criteria
-from .text import MAX_QUERY_CHARS, apply_synonyms, clean_query, parse, phrases
+from .text import (
+    MAX_QUERY_CHARS,
+    apply_synonyms,
+    clean_query,
+    parse,
+    phrases,
+    strip_control_characters,
+)
+
+
+class QueryField(forms.CharField):
+    """Free text with control characters (NUL included) turned into spaces before validation,
+    so that an odd character costs the visitor nothing."""
+
+    def to_python(self, value):
+        return super().to_python(strip_control_characters(value or ""))
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Que cherchez-vous ?"), required=False, strip=True)
+    q = QueryField(label=_("Que cherchez-vous ?"), required=False)
     sector = forms.CharField(label=_("Secteur"), required=False)
     municipality = forms.CharField(label=_("Municipalité"), required=False)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)

@@ -21,7 +21,6 @@ class Place:
     latitude: float = None
     longitude: float = None
     municipality: Municipality = None
-    postal_prefix: str = ""
 
     @property
     def point(self):
@@ -67,12 +66,7 @@ def from_postal_code(prefix):
     municipality = listed[0] if len(listed) == 1 else None
     if municipality is None:
         municipality = nearest_municipality(found.latitude, found.longitude, listed or None)
-    return Place(
-        round_coordinate(found.latitude),
-        round_coordinate(found.longitude),
-        municipality,
-        postal_prefix=prefix,
-    )
+    return Place(round_coordinate(found.latitude), round_coordinate(found.longitude), municipality)
 
 
 def from_municipality(value):

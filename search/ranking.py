@@ -124,7 +124,6 @@ class Outcome:
     num_pages: int
     sort: str
     corrections: dict
-    matched_nothing: bool = False
 
     @property
     def first_number(self):
@@ -216,7 +215,7 @@ def search(criteria, page=1, size=PAGE_SIZE):
         text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
         corrections = criteria.query.corrections if criteria.has_text else {}
         if criteria.has_text and text is None:
-            return Outcome([], [], 0, False, 1, 1, sort, corrections, matched_nothing=True)
+            return Outcome([], [], 0, False, 1, 1, sort, corrections)
         from_sql, text_where, rank, text_params = text or ("", "1 = 1", "0", [])
         # A bare integer in ORDER BY names a column: order by score only when there is one.
         by_rank = f"{rank} DESC, " if text else ""

@@ -127,10 +127,13 @@ class ParsedQuery:
         return [w for clause in self.clauses for w in clause.words()]
 
 
+def strip_control_characters(text):
+    return "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+
+
 def clean_query(raw):
     """The query with control characters removed, whitespace collapsed, length capped."""
-    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in raw or "")
-    return " ".join(text.split())[:MAX_QUERY_CHARS]
+    return " ".join(strip_control_characters(raw or "").split())[:MAX_QUERY_CHARS]
 
 
 def parse(raw):

@@ -60,8 +60,10 @@ def test_bad_values_give_a_message_and_results_never_an_error(client, food_bank,
 
 
 def test_control_characters_and_odd_unicode_are_harmless(client, food_bank):
-    html = page(client, q="alim\x00ent\x1b\u202eaire \ufffd")
-    assert "data-result-count" in html
+    html = page(client, q="alimentaire\x00\x1b\u202e \ufffd")
+    assert f'data-service-id="{food_bank.uuid}"' in html
+    for name in ("sector", "municipality", "language", "postal_code"):
+        assert "data-result-count" in page(client, q="alimentaire", **{name: "a\x00b"})
 
 
 def test_result_shows_names_distance_phone_municipality(client, food_bank):
