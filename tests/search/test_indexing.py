@@ -1,0 +1,82 @@
+"""The search index follows staff edits at once, and the rebuild command remakes it whole."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from resources.models import Sector
+from search.forms import SearchForm
+from search.models import SearchEntry, Synonym
+from search.ranking import Criteria, search
+from search.text import parse
+from tests.factories import locate, make_schedule, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text="", **criteria):
+    query = parse(text) if text else None
+    return [hit.service for hit in search(Criteria(query=query, **criteria)).hits]
+
+
+def test_renaming_a_service_is_searchable_at_once():
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    service.name_fr = "Friperie"
+    service.save()
+    assert found("friperie") == [service]
+    assert found("comptoir") == []
+
+
+def test_moving_a_location_moves_the_service():
+    near = make_service(name_fr="Près", scope="mrc")
+    far = make_service(name_fr="Loin", scope="mrc")
+    locate(near, latitude=45.75, longitude=-73.45)
+    location = locate(far, latitude=45.9, longitude=-73.3)
+    assert found(point=(45.742, -73.45)) == [near, far]
+    location.latitude, location.longitude = 45.743, -73.45
+    location.save()
+    assert found(point=(45.742, -73.45)) == [far, near]
+
+
+def test_renaming_a_sector_reindexes_its_services():
+    service = make_service(name_fr="Service", scope="mrc", sectors=["food-banks"])
+    sector = Sector.objects.get(slug="food-banks")
+    sector.name_fr = "Garde-manger communautaire"
+    sector.save()
+    assert found("garde-manger") == [service]
+
+
+def test_deactivated_and_deleted_services_leave_the_index():
+    service = make_service(name_fr="Service", scope="mrc")
+    service.status = "inactive"
+    service.save()
+    assert not SearchEntry.objects.filter(service=service).exists()
+    other = make_service(name_fr="Autre", scope="mrc")
+    other.delete()
+    assert SearchEntry.objects.count() == 0
+
+
+def test_hours_changes_reach_open_now():
+    service = make_service(name_fr="Service", scope="mrc")
+    schedule = make_schedule([], service=service, closed_on_holidays=False)
+    assert found(open_now=True) == []
+    for day in range(7):
+        schedule.periods.create(weekday=day, opens_at="00:00", closes_at="00:00")
+    assert found(open_now=True) == [service]
+
+
+def test_rebuild_command_remakes_the_index():
+    service = make_service(name_fr="Friperie", scope="mrc")
+    SearchEntry.objects.all().delete()
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert found("friperie") == [service]
+
+
+def test_synonyms_edited_by_staff_apply_to_the_next_search():
+    service = make_service(name_fr="Friperie", scope="mrc")
+    assert found("guenilles") == []
+    Synonym.objects.create(term="Guenilles", expansion="friperie")
+    form = SearchForm({"q": "guenilles"})
+    form.is_valid()
+    assert [h.service for h in search(form.criteria()).hits] == [service]
