@@ -154,3 +154,8 @@ def test_municipality_names_and_aliases_resolve(value, slug):
 
 def test_coordinates_outside_the_territory_give_no_municipality():
     assert places.from_coordinates(48.4, -71.0).municipality is None
+
+
+def test_english_page_speaks_english(client):
+    html = client.get("/en/search/", {"q": "xyzzy", "free": "on"}).content.decode()
+    assert "No results" in html and "Try without a filter" in html and "Dial 2-1-1" in html
