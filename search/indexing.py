@@ -100,7 +100,7 @@ def _openings(ids, sal_by_service):
     return rows
 
 
-def _entries(batch, sector_names, vocabulary):
+def _entries(batch, sector_names, vocabulary, with_fts):
     ids = [row["id"] for row in batch]
     sectors = _grouped(
         Service.sectors.through.objects.filter(service_id__in=ids).values_list(
@@ -175,7 +175,8 @@ def _entries(batch, sector_names, vocabulary):
         }
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
             entries.append(SearchEntry(is_primary=n == 0, latitude=lat, longitude=lon, **common))
-        fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
+        if with_fts:  # PostgreSQL stems in its generated column instead
+            fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
     return entries, fts, _openings(ids, sal_by_service)
 
 
@@ -215,11 +216,13 @@ def refresh(service_ids=None):
         if sqlite:
             _delete_fts(service_ids)
         if service_ids is None:
-            SearchTerm.objects.all().delete()
+            terms = SearchTerm.objects.all()
+            terms._raw_delete(terms.db)
         sector_names, vocabulary = _sector_names(), set()
         rows = list(services.values(*FIELDS))
         for start in range(0, len(rows), BATCH):
-            entries, fts, openings = _entries(rows[start : start + BATCH], sector_names, vocabulary)
+            batch = rows[start : start + BATCH]
+            entries, fts, openings = _entries(batch, sector_names, vocabulary, sqlite)
             SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
             SearchOpening.objects.bulk_create(openings, batch_size=BATCH)
             if sqlite:

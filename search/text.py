@@ -50,6 +50,7 @@ def _stemmer(language):
     return snowballstemmer.stemmer(language)
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word, language):
     """The Snowball stem of a folded word, or None for a stop word of that language."""
     if word in stop_words(language):
