@@ -126,8 +126,9 @@ class Checker:
                 continue
             if phone.get("type", "voice") not in PHONE_TYPES:
                 self.error(where, f"type de téléphone inconnu {phone.get('type')!r}")
-            if len(phone.get("extension", "")) > 10:
-                self.error(where, f"poste trop long pour {number}")
+            extension = phone.get("extension", "")
+            if not isinstance(extension, str) or len(extension) > 10:
+                self.error(where, f"poste invalide ou trop long pour {number}")
             self.check_text([*where, number], phone, "description", "description", Phone)
 
     def check_organization(self, filename, org, index):
@@ -143,6 +144,9 @@ class Checker:
         self.check_phones(where, org.get("phones", []))
         keys = set()
         for location in org.get("locations", []):
+            if not isinstance(location, dict):
+                self.error(where, f"lieu {location!r} : un objet est attendu")
+                continue
             key = location.get("key")
             if not isinstance(key, str) or not key or key in keys:
                 self.error(where, f"clé de lieu absente ou répétée {key!r}")
@@ -248,7 +252,7 @@ class Checker:
             try:
                 day, opens, closes = period
                 weekdays(day)
-            except (TypeError, ValueError):
+            except (AttributeError, TypeError, ValueError):
                 self.error(where, f'période invalide {period!r} (ex. ["mon-fri", "09:00", …])')
                 continue
             if not (isinstance(opens, str) and TIME.match(opens)) or not (
