@@ -13,8 +13,6 @@ restores it before each test (it is small: a few hundred rows) instead of each t
 and `_migrated_data_restored` puts it back once the last browser test has flushed it, for the tests
 that run after (pytest-django runs transactional tests after the others, but a conftest may move
 some, such as those using the committed demo data, to the very end).
-Request the page fixtures as test arguments, never with `request.getfixturevalue()`: a live server
-started halfway through a test makes the serialized rollback restore nothing in the tests after.
 
 Without /usr/bin/chromium the browser tests are skipped, except under CI (`CI` set), where a
 skipped browser suite would hide a broken set-up, so they fail.
@@ -71,7 +69,7 @@ def _migrated_data_restored(django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -81,7 +79,17 @@ def browser():
     # unless told that this synchronous use is deliberate.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    migrated = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # With an event loop running in the thread, Django keeps its connections per context
+        # (asgiref's Local), so the tests now get new ones: give them the migrated data that
+        # serialized_rollback restores, or it silently restores nothing.
+        for alias, contents in migrated.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
