@@ -241,8 +241,9 @@ def search(criteria, page=1, size=PAGE_SIZE):
         offset = (page - 1) * size
 
         if sort == "nearest":
-            query = (base_from, full_where, base_params, by_rank)
-            ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size)[offset:]
+            query = (base_from, full_where, base_params, rank if text else None)
+            few = not capped and (text is not None or bool(criteria.sector_ids))
+            ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size, few)[offset:]
         else:
             order = "m.sort_name, m.service_id"
             if sort == "relevance":
@@ -273,16 +274,29 @@ def search(criteria, page=1, size=PAGE_SIZE):
     return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections)
 
 
-def _nearest_ids(cursor, eng, point, query, needed):
+def _nearest_ids(cursor, eng, point, query, needed, few):
     """The first `needed` distinct services, nearest point first (a service has one row per
-    point, so rows are read until `needed` services are seen)."""
-    base_from, where, params, by_rank = query
+    point, so rows are read until `needed` services are seen).
+
+    With few matches (the count did not reach its cap) the matches are gathered first and then
+    sorted; otherwise the GiST index walks outward from the visitor and stops at `needed`: a
+    rare word would make that walk read the whole table (see shared PERFORMANCE.md)."""
+    base_from, where, params, rank = query
     order_sql, order_params = eng.nearest_order(*point)
+    by_rank = "e.score DESC, " if rank else ""
+    if few:
+        source = (
+            f"WITH m AS MATERIALIZED (SELECT e.service_id, e.latitude, e.longitude, e.sort_name, "
+            f"{rank or 0} AS score FROM {base_from} WHERE {where}) "
+            f"/* search:main */ SELECT e.service_id FROM m AS e"
+        )
+    else:
+        by_rank = f"{rank} DESC, " if rank else ""
+        source = f"/* search:main */ SELECT e.service_id FROM {base_from} WHERE {where}"
     limit = needed * 3 + 20
     while True:
         cursor.execute(
-            f"/* search:main */ SELECT e.service_id FROM {base_from} WHERE {where} "
-            f"ORDER BY {order_sql}, {by_rank}e.sort_name, e.service_id LIMIT %s",
+            f"{source} ORDER BY {order_sql}, {by_rank}e.sort_name, e.service_id LIMIT %s",
             params + order_params + [limit],
         )
         rows = [row[0] for row in cursor.fetchall()]

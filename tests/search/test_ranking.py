@@ -36,7 +36,9 @@ def food(name, lat=None, lon=None, **fields):
     return service
 
 
-def test_nearest_service_comes_first():
+@pytest.mark.parametrize("cap", [1000, 2], ids=["few-matches-sorted", "index-walk"])
+def test_nearest_service_comes_first(monkeypatch, cap):
+    monkeypatch.setattr("search.ranking.COUNT_CAP", cap)
     food("Loin", 45.85, -73.48)
     food("Proche", 45.745, -73.452)
     food("Moyen", 45.78, -73.44)
@@ -45,7 +47,11 @@ def test_nearest_service_comes_first():
     assert names(result) == ["Proche", "Moyen", "Loin"]
 
 
-def test_services_without_a_point_come_after_located_ones_and_are_labelled(client):
+@pytest.mark.parametrize("cap", [1000, 1], ids=["few-matches-sorted", "index-walk"])
+def test_services_without_a_point_come_after_located_ones_and_are_labelled(
+    client, monkeypatch, cap
+):
+    monkeypatch.setattr("search.ranking.COUNT_CAP", cap)
     food("Ligne téléphonique")
     food("Comptoir", 45.85, -73.48)
     result = outcome(q="alimentaire", lat=45.742, lon=-73.450)
