@@ -159,3 +159,12 @@ def test_coordinates_outside_the_territory_give_no_municipality():
 def test_english_page_speaks_english(client):
     html = client.get("/en/search/", {"q": "xyzzy", "free": "on"}).content.decode()
     assert "No results" in html and "Try without a filter" in html and "Dial 2-1-1" in html
+
+
+def test_the_form_keeps_the_rounded_position_and_filters(client, food_bank):
+    html = page(
+        client, q="alimentaire", lat="45.742199", lon="-73.450111", age="30", sort="nearest"
+    )
+    assert 'name="lat" value="45.742"' in html and 'name="lon" value="-73.45"' in html
+    assert "45.742199" not in html
+    assert 'name="age" value="30"' in html and '<option value="nearest" selected>' in html
