@@ -72,9 +72,13 @@ def moment(request, name):
         value = None
     if value is None:
         raise BadParameter(name, f"'{raw[:40]}' is not an ISO 8601 date or date-time")
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        # In UTC: PostgreSQL refuses odd offsets (+23:40) that Python accepts.
+        return value.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise BadParameter(name, "out of the range of dates") from None
 
 
 def number(request, name):
@@ -91,7 +95,9 @@ def number(request, name):
 
 
 def text(request, name, limit=200):
-    return " ".join(request.GET.get(name, "").split())[:limit]
+    """Free text, with control characters (a NUL byte PostgreSQL refuses...) taken out."""
+    raw = "".join(c if c.isprintable() else " " for c in request.GET.get(name, ""))
+    return " ".join(raw.split())[:limit]
 
 
 def language(request):

@@ -162,3 +162,16 @@ def test_confidential_address_never_appears(directory, client, url):
         text = client.get(url, {"lang": lang}).content.decode()
         for secret in (SECRET_STREET, SECRET_POSTCODE, "45.8234", "-73.4321", "dépanneur"):
             assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/services?search=%00bouffe%01",
+        "/api/organizations?search=%00",
+        "/api/services?modified_after=0966-08-18T07:24:17%2B23:40",
+        "/api/services?search=" + "é" * 5000,
+    ],
+)
+def test_odd_input_never_fails_the_server(client, db, url):
+    assert client.get(url).status_code == 200
