@@ -14,12 +14,14 @@ million history rows would only slow the benchmark down.
 """
 
 import datetime
+import functools
 import math
 import random
 import uuid
 from dataclasses import dataclass, field, fields
 
 from django.db import models
+from modeltranslation.translator import translator
 
 from resources.models import (
     Language,
@@ -85,6 +87,21 @@ def _km(lat1, lon1, lat2, lon2):
 
 def _km_per_degree_east(lat):
     return KM_PER_DEGREE * math.cos(math.radians(lat))
+
+
+@functools.cache
+def _blank_translations(model):
+    return {
+        field.name: None
+        for fields_of_one in translator.get_options_for_model(model).all_fields.values()
+        for field in fields_of_one
+    }
+
+
+def _new(model, **values):
+    """`model(**values)`, a third faster: the translated fields left out are set to None, their
+    default, rather than computed as modeltranslation does, under a language switch each."""
+    return model(**{**_blank_translations(model), **values})
 
 
 def _time(text):
@@ -175,7 +192,8 @@ class BenchGenerator:
             (kind_fr, kind_en), proper = rng.choice(ORGANIZATION_KINDS), rng.choice(PROPER_NAMES)
             name_fr, name_en = f"{kind_fr} {proper}", f"{kind_en} {proper}"
         slug, year = f"{BENCH_PREFIX}org-{number:07d}", rng.randint(1965, 2022)
-        org = Organization(
+        org = _new(
+            Organization,
             uuid=self.uuid(),
             slug=slug,
             name_fr=name_fr,
@@ -193,7 +211,8 @@ class BenchGenerator:
         locations = [self._location(org, key, confidential) for key in range(location_count)]
         if not locations and rng.random() < 0.4:
             locations.append(
-                Location(
+                _new(
+                    Location,
                     uuid=self.uuid(),
                     organization=org,
                     location_type=Location.Type.VIRTUAL,
@@ -203,7 +222,8 @@ class BenchGenerator:
             )
         batch.locations += locations
         batch.phones.append(
-            Phone(
+            _new(
+                Phone,
                 uuid=self.uuid(),
                 organization=org,
                 number=f"{rng.choice(('450', '514', '579'))} 555-01{rng.randint(0, 99):02d}",
@@ -219,7 +239,8 @@ class BenchGenerator:
     def _location(self, org, key, confidential):
         lat, lon = self._point()
         municipality_id = min(self.municipalities, key=lambda m: _km(lat, lon, m[1], m[2]))[0]
-        location = Location(
+        location = _new(
+            Location,
             uuid=self.uuid(),
             organization=org,
             name_fr="Siège social" if key == 0 else "Point de service",
@@ -270,7 +291,8 @@ class BenchGenerator:
         closed = status == Service.Status.TEMPORARILY_CLOSED
         minimum_age, maximum_age = self._ages(topic.sector)
         stale = rng.random() < 0.15  # the staff's verification queue: older than twelve months
-        service = Service(
+        service = _new(
+            Service,
             uuid=self.uuid(),
             organization=org,
             slug=f"{BENCH_PREFIX}{number:07d}-{topic.slug}",
@@ -279,21 +301,21 @@ class BenchGenerator:
             description_fr=" ".join(filter(None, text_fr)),
             description_en=" ".join(filter(None, text_en)),
             status=status,
-            alert_fr="Fermé temporairement pour travaux." if closed else "",
-            alert_en="Temporarily closed for renovations." if closed else "",
+            alert_fr="Fermé temporairement pour travaux." if closed else None,
+            alert_en="Temporarily closed for renovations." if closed else None,
             eligibility_description_fr=f"Ce service s'adresse {public_fr}.",
             eligibility_description_en=f"This service is for {public_en}.",
             minimum_age=minimum_age,
             maximum_age=maximum_age,
             is_free=is_free,
-            fees_description_fr="" if is_free else "Contribution de 2 $ à 10 $ selon le revenu.",
-            fees_description_en="" if is_free else "From $2 to $10 depending on income.",
+            fees_description_fr=None if is_free else "Contribution de 2 $ à 10 $ selon le revenu.",
+            fees_description_en=None if is_free else "From $2 to $10 depending on income.",
             assured_date=REFERENCE_DAY
             - datetime.timedelta(days=rng.randint(366, 880) if stale else rng.randint(0, 365)),
         )
         batch.services.append(service)
         batch.service_at_locations += [
-            ServiceAtLocation(uuid=self.uuid(), service=service, location=location)
+            _new(ServiceAtLocation, uuid=self.uuid(), service=service, location=location)
             for location in offered_at
         ]
         sectors = {topic.sector}
@@ -333,7 +355,7 @@ class BenchGenerator:
             scope = self.rng.choices(("mrc", "region", "metro", "province"), (40, 33, 17, 10))[0]
         else:
             scope = self.rng.choices(("region", "metro", "province"), (40, 20, 40))[0]
-        area = ServiceArea(uuid=self.uuid(), service=service, scope=scope)
+        area = _new(ServiceArea, uuid=self.uuid(), service=service, scope=scope)
         batch.service_areas.append(area)
         if scope == "local":
             batch.service_area_municipalities += [
@@ -347,12 +369,13 @@ class BenchGenerator:
         kind = rng.choices(("office", "evening", "always", "weekend", "night"), (60, 14, 9, 10, 7))
         kind = kind[0]
         by_appointment = rng.random() < 0.2
-        schedule = Schedule(
+        schedule = _new(
+            Schedule,
             uuid=self.uuid(),
             service=service,
             closed_on_holidays=kind != "always",
-            description_fr="Sur rendez-vous" if by_appointment else "",
-            description_en="By appointment" if by_appointment else "",
+            description_fr="Sur rendez-vous" if by_appointment else None,
+            description_en="By appointment" if by_appointment else None,
         )
         batch.schedules.append(schedule)
         if kind == "office" and rng.random() < 0.5:
