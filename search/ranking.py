@@ -8,8 +8,9 @@ tests/search/test_ranking.py and the relevance suite.
    wheelchair, age) must all hold.
 2. It is *appropriate* when it also serves the visitor's municipality (named in its service area,
    or a scope covering it: MRC, region, metropolitan area, province). With a known municipality,
-   only appropriate services make the list; up to five services that match the need but do not
-   serve the place are shown apart on the first page, titled with that reason.
+   only appropriate services make the list. When that list fits on one page, up to five services
+   that match the need but do not serve the place are shown apart, titled with that reason
+   (the best-scored of the first 200 such matches).
 3. Order, by `sort`:
    - `nearest` (the default when a position is known): great-circle distance from the visitor to
      the service's nearest public point (confidential and virtual locations give no point); then
@@ -217,8 +218,6 @@ def search(criteria, page=1, size=PAGE_SIZE):
         if criteria.has_text and text is None:
             return Outcome([], [], 0, False, 1, 1, sort, corrections)
         from_sql, text_where, rank, text_params = text or ("", "1 = 1", "0", [])
-        # A bare integer in ORDER BY names a column: order by score only when there is one.
-        by_rank = f"{rank} DESC, " if text else ""
         where, params = _filters(criteria, eng)
         where.insert(0, text_where)
         place_where, place_params = [], []
@@ -259,11 +258,12 @@ def search(criteria, page=1, size=PAGE_SIZE):
             ids = [row[0] for row in cursor.fetchall()]
 
         apart_ids = []
-        if page == 1 and place_where and (criteria.has_text or criteria.sector_ids):
+        if page == 1 and total < size and place_where and (text or criteria.sector_ids):
             cursor.execute(
-                f"SELECT e.service_id FROM {base_from} WHERE e.is_primary AND "
-                f"{_where(where)} AND NOT {place_where[0]} "
-                f"ORDER BY {by_rank}e.sort_name, e.service_id LIMIT {APART_LIMIT}",
+                f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {rank} AS score "
+                f"FROM {base_from} WHERE e.is_primary AND {_where(where)} "
+                f"AND NOT {place_where[0]} LIMIT {RANK_CAP // 10}) AS a "
+                f"ORDER BY a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
                 text_params + params + place_params,
             )
             apart_ids = [row[0] for row in cursor.fetchall()]
@@ -278,26 +278,35 @@ def _nearest_ids(cursor, eng, point, query, needed, few):
     """The first `needed` distinct services, nearest point first (a service has one row per
     point, so rows are read until `needed` services are seen).
 
-    With few matches (the count did not reach its cap) the matches are gathered first and then
-    sorted; otherwise the GiST index walks outward from the visitor and stops at `needed`: a
-    rare word would make that walk read the whole table (see shared PERFORMANCE.md)."""
+    With few matches (the count did not reach its cap) the matches are gathered first, then
+    sorted. With many, the inner query orders by the index's distance alone, which lets the GiST
+    index walk outward from the visitor and stop early (a second sort key would forbid it); the
+    outer query then applies the tie-breaks to those rows."""
     base_from, where, params, rank = query
     order_sql, order_params = eng.nearest_order(*point)
-    by_rank = "e.score DESC, " if rank else ""
+    distance_sql, distance_params = eng.distance(*point)
     if few:
-        source = (
+        inner = (
             f"WITH m AS MATERIALIZED (SELECT e.service_id, e.latitude, e.longitude, e.sort_name, "
             f"{rank or 0} AS score FROM {base_from} WHERE {where}) "
-            f"/* search:main */ SELECT e.service_id FROM m AS e"
+            f"SELECT e.service_id, e.sort_name, e.score, {distance_sql} AS d FROM m AS e"
         )
+        inner_params = params + distance_params
     else:
-        by_rank = f"{rank} DESC, " if rank else ""
-        source = f"/* search:main */ SELECT e.service_id FROM {base_from} WHERE {where}"
+        inner = (
+            f"SELECT e.service_id, e.sort_name, {rank or 0} AS score, {distance_sql} AS d "
+            f"FROM {base_from} WHERE {where}"
+        )
+        inner_params = distance_params + params
+    tie_breaks = "n.score DESC, " if rank else ""
     limit = needed * 3 + 20
     while True:
         cursor.execute(
-            f"{source} ORDER BY {order_sql}, {by_rank}e.sort_name, e.service_id LIMIT %s",
-            params + order_params + [limit],
+            f"/* search:main */ SELECT n.service_id FROM ({inner} ORDER BY {order_sql} "
+            f"LIMIT %s) AS n "
+            f"ORDER BY (CASE WHEN n.d IS NULL THEN 1 ELSE 0 END), n.d, {tie_breaks}"
+            f"n.sort_name, n.service_id",
+            inner_params + order_params + [limit],
         )
         rows = [row[0] for row in cursor.fetchall()]
         ids = list(dict.fromkeys(rows))
