@@ -19,18 +19,19 @@ from resources.models import (
 )
 from search.benchdata import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
 from search.benchvocabulary import load_vocabulary
+from search.models import SearchEntry, SearchOpening
 from tests.factories import locate, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
 
 
-def generate(services=200, seed=1, **options):
+def generate(services=200, seed=1, no_index=True, **options):
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "generate_bench_data",
         services=services,
         seed=seed,
-        no_index=True,
+        no_index=no_index,
         stdout=out,
         stderr=err,
         **options,
@@ -168,6 +169,20 @@ def test_clear_removes_only_bench_records():
     assert kept.schedules.get().periods.count() == 1
     assert kept.service_areas.get().municipalities.get().slug == "repentigny"
     assert list(kept.sectors.values_list("slug", flat=True)) == ["food-banks"]
+
+
+def test_indexes_the_services_then_clear_removes_their_index_rows_too():
+    kept = make_service(sectors=["food-banks"])
+    output = generate(services=30, no_index=False)
+
+    assert "search index" in output
+    assert SearchEntry.objects.filter(service__slug__startswith="bench-").exists()
+
+    generate(services=0, clear=True)
+
+    assert not SearchEntry.objects.filter(service__slug__startswith="bench-").exists()
+    assert not SearchOpening.objects.filter(service__slug__startswith="bench-").exists()
+    assert SearchEntry.objects.filter(service=kept).exists()
 
 
 def test_bench_records_leave_no_change_history():
