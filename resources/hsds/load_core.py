@@ -140,7 +140,12 @@ class CoreLoading:
             postal_code = ""
         location.postal_code = postal_code
         city = address.get("city", "")
-        location.municipality = Municipality.objects.resolve(city)
+        location.municipality = (
+            Municipality.objects.resolve(city)
+            or Municipality.objects.filter(name_en__iexact=city).first()
+            if city
+            else None
+        )
         if city and location.municipality is None:
             self.warn("locations", row, f"city '{city}' is not in the gazetteer: no municipality")
 

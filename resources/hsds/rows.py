@@ -52,7 +52,8 @@ def location_rows(location, lang):
             "location_id": str(location.uuid),
             "address_1": "" if secret else location.address_1,
             "address_2": "" if secret else location.address_2,
-            "city": getattr(place, f"name_{lang}", "") or (place.name_fr if place else ""),
+            # The official (French) toponym in both languages: it is what the gazetteer knows.
+            "city": place.name_fr if place else "",
             "region": place.region_name if place else "",
             "state_province": "QC",
             "postal_code": "" if secret else location.postal_code,

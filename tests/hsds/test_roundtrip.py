@@ -61,3 +61,11 @@ def test_history_survives_the_round_trip_as_metadata(directory, tmp_path):
         "Dépannage alimentaire",
         "Dépannage alimentaire d'urgence",
     ]
+
+
+def test_imported_services_are_found_by_the_site_search(directory, tmp_path, client):
+    call_command("export_hsds", tmp_path)
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    found = client.get("/api/services?search=epicerie").json()["contents"]
+    assert [s["id"] for s in found] == [str(directory["food"].uuid)]

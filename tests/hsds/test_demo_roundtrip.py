@@ -1,0 +1,40 @@
+"""The demo directory survives export → import into an empty directory → export unchanged."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from resources.hsds import validation
+from resources.models import Location
+from tests.hsds.helpers import empty_directory, read_folder
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("file_format", "language"), [("json", "fr"), ("csv", "en")])
+def test_demo_directory_round_trip_is_byte_identical(demo_data, tmp_path, file_format, language):
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_hsds", first, format=file_format, language=language)
+    empty_directory()
+    call_command("import_hsds", first)
+    call_command("export_hsds", second, format=file_format, language=language)
+    before, after = read_folder(first), read_folder(second)
+    assert before.keys() == after.keys()
+    for name in before:
+        assert before[name] == after[name], name
+
+
+@pytest.mark.django_db
+def test_demo_export_validates_and_hides_every_confidential_address(demo_data, tmp_path):
+    call_command("export_hsds", tmp_path)
+    services = json.loads((tmp_path / "services.json").read_text())
+    assert len(services) > 100
+    for service in services:
+        assert validation.errors("service", service) == []
+    text = "".join(p.read_text() for p in tmp_path.iterdir())
+    hidden = Location.objects.filter(is_confidential=True)
+    assert hidden.exists()
+    for location in hidden:
+        for secret in (location.address_1, location.postal_code, str(location.latitude)):
+            if secret and secret != "None":
+                assert secret not in text
