@@ -2,8 +2,10 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from resources.hsds import validation
@@ -70,3 +72,12 @@ def test_confidential_address_and_point_never_leave(directory, tmp_path, file_fo
     for secret in (SECRET_STREET, SECRET_POSTCODE, "45.8234", "-73.4321", "Près du dépanneur"):
         assert secret not in text
     assert "L'Assomption" in text  # the municipality stays
+
+
+def test_bundled_schemas_are_the_official_ones():
+    official = Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0" / "schema"
+    if not official.is_dir():
+        pytest.skip("shared HSDS schemas absent")
+    for path in validation.SCHEMA_DIR.glob("*.json"):
+        if path.name != "datapackage.json":
+            assert path.read_bytes() == (official / path.name).read_bytes(), path.name
