@@ -60,6 +60,9 @@ def _expression(parsed, patterns):
 class SqliteEngine:
     vendor = "sqlite"
 
+    def tune(self, cursor):
+        """Nothing to tune at the embedded scale."""
+
     def prepare_text(self, cursor, parsed):
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         expression = _expression(parsed, patterns)

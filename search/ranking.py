@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from geopy.distance import great_circle
 
@@ -212,7 +212,8 @@ def search(criteria, page=1, size=PAGE_SIZE):
     """The Outcome of a search (a fixed number of queries whatever the page size)."""
     eng = engine()
     sort = criteria.effective_sort()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        eng.tune(cursor)
         text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
         corrections = criteria.query.corrections if criteria.has_text else {}
         if criteria.has_text and text is None:
