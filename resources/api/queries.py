@@ -53,10 +53,28 @@ def ordered(queryset, search_ids):
     return [pk for pk in search_ids if pk in wanted]
 
 
+class SearchPages:
+    """A search alone: the engine pages it itself, so only the page's services are loaded."""
+
+    def __init__(self, raw):
+        form = SearchForm({"q": raw})
+        form.is_valid()
+        self.criteria = form.criteria()
+
+    def page(self, number, size):
+        outcome = site_search(self.criteria, page=number, size=size)
+        # The engine shows its last page for a page beyond it; an API page there is empty.
+        keys = [hit.service.pk for hit in outcome.hits] if outcome.page == number else []
+        return keys, outcome.total
+
+
 def service_ids(request):
     raw = params.text(request, "search")
+    condition = service_filters(request)
+    if raw and not condition:
+        return SearchPages(raw)
     search_ids = searched_service_ids(raw) if raw else None
-    return ordered(Service.objects.filter(service_filters(request)), search_ids)
+    return ordered(Service.objects.filter(condition), search_ids)
 
 
 def organization_ids(request):

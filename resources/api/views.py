@@ -27,6 +27,9 @@ def paginate(request, selection):
     """(primary keys of the requested page, total) of a queryset or an ordered id list."""
     page, per_page = params.page(request)
     start = (page - 1) * per_page
+    if isinstance(selection, queries.SearchPages):
+        keys, total = selection.page(page, per_page)
+        return keys, total, page, per_page
     if isinstance(selection, list):
         return selection[start : start + per_page], len(selection), page, per_page
     total = selection.count()

@@ -38,3 +38,12 @@ def test_queries_do_not_grow_with_per_page(many_services, client, url):
     small = queries(client, f"{url}{joiner}per_page=2")
     large = queries(client, f"{url}{joiner}per_page=40")
     assert small == large
+
+
+def test_search_pages_walk_the_engine_results(many_services, client):
+    pages = [
+        client.get(f"/api/services?search=numero&per_page=5&page={n}").json() for n in (1, 3, 4)
+    ]
+    assert [p["size"] for p in pages] == [5, 2, 0]
+    assert pages[0]["total_items"] == 12 and pages[0]["total_pages"] == 3
+    assert pages[2]["empty"] and not pages[1]["empty"]
