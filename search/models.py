@@ -34,8 +34,8 @@ class SearchEntry(models.Model):
     minimum_age = models.PositiveSmallIntegerField(null=True)
     maximum_age = models.PositiveSmallIntegerField(null=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["is_primary", "sort_name"], name="search_primary_name")]
+    # No index on is_primary / sort_name: with one, PostgreSQL's planner filters text matches
+    # through it instead of the GIN index (60 ms became 376 ms at 100,000 services).
 
     def __str__(self):
         return self.sort_name

@@ -245,17 +245,21 @@ def search(criteria, page=1, size=PAGE_SIZE):
             few = not capped and (text is not None or bool(criteria.sector_ids))
             ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size, few)[offset:]
         else:
-            order = "m.sort_name, m.service_id"
             if sort == "relevance":
-                order = "m.score DESC, m.no_point, " + order
-            cursor.execute(
-                f"/* search:main */ SELECT m.service_id FROM (SELECT e.service_id, e.sort_name, "
-                f"{rank} AS score, "
-                f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point FROM {base_from} "
-                f"WHERE e.is_primary AND {full_where} LIMIT {RANK_CAP}) AS m "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                base_params + [size, offset],
-            )
+                # Score the first RANK_CAP matches only (shared PERFORMANCE.md).
+                sql = (
+                    f"/* search:main */ SELECT m.service_id FROM (SELECT e.service_id, "
+                    f"e.sort_name, {rank} AS score, "
+                    f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point "
+                    f"FROM {base_from} WHERE e.is_primary AND {full_where} LIMIT {RANK_CAP}) AS m "
+                    f"ORDER BY m.score DESC, m.no_point, m.sort_name, m.service_id"
+                )
+            else:
+                sql = (
+                    f"/* search:main */ SELECT e.service_id FROM {base_from} "
+                    f"WHERE e.is_primary AND {full_where} ORDER BY e.sort_name, e.service_id"
+                )
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", base_params + [size, offset])
             ids = [row[0] for row in cursor.fetchall()]
 
         apart_ids = []

@@ -11,11 +11,11 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from search.forms import SearchForm
-from search.ranking import search
+from search.ranking import engine, search
 
 REPENTIGNY = "lat=45.742&lon=-73.450"
 MONTREAL = "lat=45.509&lon=-73.562"
@@ -106,7 +106,9 @@ class Command(BaseCommand):
             return []
         sql, params = main
         times = []
-        with connection.cursor() as cursor:
+        # The main query runs as the search runs it: in a transaction with the engine's settings.
+        with transaction.atomic(), connection.cursor() as cursor:
+            engine().tune(cursor)
             for _ in range(runs + 2):
                 start = time.perf_counter()
                 cursor.execute(sql, params)
