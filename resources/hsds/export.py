@@ -7,6 +7,8 @@ and records ordered by id so that two exports of the same data are byte-identica
 import json
 from pathlib import Path
 
+from django.utils import translation
+
 from . import csv_package, nesting, validation
 from .tables import directory_tables
 
@@ -48,7 +50,9 @@ def render_csv(tables, language):
 
 def export_directory(path, file_format="json", language="fr"):
     """Write the export into the folder `path`; returns the paths written."""
-    tables = directory_tables(language)
+    # Labels written from code (a service area's scope) follow the export's language.
+    with translation.override(language):
+        tables = directory_tables(language)
     files = render_csv(tables, language) if file_format == "csv" else render_json(tables)
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
