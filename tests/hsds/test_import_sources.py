@@ -68,3 +68,30 @@ def test_foreign_terms_map_to_sectors_through_the_mapping_file(tmp_path):
 def test_dry_run_changes_nothing():
     call_command("import_hsds", EXAMPLES / "service_full.json", dry_run=True)
     assert not Service.objects.exists()
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_progress_is_told_the_total_and_ticked_per_record_saved():
+    seen = {"total": None, "ticks": 0}
+
+    def progress(total):
+        seen["total"] = total
+
+        def tick():
+            seen["ticks"] += 1
+
+        return tick
+
+    loader = import_path(EXAMPLES / "service_full.json", progress=progress)
+    assert seen["total"] >= seen["ticks"] == sum(loader.counts.values()) > 0
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_language_option_puts_foreign_text_in_english_and_french_stands_in(tmp_path):
+    import_path(EXAMPLES / "service_full.json", language="en")
+    service = Service.objects.get(uuid="ac148810-d857-441c-9679-408f346de14b")
+    assert service.name_en == "Community Counselling"
+    assert service.name_fr == "Community Counselling"  # French is required: it stands in
+    assert service.alert_fr == "" and service.alert_en.startswith("Following COVID-19")
