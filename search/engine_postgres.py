@@ -69,10 +69,11 @@ class PostgresEngine:
     def tune(self, cursor):
         """Settings for this search's transaction. The planner underestimates what testing a
         tsvector costs (each row's document is read from TOAST), so with a LIMIT it prefers a
-        sequential scan: 270 ms instead of 35 at 100,000 services. JIT compilation of these
-        short queries costs more than it saves (shared PERFORMANCE.md, "Settings")."""
+        sequential scan: 270 ms instead of 35 at 100,000 services. JIT compilation and parallel
+        workers cost these short queries more than they save on 2 cores (shared PERFORMANCE.md)."""
         cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
         )
 
     def prepare_text(self, cursor, parsed):
