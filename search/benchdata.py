@@ -127,8 +127,8 @@ class BenchGenerator:
         self.topics = [t for t in topics if t.sector in self.sectors]
         self.topics_by_theme = {}
         for topic in self.topics:
-            theme = self.topics_by_theme.setdefault(theme_of[topic.sector], [])
-            theme.extend([topic] * topic.weight)
+            bucket = self.topics_by_theme.setdefault(theme_of[topic.sector], [])
+            bucket.extend([topic] * topic.weight)
         self.themes = sorted(self.topics_by_theme)
         self.organization_names = list(organization_names)
         self.languages = dict(Language.objects.values_list("code", "id"))
