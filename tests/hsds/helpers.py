@@ -3,7 +3,16 @@
 import uuid
 from pathlib import Path
 
-from resources.models import Organization, Sector
+from resources.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Sector,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
 
 
 def read_folder(path):
@@ -11,18 +20,9 @@ def read_folder(path):
 
 
 def empty_directory():
-    """What a freshly migrated site has: reference data only, sectors with ids of their own."""
-    for model in (Organization, *Organization.history.model.__mro__[:0]):
-        model.objects.all().delete()
-    from resources.models import (
-        Location,
-        Phone,
-        Schedule,
-        Service,
-        ServiceArea,
-        ServiceAtLocation,
-    )
-
+    """What a freshly migrated site has: reference data only, sectors with ids of their own
+    (the reference-data migration gives each site its own sector UUIDs)."""
+    Organization.objects.all().delete()
     for model in (Organization, Service, Location, ServiceAtLocation, Phone, ServiceArea, Schedule):
         model.history.model.objects.all().delete()
     Sector.history.model.objects.all().delete()
