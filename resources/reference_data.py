@@ -5,11 +5,20 @@ and idempotent (update_or_create on natural keys) so it can run again after staf
 """
 
 import csv
+import uuid
 from pathlib import Path
 
 from .models.reference import normalize_name
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
+
+# Reference records get the same HSDS ids on every installation, so that two sites exchanging
+# HSDS files name the same sector or municipality with the same id.
+REFERENCE_NAMESPACE = uuid.UUID("6f1d2a52-3c1e-4d55-9a70-2110a5500600")
+
+
+def reference_uuid(kind, slug):
+    return uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{slug}")
 
 
 def _rows(name):
@@ -29,6 +38,7 @@ def load_reference_data(apps):
         municipality, _ = Municipality.objects.update_or_create(
             slug=row["slug"],
             defaults={
+                "uuid": reference_uuid("municipality", row["slug"]),
                 "code": row["code"],
                 "name": row["name"],
                 "name_fr": row["name"],
@@ -57,6 +67,7 @@ def load_reference_data(apps):
         place, _ = Municipality.objects.update_or_create(
             slug=row["slug"],
             defaults={
+                "uuid": reference_uuid("municipality", row["slug"]),
                 "name": row["name_fr"],
                 "name_fr": row["name_fr"],
                 "name_en": row["name_en"],
@@ -91,6 +102,7 @@ def load_reference_data(apps):
         Sector.objects.update_or_create(
             slug=row["slug"],
             defaults={
+                "uuid": reference_uuid("sector", row["slug"]),
                 "parent": parent,
                 "name": row["name_fr"],
                 "name_fr": row["name_fr"],
