@@ -273,7 +273,7 @@ def search(criteria, page=1, size=PAGE_SIZE):
             )
             apart_ids = [row[0] for row in cursor.fetchall()]
 
-        services = Service.objects.filter(pk__in=ids + apart_ids).with_listing_data().in_bulk()
+        services = Service.objects.filter(pk__in=ids + apart_ids).with_result_data().in_bulk()
     hits = [_hit(services[pk], criteria.point) for pk in ids if pk in services]
     apart = [_hit(services[pk], criteria.point, False) for pk in apart_ids if pk in services]
     return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections)
