@@ -108,7 +108,7 @@ class ServiceQuerySet(models.QuerySet):
         the count: names, alert, places, phones and the service's own hours. A results page is
         a hot path; loading the full listing data cost it more than its search (32 ms of 40 at
         100,000 services)."""
-        from .models import Location, Phone, Schedule, ServiceAtLocation
+        from .models import Phone, Schedule, ServiceAtLocation
 
         phone_fields = ("number", "extension", "service_id", "organization_id")
         return (
