@@ -2,13 +2,17 @@
 
 `refresh(service_ids)` rewrites the index rows of some services (all when None): the
 `rebuild_search_index` command calls it for everything (after a bulk load, which saves rows
-without signals), and search/signals.py calls it for the services an edit touches, so staff
-changes show at once. It reads the directory in bulk, a few queries per batch of services.
+without signals), and search/signals.py calls it (through `refresh_touched`) for the services an
+edit touches, so staff changes show at once. It reads the directory in bulk, a few queries per
+batch of services. Inside `deferred_refresh()` (an import saving thousands of records), the
+touched services are collected instead and refreshed once, on leaving the block.
 
 Which hours make a service open: its own schedules; failing those, the schedules of its service
 at locations; failing those, the schedules of its locations.
 """
 
+import contextlib
+import threading
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -26,6 +30,8 @@ from .models import SearchEntry, SearchOpening, SearchTerm
 from .text import document_lexemes, fold
 
 BATCH = 2000
+
+_deferred = threading.local()
 
 
 def _keys(values):
@@ -248,3 +254,30 @@ def _delete_fts(service_ids):
                 chunk = service_ids[start : start + 500]
                 marks = ",".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)
+
+
+def refresh_touched(service_ids):
+    """Refresh `service_ids` now, or at the end of the enclosing `deferred_refresh()`."""
+    pending = getattr(_deferred, "pending", None)
+    if pending is None:
+        refresh(service_ids)
+    else:
+        pending.update(service_ids)
+
+
+@contextlib.contextmanager
+def deferred_refresh():
+    """Hold the refreshes of the edits made in this block (this thread only) and refresh the
+    touched services once on leaving it; nothing when the block fails (its transaction is
+    rolled back). Yields the set of touched ids: clear it to skip the refresh (a dry run)."""
+    outer = getattr(_deferred, "pending", None)
+    pending = set()
+    _deferred.pending = pending
+    try:
+        yield pending
+    finally:
+        _deferred.pending = outer
+    if outer is not None:
+        outer.update(pending)
+    elif pending:
+        refresh(pending)

@@ -53,7 +53,7 @@ def refresh_after_change(sender, instance, raw=False, **kwargs):
     except (Schedule.DoesNotExist, Service.DoesNotExist):
         return  # the owner went first in a cascade; its own signal refreshes
     if ids:
-        indexing.refresh(ids)
+        indexing.refresh_touched(ids)
 
 
 @receiver(m2m_changed, sender=Service.sectors.through)
@@ -74,4 +74,4 @@ def refresh_after_relation_change(sender, instance, action, reverse, pk_set, **k
         ids = [instance.pk]
     ids = list(ids)
     if ids:
-        indexing.refresh(ids)
+        indexing.refresh_touched(ids)

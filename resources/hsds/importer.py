@@ -5,18 +5,14 @@ with its table, record id and field; one error rolls everything back. What we ca
 (contacts, funding, programs...) is skipped with a warning. See docs/hsds-profile.md.
 """
 
-import contextlib
 import csv
 from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.text import slugify
 
-from ..models import Location, Organization, Service, ServiceArea
 from .load_core import CoreLoading
 from .load_details import DetailLoading
 from .profile import DEFAULT_LANGUAGE, LANGUAGES, PREFIX, get_text, set_text
@@ -158,57 +154,24 @@ def total_records(tables):
     return sum(len(rows) for rows in tables.values())
 
 
-@contextlib.contextmanager
-def search_index_deferred():
-    """The search index follows every save through signals (search/signals.py): thousands of
-    refreshes for one import, most of its time. They are held during the import, and the
-    services it touched are refreshed once at the end (by the caller)."""
-    from search import signals
-
-    relations = (Service.sectors.through, Service.languages.through)
-    relations += (ServiceArea.municipalities.through,)
-    post_save.disconnect(signals.refresh_after_change)
-    post_delete.disconnect(signals.refresh_after_change)
-    for sender in relations:
-        m2m_changed.disconnect(signals.refresh_after_relation_change, sender=sender)
-    try:
-        yield
-    finally:
-        post_save.connect(signals.refresh_after_change)
-        post_delete.connect(signals.refresh_after_change)
-        for sender in relations:
-            m2m_changed.connect(signals.refresh_after_relation_change, sender=sender)
-
-
-def refresh_search_index(loader):
-    from search import indexing
-
-    touched = {type(obj): set() for obj in loader.objects.values()}
-    for obj in loader.objects.values():
-        touched[type(obj)].add(obj.pk)
-    services = Service.objects.filter(
-        Q(pk__in=touched.get(Service, ()))
-        | Q(organization__in=touched.get(Organization, ()))
-        | Q(service_at_locations__location__in=touched.get(Location, ()))
-    )
-    indexing.refresh(set(services.values_list("pk", flat=True)))
-
-
 def import_path(path, dry_run=False, language=None, sector_map=None, progress=None):
     """Import `path`; returns the Loader (counts, warnings). Raises ImportFailed on errors,
     with nothing changed. `progress(total)` gives a callable ticked once per record saved."""
+    from search import indexing
+
     source = read_source(path)
     if source.errors:
         raise ImportFailed(source.errors)
     tick = progress(total_records(source.tables)) if progress else None
-    with transaction.atomic(), search_index_deferred():
+    # The search index follows every save (search/signals.py): thousands of refreshes for one
+    # import, most of its time; they are held, and the touched services refreshed once.
+    with transaction.atomic(), indexing.deferred_refresh() as touched:
         loader = Loader(source.tables, source_language(source, language), sector_map, tick)
         loader.warnings.extend(source.warnings)
         loader.run()
         if loader.errors:
             raise ImportFailed(loader.errors)
         if dry_run:
+            touched.clear()
             transaction.set_rollback(True)
-        else:
-            refresh_search_index(loader)
     return loader

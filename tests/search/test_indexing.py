@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from resources.models import Sector
+from search import indexing
 from search.forms import SearchForm
 from search.models import SearchEntry, Synonym
 from search.ranking import Criteria, search
@@ -80,3 +81,39 @@ def test_synonyms_edited_by_staff_apply_to_the_next_search():
     form = SearchForm({"q": "guenilles"})
     form.is_valid()
     assert [h.service for h in search(form.criteria()).hits] == [service]
+
+
+def test_deferred_refresh_holds_edits_until_the_block_ends():
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    with indexing.deferred_refresh() as touched:
+        service.name_fr = "Friperie"
+        service.save()
+        other = make_service(name_fr="Vestiaire", scope="mrc")
+        assert found("friperie") == [] and found("vestiaire") == []
+        assert touched == {service.pk, other.pk}
+    assert found("friperie") == [service]
+    assert found("vestiaire") == [other]
+
+
+def test_deferred_refresh_inside_another_hands_its_services_to_the_outer_one():
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    with indexing.deferred_refresh() as outer:
+        with indexing.deferred_refresh():
+            service.name_fr = "Friperie"
+            service.save()
+        assert outer == {service.pk} and found("friperie") == []
+    assert found("friperie") == [service]
+
+
+def test_a_failed_or_cleared_deferred_block_refreshes_nothing():
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    with pytest.raises(RuntimeError), indexing.deferred_refresh():
+        SearchEntry.objects.filter(service=service).delete()
+        service.save()
+        raise RuntimeError
+    with indexing.deferred_refresh() as touched:
+        service.save()
+        touched.clear()
+    assert not SearchEntry.objects.filter(service=service).exists()
+    service.save()
+    assert found("comptoir") == [service]
