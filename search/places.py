@@ -5,6 +5,7 @@ stored or logged. Coordinates and postal codes also give the visitor's municipal
 gazetteer centre within PLACE_RADIUS_KM (a handful of rows, read once per request).
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,26 @@ class Place:
 
 def round_coordinate(value):
     return round(value, 3)
+
+
+POSITION_LIMITS = {"lat": 90, "lon": 180}
+
+
+def without_exact_position(params):
+    """A copy of the QueryDict `params` fit to echo in links: `lat` / `lon` rounded as above,
+    or dropped when unreadable."""
+    params = params.copy()
+    for name, limit in POSITION_LIMITS.items():
+        if name in params:
+            try:
+                value = float(params[name])
+            except ValueError:
+                value = math.nan
+            if math.isfinite(value) and -limit <= value <= limit:
+                params[name] = str(round_coordinate(value))
+            else:
+                del params[name]
+    return params
 
 
 def normalize_postal_code(value):

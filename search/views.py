@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from resources.models import Sector
 
 from .forms import SearchForm
+from .places import without_exact_position
 from .ranking import search
 
 FILTERS = ("open_now", "free", "language", "wheelchair", "age", "sector")
@@ -24,6 +25,7 @@ def results(request):
         "outcome": outcome,
         "place": criteria.municipality,
         "searched": bool(request.GET),
+        "echoed": without_exact_position(request.GET),  # the links' query strings
     }
     if outcome.total == 0:
         context["removable"] = [name for name in FILTERS if request.GET.get(name)]

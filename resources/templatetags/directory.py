@@ -5,15 +5,19 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from search.places import without_exact_position
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def url_in_language(context, language):
-    """The current page, query string kept, in `language` (the language switcher)."""
+    """The current page, query string kept, in `language` (the language switcher). A position
+    is echoed rounded as the search rounds it (search/places.py), or dropped when unreadable:
+    the visitor's exact coordinates never appear in the page."""
     request = context["request"]
     path = translate_url(request.path, language)
-    query = request.GET.urlencode()
+    query = without_exact_position(request.GET).urlencode()
     return f"{path}?{query}" if query else path
 
 

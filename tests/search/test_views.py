@@ -1,5 +1,7 @@
 """The results page: bad input never fails, fixed queries, both languages, zero results."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -168,3 +170,21 @@ def test_the_form_keeps_the_rounded_position_and_filters(client, food_bank):
     assert 'name="lat" value="45.742"' in html and 'name="lon" value="-73.45"' in html
     assert 'value="45.742199"' not in html
     assert 'name="age" value="30"' in html and '<option value="nearest" selected>' in html
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "echoed"),
+    [
+        ("45.742199", "-73.450111", "q=aide&amp;lat=45.742&amp;lon=-73.45"),
+        ("nan", "-73.4501", "q=aide&amp;lon=-73.45"),
+        ("200", "abc", "q=aide"),
+    ],
+)
+def test_links_echo_a_rounded_position_or_none(client, lat, lon, echoed):
+    html = page(client, q="aide", lat=lat, lon=lon)  # no results: links to other sectors too
+    switcher = re.search(r'href="([^"]*)" hreflang="en"', html).group(1)
+    assert switcher == f"/en/search/?{echoed}"
+    position = echoed.removeprefix("q=aide").removeprefix("&amp;")
+    sector_link = f"?{position}&amp;sector=food" if position else "?sector=food"
+    assert f'href="{sector_link}"' in html  # "other sectors" links drop the text
+    assert "45.742199" not in html and "73.450111" not in html and "73.4501&" not in html
