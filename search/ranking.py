@@ -229,18 +229,10 @@ def search(criteria, page=1, size=PAGE_SIZE):
         base_params = text_params + params + place_params
         full_where = _where(where + place_where)
 
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {base_from} WHERE e.is_primary AND "
-            f"{full_where} LIMIT {COUNT_CAP + 1}) AS c",
-            base_params,
-        )
-        count = cursor.fetchone()[0]
-        total, capped = min(count, COUNT_CAP), count > COUNT_CAP
-        num_pages = max(1, math.ceil(total / size))
-        page = min(max(1, page), num_pages)
-        offset = (page - 1) * size
-
+        count_query = (base_from, full_where, base_params)
         if sort == "nearest":
+            total, capped, num_pages, page = _paging(_count(cursor, *count_query), page, size)
+            offset = (page - 1) * size
             query = (base_from, full_where, base_params, rank if text else None)
             few = not capped and (text is not None or bool(criteria.sector_ids))
             ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size, few)[offset:]
@@ -248,19 +240,20 @@ def search(criteria, page=1, size=PAGE_SIZE):
             if sort == "relevance":
                 # Score the first RANK_CAP matches only (shared PERFORMANCE.md).
                 sql = (
-                    f"/* search:main */ SELECT m.service_id FROM (SELECT e.service_id, "
-                    f"e.sort_name, {rank} AS score, "
+                    f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ("
+                    f"SELECT e.service_id, e.sort_name, {rank} AS score, "
                     f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point "
                     f"FROM {base_from} WHERE e.is_primary AND {full_where} LIMIT {RANK_CAP}) AS m "
                     f"ORDER BY m.score DESC, m.no_point, m.sort_name, m.service_id"
                 )
             else:
                 sql = (
-                    f"/* search:main */ SELECT e.service_id FROM {base_from} "
+                    f"/* search:main */ SELECT e.service_id, COUNT(*) OVER () FROM {base_from} "
                     f"WHERE e.is_primary AND {full_where} ORDER BY e.sort_name, e.service_id"
                 )
-            cursor.execute(f"{sql} LIMIT %s OFFSET %s", base_params + [size, offset])
-            ids = [row[0] for row in cursor.fetchall()]
+            ids, (total, capped, num_pages, page) = _counted_page(
+                cursor, (sql, base_params), count_query, page, size
+            )
 
         apart_ids = []
         if page == 1 and total < size and place_where and (text or criteria.sector_ids):
@@ -277,6 +270,40 @@ def search(criteria, page=1, size=PAGE_SIZE):
     hits = [_hit(services[pk], criteria.point) for pk in ids if pk in services]
     apart = [_hit(services[pk], criteria.point, False) for pk in apart_ids if pk in services]
     return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections)
+
+
+def _count(cursor, base_from, where, params):
+    """The number of matches, counted up to COUNT_CAP + 1."""
+    cursor.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {base_from} WHERE e.is_primary AND {where} "
+        f"LIMIT {COUNT_CAP + 1}) AS c",
+        params,
+    )
+    return cursor.fetchone()[0]
+
+
+def _paging(count, page, size):
+    """(total, capped, num_pages, page) for `count` matches: the page kept within them."""
+    total, capped = min(count, COUNT_CAP), count > COUNT_CAP
+    num_pages = max(1, math.ceil(total / size))
+    return total, capped, num_pages, min(max(1, page), num_pages)
+
+
+def _counted_page(cursor, query, count_query, page, size):
+    """(ids, paging) of a sorted query whose rows carry the match count (`COUNT(*) OVER ()`,
+    up to RANK_CAP for relevance): one query where a count and a page took two. A page past
+    the end shows no count: it is then counted alone and the last page read."""
+
+    def read(number):
+        cursor.execute(f"{query[0]} LIMIT %s OFFSET %s", query[1] + [size, (number - 1) * size])
+        return cursor.fetchall()
+
+    rows = read(page)
+    count = rows[0][1] if rows else (_count(cursor, *count_query) if page > 1 else 0)
+    paging = _paging(count, page, size)
+    if paging[3] != page:
+        rows = read(paging[3])
+    return [row[0] for row in rows], paging
 
 
 def _nearest_ids(cursor, eng, point, query, needed, few):
