@@ -80,7 +80,7 @@ class Criteria:
 
 @dataclass
 class Hit:
-    service: Service
+    service: Service  # loaded with_result_data()
     distance_km: float = None
     serves_place: bool = True
 
@@ -91,27 +91,27 @@ class Hit:
     @property
     def open_now(self):
         """True / False from the service's own schedules; None when it publishes none."""
-        schedules = self.service.schedules.all()
+        schedules = self.service.result_schedules
         return any(s.is_open_at() for s in schedules) if schedules else None
 
     @property
     def hours_today(self):
         today = timezone.localdate()
-        return sorted(h for s in self.service.schedules.all() for h in s.hours_on(today))
+        return sorted(h for s in self.service.result_schedules for h in s.hours_on(today))
 
     @property
     def municipalities(self):
         """Where it is: its locations' municipalities (never a confidential address)."""
         found = [
             sal.location.municipality
-            for sal in self.service.service_at_locations.all()
+            for sal in self.service.result_places
             if sal.location.municipality is not None
         ]
         return list(dict.fromkeys(found))
 
     @property
     def phone(self):
-        phones = list(self.service.phones.all()) or list(self.service.organization.phones.all())
+        phones = self.service.result_phones or self.service.organization.result_phones
         return phones[0] if phones else None
 
 
@@ -350,7 +350,7 @@ def _nearest_ids(cursor, eng, point, query, needed, few):
 def _points(service):
     return [
         (sal.location.latitude, sal.location.longitude)
-        for sal in service.service_at_locations.all()
+        for sal in service.result_places
         if sal.location.has_point and sal.location.location_type == "physical"
     ]
 
