@@ -55,6 +55,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed for slow phone connections; Django masks CSRF tokens per response,
+    # which is its mitigation of BREACH (docs: "GZip middleware").
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,11 +1,22 @@
 """Public browsing pages: home, sector, municipality, organization, service."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .models import Municipality, Organization, Sector, Service
+
+
+SERVICES_PER_PAGE = 25
+
+
+def _page(request, services):
+    """One page of a service list; a missing, bad or too large page number gives a real page."""
+    return Paginator(services.with_listing_data(), SERVICES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
 
 
 def _count(queryset):
@@ -41,7 +52,7 @@ def home(request):
 @require_GET
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
-    services = Service.objects.active().in_sector(sector).with_listing_data().order_by("name")
+    services = _page(request, Service.objects.active().in_sector(sector).order_by("name", "pk"))
     return render(
         request,
         "resources/sector_detail.html",
@@ -52,7 +63,7 @@ def sector_detail(request, slug):
 @require_GET
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
-    services = Service.objects.active().serving(municipality).with_listing_data().order_by("name")
+    services = _page(request, Service.objects.active().serving(municipality).order_by("name", "pk"))
     return render(
         request,
         "resources/municipality_detail.html",

@@ -1,0 +1,62 @@
+"""Browsing pages: sector and municipality lists are paged, with a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import locate, make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def _services(count, place="charlemagne"):
+    for n in range(count):
+        service = make_service(sectors=["food-banks"], municipalities=[place], name_fr=f"Aide {n:03}")
+        locate(service, place=place)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_sector_page_shows_25_services_a_page_with_a_link_to_the_next(client):
+    _services(30)
+    response = client.get("/fr/secteurs/food/")
+    html = response.content.decode()
+    assert html.count("data-service-id=") == 25
+    assert "30 services" in html
+    assert 'href="?page=2"' in html
+    second = client.get("/fr/secteurs/food/?page=2").content.decode()
+    assert second.count("data-service-id=") == 5
+    assert "Aide 029" in second
+
+
+def test_bad_page_numbers_give_a_real_page_not_an_error(client):
+    _services(3)
+    for page in ("0", "x", "999", "-1"):
+        response = client.get(f"/fr/municipalites/charlemagne/?page={page}")
+        assert response.status_code == 200
+        assert response.content.decode().count("data-service-id=") == 3
+
+
+def test_municipality_page_queries_do_not_grow_with_the_number_of_services(client):
+    _services(3)
+    few = _queries(client, "/fr/municipalites/charlemagne/")
+    _services(20)
+    many = _queries(client, "/fr/municipalites/charlemagne/")
+    assert few == many
+
+
+def test_english_sector_page_lists_services_under_the_translated_path(client):
+    _services(2)
+    response = client.get("/en/sectors/food/")
+    assert response.status_code == 200
+    assert response.content.decode().count("data-service-id=") == 2
+
+
+def test_pages_are_compressed_for_clients_that_accept_gzip(client):
+    response = client.get("/fr/", headers={"accept-encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
