@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 
 from .models import Municipality, Organization, Sector, Service
 
-
 SERVICES_PER_PAGE = 25
 
 

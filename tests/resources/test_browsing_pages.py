@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def _services(count, place="charlemagne"):
     for n in range(count):
-        service = make_service(sectors=["food-banks"], municipalities=[place], name_fr=f"Aide {n:03}")
+        service = make_service(
+            sectors=["food-banks"], municipalities=[place], name_fr=f"Aide {n:03}"
+        )
         locate(service, place=place)
 
 
