@@ -119,10 +119,14 @@ def test_results_page_queries_are_fixed(client):
     counts = []
     for size in (3, 12):
         while Service.objects.count() < size:
-            locate(make_service(name_fr="Aide", scope="mrc"))
+            service = make_service(name_fr="Aide", scope="mrc")
+            locate(service)
+            make_phone(service=service)
+            make_schedule([(0, "09:00", "17:00")], service=service)
         with CaptureQueriesContext(connection) as queries:
             html = page(client, q="aide", lat="45.74", lon="-73.45")
         assert html.count("data-service-id") == size
+        assert html.count('class="phone"') == html.count('class="hours"') == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
