@@ -93,6 +93,8 @@ def browser(django_db_setup):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Close this context's connections, or dropping the test database finds them open.
+        connections.close_all()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
