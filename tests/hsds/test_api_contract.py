@@ -43,4 +43,5 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_honours_its_openapi_description(case):
-    case.call_and_validate(checks=CHECKS)
+    # The WSGI transport does not decompress: ask for the body as is (gzip is tested elsewhere).
+    case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
