@@ -2,34 +2,10 @@
 
 import pytest
 
-from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def directory():
-    """A 24/7 2-1-1 line and one food bank service with a phone, a location and an area."""
-    helpline = make_service(slug="ligne-211", name_fr="Ligne 2-1-1", name_en="2-1-1 line")
-    make_schedule([(day, "00:00", "00:00") for day in range(7)], helpline, closed_on_holidays=False)
-    organization = make_organization(
-        slug="partage-exemple", name_fr="Partage Exemple", name_en="Example Sharing"
-    )
-    make_phone("450 555-0123", organization=organization)
-    service = make_service(
-        organization,
-        sectors=["food-banks"],
-        municipalities=["repentigny"],
-        slug="depannage-alimentaire",
-        name_fr="Dépannage alimentaire",
-        description_fr="Épicerie d'urgence une fois par mois.",
-    )
-    make_phone("450 555-0124", service=service)
-    locate(service)
-    return {"organization": organization, "service": service}
 
 
 PAGES = {

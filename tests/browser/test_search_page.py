@@ -1,0 +1,54 @@
+"""The search results page in a real browser: accessible with results, without, and on bad input."""
+
+import pytest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SEARCH = {"fr": "/fr/recherche/", "en": "/en/search/"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_results_page_lists_the_nearest_food_bank_without_accessibility_violations(
+    directory,
+    device_page,
+    axe,
+    lang,
+):
+    response = device_page.goto(f"{SEARCH[lang]}?q=alimentaire&postal_code=J6A")
+    assert response.status == 200
+    result = device_page.locator(f'[data-service-id="{directory["service"].uuid}"]')
+    assert result.is_visible()
+    assert result.locator('a[href^="tel:"]').count() == 1
+    axe(device_page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_zero_results_page_offers_the_211_line_without_accessibility_violations(
+    directory,
+    mobile_page,
+    axe,
+    lang,
+):
+    mobile_page.goto(f"{SEARCH[lang]}?q=zzzyyyxxx")
+    assert mobile_page.locator("[data-service-id]").count() == 0
+    assert mobile_page.locator('main a[href="tel:211"]').count() >= 1
+    axe(mobile_page)
+
+
+def test_bad_coordinates_show_a_message_and_still_search(directory, mobile_page, axe):
+    response = mobile_page.goto("/fr/recherche/?q=alimentaire&lat=200&lon=-73.4")
+    assert response.status == 200
+    assert mobile_page.locator(f'[data-service-id="{directory["service"].uuid}"]').is_visible()
+    axe(mobile_page)
+
+
+def test_results_page_needs_no_horizontal_scrolling_at_320_pixels(directory, new_page):
+    page = new_page(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    page.goto("/fr/recherche/?q=alimentaire&postal_code=J6A&open_now=on&free=on")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
