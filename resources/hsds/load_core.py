@@ -3,7 +3,7 @@
 import datetime
 
 from ..models import Location, Municipality, Organization, Sector, Service, ServiceAtLocation
-from .profile import PREFIX, TAXONOMY_ID, get_text
+from .profile import PREFIX, SERVICE_TEXT_FIELDS, TAXONOMY_ID, get_text
 
 X = PREFIX
 
@@ -164,17 +164,8 @@ class CoreLoading:
                 self.fail("services", row, "organization_id", message)
                 continue
             service.organization = org
-            names = (
-                "name",
-                "alternate_name",
-                "description",
-                "alert",
-                "eligibility_description",
-                "fees_description",
-                "application_process",
-                "interpretation_services",
-            )
-            self.texts(service, row, {f: f for f in names}, required=("name", "description"))
+            fields = {f: f for f in SERVICE_TEXT_FIELDS}
+            self.texts(service, row, fields, required=("name", "description"))
             docs = documents.get(row["id"], [])
             for code in ("fr", "en"):
                 text = "\n".join(d[code] for d in docs if d[code])

@@ -22,6 +22,17 @@ TAXONOMY_NAMES = {
     "en": ("Répertoire 211 sectors", "Sectors and subsectors of the directory's resources."),
 }
 LANGUAGE_CODES = {"fr": "fra", "en": "eng"}
+# The service texts that map one to one to HSDS `service` fields (both ways).
+SERVICE_TEXT_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "alert",
+    "eligibility_description",
+    "fees_description",
+    "application_process",
+    "interpretation_services",
+)
 
 
 def derived_id(owner_uuid, *parts):

@@ -5,7 +5,15 @@ objects from them, csv_package.py writes them as they are. Confidential location
 municipality only: no street, postal code, coordinates or transit directions.
 """
 
-from .profile import LANGUAGE_CODES, PREFIX, TAXONOMY_ID, TAXONOMY_NAMES, compact, derived_id
+from .profile import (
+    LANGUAGE_CODES,
+    PREFIX,
+    SERVICE_TEXT_FIELDS,
+    TAXONOMY_ID,
+    TAXONOMY_NAMES,
+    compact,
+    derived_id,
+)
 from .profile import put_text as text
 
 X = PREFIX
@@ -90,16 +98,7 @@ def service_row(service, lang):
         f"{X}is_free": service.is_free,
         f"{X}language": lang,
     }
-    for field in (
-        "name",
-        "alternate_name",
-        "description",
-        "alert",
-        "eligibility_description",
-        "fees_description",
-        "application_process",
-        "interpretation_services",
-    ):
+    for field in SERVICE_TEXT_FIELDS:
         text(row, service, field, lang)
     return compact(row)
 

@@ -3,6 +3,8 @@
 import uuid
 from pathlib import Path
 
+from django.core.management import call_command
+
 from resources.models import (
     Location,
     Organization,
@@ -28,3 +30,16 @@ def empty_directory():
     Sector.history.model.objects.all().delete()
     for sector in Sector.objects.all():
         Sector.objects.filter(pk=sector.pk).update(uuid=uuid.uuid4())
+
+
+def assert_round_trip_identical(tmp_path, file_format, language):
+    """Export, import into an emptied directory, export again: the files are byte-identical."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_hsds", first, format=file_format, language=language)
+    empty_directory()
+    call_command("import_hsds", first)
+    call_command("export_hsds", second, format=file_format, language=language)
+    before, after = read_folder(first), read_folder(second)
+    assert before.keys() == after.keys()
+    for name in before:
+        assert before[name] == after[name], name

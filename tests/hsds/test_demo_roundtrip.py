@@ -7,21 +7,13 @@ from django.core.management import call_command
 
 from resources.hsds import validation
 from resources.models import Location
-from tests.hsds.helpers import empty_directory, read_folder
+from tests.hsds.helpers import assert_round_trip_identical
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("file_format", "language"), [("json", "fr"), ("csv", "en")])
 def test_demo_directory_round_trip_is_byte_identical(demo_data, tmp_path, file_format, language):
-    first, second = tmp_path / "first", tmp_path / "second"
-    call_command("export_hsds", first, format=file_format, language=language)
-    empty_directory()
-    call_command("import_hsds", first)
-    call_command("export_hsds", second, format=file_format, language=language)
-    before, after = read_folder(first), read_folder(second)
-    assert before.keys() == after.keys()
-    for name in before:
-        assert before[name] == after[name], name
+    assert_round_trip_identical(tmp_path, file_format, language)
 
 
 @pytest.mark.django_db

@@ -4,21 +4,13 @@ import pytest
 from django.core.management import call_command
 
 from resources.models import Location, Service
-from tests.hsds.helpers import empty_directory, read_folder
+from tests.hsds.helpers import assert_round_trip_identical, empty_directory
 
 
 @pytest.mark.parametrize("file_format", ["json", "csv"])
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_export_import_export_is_byte_identical(directory, tmp_path, file_format, language):
-    first, second = tmp_path / "first", tmp_path / "second"
-    call_command("export_hsds", first, format=file_format, language=language)
-    empty_directory()
-    call_command("import_hsds", first)
-    call_command("export_hsds", second, format=file_format, language=language)
-    before, after = read_folder(first), read_folder(second)
-    assert before.keys() == after.keys()
-    for name in before:
-        assert before[name] == after[name], name
+    assert_round_trip_identical(tmp_path, file_format, language)
 
 
 def test_import_keeps_both_languages_from_an_english_export(directory, tmp_path):
