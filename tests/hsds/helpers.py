@@ -22,8 +22,8 @@ def read_folder(path):
 
 
 def empty_directory():
-    """What a freshly migrated site has: reference data only, sectors with ids of their own
-    (the reference-data migration gives each site its own sector UUIDs)."""
+    """A site with reference data only, whose sectors carry ids of their own (as another
+    site's would): the import must match our taxonomy terms by code, not by id."""
     Organization.objects.all().delete()
     for model in (Organization, Service, Location, ServiceAtLocation, Phone, ServiceArea, Schedule):
         model.history.model.objects.all().delete()
