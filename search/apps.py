@@ -7,4 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Recherche")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the index refresh)
+        from . import (  # noqa: F401  (they connect their signal receivers)
+            reference,
+            signals,
+        )

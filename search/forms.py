@@ -7,10 +7,7 @@ it (latitude 200 → no position; page "x" → page 1; an unknown sector → all
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resources.models import Language, Sector
-
-from . import places
-from .models import Synonym
+from . import places, reference
 from .ranking import Criteria
 from .text import (
     MAX_QUERY_CHARS,
@@ -74,7 +71,7 @@ class SearchForm(forms.Form):
         slug = self.cleaned_data["sector"]
         if not slug:
             return None
-        sector = Sector.objects.filter(slug=slug[:80]).first()
+        sector = reference.sector(slug[:80])
         if sector is None:
             raise forms.ValidationError(
                 _("Ce secteur n'existe pas : tous les secteurs sont affichés.")
@@ -111,7 +108,7 @@ class SearchForm(forms.Form):
 
     def clean_language(self):
         code = self.cleaned_data["language"][:3].lower()
-        if code and not Language.objects.filter(code=code).exists():
+        if code and not reference.language_exists(code):
             raise forms.ValidationError(_("Langue inconnue : toutes les langues sont affichées."))
         return code
 
@@ -155,24 +152,17 @@ class SearchForm(forms.Form):
         return place
 
     def criteria(self, now=None):
-        """The search these parameters ask for (one query for synonyms, one for the sector)."""
+        """The search these parameters ask for (reference data and synonyms from memory)."""
         data = self.cleaned_data
         place = self.place()
         query = None
         if data.get("q"):
             query = parse(data["q"])
-            synonyms = {}
-            found = phrases(query)
-            if found:
-                for term, expansion in Synonym.objects.filter(
-                    normalized_term__in=found
-                ).values_list("normalized_term", "expansion"):
-                    synonyms.setdefault(term, []).append(expansion)
-            query = apply_synonyms(query, synonyms)
+            query = apply_synonyms(query, reference.synonyms(phrases(query)))
         sector = data.get("sector")
         sector_ids = []
         if sector is not None:
-            sector_ids = [sector.pk, *sector.children.values_list("pk", flat=True)]
+            sector_ids = reference.sector_family(sector)
         return Criteria(
             query=query,
             sector_ids=sector_ids,

@@ -1,11 +1,12 @@
 """Keeping the search index in step with the directory.
 
-`refresh(service_ids)` rewrites the index rows of some services (all when None): the
-`rebuild_search_index` command calls it for everything (after a bulk load, which saves rows
-without signals), and search/signals.py calls it (through `refresh_touched`) for the services an
-edit touches, so staff changes show at once. It reads the directory in bulk, a few queries per
-batch of services. Inside `deferred_refresh()` (an import saving thousands of records), the
-touched services are collected instead and refreshed once, on leaving the block.
+`refresh(service_ids)` rewrites the index rows (entries, weekly openings, result cards) of some
+services (all when None): the `rebuild_search_index` command calls it for everything (after a
+bulk load, which saves rows without signals), and search/signals.py calls it (through
+`refresh_touched`) for the services an edit touches, so staff changes show at once. It reads the
+directory in bulk, a few queries per batch of services. Inside `deferred_refresh()` (an import
+saving thousands of records), the touched services are collected instead and refreshed once, on
+leaving the block.
 
 Which hours make a service open: its own schedules; failing those, the schedules of its service
 at locations; failing those, the schedules of its locations.
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from resources.models import (
+    Phone,
     Schedule,
     Sector,
     Service,
@@ -26,7 +28,8 @@ from resources.models import (
     ServiceAtLocation,
 )
 
-from .models import SearchEntry, SearchOpening, SearchTerm
+from .cards import card_data
+from .models import SearchCard, SearchEntry, SearchOpening, SearchTerm
 from .text import document_lexemes, fold
 
 BATCH = 2000
@@ -128,7 +131,8 @@ def _entries(batch, sector_names, vocabulary, with_fts):
     )
     sals = ServiceAtLocation.objects.filter(service_id__in=ids).order_by("pk")
     points, wheelchair, sal_by_service = defaultdict(list), set(), defaultdict(list)
-    for sid, sal, location, lat, lon, confidential, kind, accessible in sals.values_list(
+    places = defaultdict(list)
+    for sid, sal, location, lat, lon, confidential, kind, accessible, *place in sals.values_list(
         "service_id",
         "pk",
         "location_id",
@@ -137,6 +141,8 @@ def _entries(batch, sector_names, vocabulary, with_fts):
         "location__is_confidential",
         "location__location_type",
         "location__wheelchair_accessible",
+        "location__municipality__name_fr",
+        "location__municipality__name_en",
     ):
         sal_by_service[sid].append((sal, location))
         if accessible:
@@ -144,7 +150,12 @@ def _entries(batch, sector_names, vocabulary, with_fts):
         public = lat is not None and not confidential and kind == "physical"
         if public and (lat, lon) not in points[sid]:
             points[sid].append((lat, lon))
-    entries, fts = [], []
+        if place[0] and place not in places[sid]:
+            places[sid].append(place)
+    phones = _first_phones(ids, {row["organization_id"] for row in batch})
+    openings = _openings(ids, sal_by_service)
+    with_hours = {opening.service_id for opening in openings}
+    entries, fts, cards = [], [], []
     for row in batch:
         sid = row["id"]
         name = _join(
@@ -183,11 +194,39 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             entries.append(SearchEntry(is_primary=n == 0, latitude=lat, longitude=lon, **common))
         if with_fts:  # PostgreSQL stems in its generated column instead
             fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
-    return entries, fts, _openings(ids, sal_by_service)
+        organization = {
+            "id": row["organization_id"],
+            "slug": row["organization__slug"],
+            "name_fr": row["organization__name_fr"],
+            "name_en": row["organization__name_en"],
+        }
+        phone = phones.get(("service", sid)) or phones.get(("org", row["organization_id"]))
+        data = card_data(row, organization, places[sid], points[sid], phone, sid in with_hours)
+        cards.append(SearchCard(service_id=sid, data=data))
+    return entries, fts, openings, cards
+
+
+def _first_phones(service_ids, organization_ids):
+    """{("service", id) or ("org", id): [number, extension]}: each owner's first phone."""
+    found = {}
+    rows = Phone.objects.filter(
+        Q(service_id__in=service_ids) | Q(organization_id__in=organization_ids)
+    ).values_list("service_id", "organization_id", "number", "extension")
+    for service_id, organization_id, number, extension in rows:  # in Phone's order
+        key = ("service", service_id) if service_id else ("org", organization_id)
+        if service_id or organization_id:
+            found.setdefault(key, [number, extension])
+    return found
 
 
 FIELDS = [
     "id",
+    "uuid",
+    "slug",
+    "alert_fr",
+    "alert_en",
+    "organization_id",
+    "organization__slug",
     "name_fr",
     "name_en",
     "alternate_name_fr",
@@ -210,15 +249,14 @@ def refresh(service_ids=None):
     """Rewrite the index rows of `service_ids` (every service when None)."""
     sqlite = connection.vendor == "sqlite"
     with transaction.atomic():
-        entries, openings = SearchEntry.objects.all(), SearchOpening.objects.all()
+        tables = [SearchEntry.objects.all(), SearchOpening.objects.all(), SearchCard.objects.all()]
         services = Service.objects.active().order_by("pk")
         if service_ids is not None:
             service_ids = list(service_ids)
-            entries = entries.filter(service_id__in=service_ids)
-            openings = openings.filter(service_id__in=service_ids)
+            tables = [rows.filter(service_id__in=service_ids) for rows in tables]
             services = services.filter(pk__in=service_ids)
-        entries._raw_delete(entries.db)
-        openings._raw_delete(openings.db)
+        for rows in tables:
+            rows._raw_delete(rows.db)
         if sqlite:
             _delete_fts(service_ids)
         if service_ids is None:
@@ -228,9 +266,10 @@ def refresh(service_ids=None):
         rows = list(services.values(*FIELDS))
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
-            entries, fts, openings = _entries(batch, sector_names, vocabulary, sqlite)
+            entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
             SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
             SearchOpening.objects.bulk_create(openings, batch_size=BATCH)
+            SearchCard.objects.bulk_create(cards, batch_size=BATCH)
             if sqlite:
                 with connection.cursor() as cursor:
                     cursor.executemany(

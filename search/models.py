@@ -63,6 +63,18 @@ class SearchOpening(models.Model):
         return f"{self.weekday} {self.opens}–{self.closes}"
 
 
+class SearchCard(models.Model):
+    """What a result shows of a service, both languages, as JSON text (see search/cards.py)."""
+
+    service = models.OneToOneField(
+        "resources.Service", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    data = models.TextField()
+
+    def __str__(self):
+        return str(self.service_id)
+
+
 class SearchTerm(models.Model):
     """A word of the indexed texts (folded, not stemmed): the vocabulary typo correction uses."""
 

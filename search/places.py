@@ -2,7 +2,8 @@
 
 Positions are rounded to 3 decimals (about 100 m) before anything else sees them, and are never
 stored or logged. Coordinates and postal codes also give the visitor's municipality: the nearest
-gazetteer centre within PLACE_RADIUS_KM (a handful of rows, read once per request).
+gazetteer centre within PLACE_RADIUS_KM. The gazetteer and the postal prefixes are read from
+memory (search/reference.py).
 """
 
 import math
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from geopy.distance import great_circle
 
-from resources.models import Municipality, PostalPrefix
+from . import reference
 
 PLACE_RADIUS_KM = 12
 POSTAL_CODE = re.compile(r"^([A-Z][0-9][A-Z])(?:([0-9][A-Z][0-9]))?$")
@@ -21,7 +22,7 @@ POSTAL_CODE = re.compile(r"^([A-Z][0-9][A-Z])(?:([0-9][A-Z][0-9]))?$")
 class Place:
     latitude: float = None
     longitude: float = None
-    municipality: Municipality = None
+    municipality: object = None  # resources.models.Municipality
 
     @property
     def point(self):
@@ -64,7 +65,7 @@ def normalize_postal_code(value):
 
 def nearest_municipality(latitude, longitude, candidates=None):
     """The gazetteer entry whose centre is nearest, if within PLACE_RADIUS_KM."""
-    candidates = list(candidates if candidates is not None else Municipality.objects.all())
+    candidates = candidates if candidates is not None else reference.municipalities()
     best, best_km = None, PLACE_RADIUS_KM
     for municipality in candidates:
         km = great_circle((latitude, longitude), (municipality.latitude, municipality.longitude)).km
@@ -80,10 +81,10 @@ def from_coordinates(latitude, longitude):
 
 def from_postal_code(prefix):
     """The Place of a postal prefix (FSA), or None when the offline table does not know it."""
-    found = PostalPrefix.objects.filter(code=prefix).prefetch_related("municipalities").first()
-    if found is None:
+    entry = reference.postal_prefix(prefix)
+    if entry is None:
         return None
-    listed = list(found.municipalities.all())
+    found, listed = entry
     municipality = listed[0] if len(listed) == 1 else None
     if municipality is None:
         municipality = nearest_municipality(found.latitude, found.longitude, listed or None)
@@ -92,5 +93,4 @@ def from_postal_code(prefix):
 
 def from_municipality(value):
     """A municipality by slug, name or alias ("Le Gardeur" → Repentigny), or None."""
-    found = Municipality.objects.filter(slug=value).first() if value else None
-    return found or Municipality.objects.resolve(value)
+    return reference.municipality(value) if value else None

@@ -33,16 +33,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from geopy.distance import great_circle
 
-from resources.models import Service
 from resources.models.schedules import local_zone
 from resources.statutory_holidays import is_statutory_holiday
 
+from . import cards
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
 RANK_CAP = 2000
+GATHER_CAP = 5000
 APART_LIMIT = 5
 
 
@@ -80,39 +81,37 @@ class Criteria:
 
 @dataclass
 class Hit:
-    service: Service  # loaded with_result_data()
+    card: cards.Card
     distance_km: float = None
     serves_place: bool = True
+    now: datetime.datetime = None
+
+    @property
+    def service(self):
+        """The service's names, alert and links (a cards.ResultService)."""
+        return self.card.service
 
     @property
     def is_located(self):
-        return bool(_points(self.service))
+        return bool(self.card.points)
 
     @property
     def open_now(self):
-        """True / False from the service's own schedules; None when it publishes none."""
-        schedules = self.service.result_schedules
-        return any(s.is_open_at() for s in schedules) if schedules else None
+        """True / False from the service's hours; None when it publishes none."""
+        return self.card.open_at(self.now or timezone.now())
 
     @property
     def hours_today(self):
-        today = timezone.localdate()
-        return sorted(h for s in self.service.result_schedules for h in s.hours_on(today))
+        return self.card.hours_on(timezone.localdate(self.now or timezone.now()))
 
     @property
     def municipalities(self):
         """Where it is: its locations' municipalities (never a confidential address)."""
-        found = [
-            sal.location.municipality
-            for sal in self.service.result_places
-            if sal.location.municipality is not None
-        ]
-        return list(dict.fromkeys(found))
+        return self.card.places
 
     @property
     def phone(self):
-        phones = self.service.result_phones or self.service.organization.result_phones
-        return phones[0] if phones else None
+        return self.card.phone
 
 
 @dataclass
@@ -175,7 +174,7 @@ def _open_now(now):
     return sql, params
 
 
-def _filters(criteria, eng):
+def _filters(criteria, eng, now):
     """WHERE fragments and params of everything but text and place."""
     where, params = [], []
     if criteria.sector_ids:
@@ -198,7 +197,7 @@ def _filters(criteria, eng):
         )
         params += [criteria.age, criteria.age]
     if criteria.open_now:
-        sql, p = _open_now(criteria.now or timezone.now())
+        sql, p = _open_now(now)
         where.append(sql)
         params += p
     return where, params
@@ -209,9 +208,11 @@ def _where(parts):
 
 
 def search(criteria, page=1, size=PAGE_SIZE):
-    """The Outcome of a search (a fixed number of queries whatever the page size)."""
+    """The Outcome of a search: a fixed number of queries whatever the page size (see the
+    module docstring for the rule, and search/cards.py for what a result shows)."""
     eng = engine()
     sort = criteria.effective_sort()
+    now = criteria.now or timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         eng.tune(cursor)
         text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
@@ -219,7 +220,7 @@ def search(criteria, page=1, size=PAGE_SIZE):
         if criteria.has_text and text is None:
             return Outcome([], [], 0, False, 1, 1, sort, corrections)
         from_sql, text_where, rank, text_params = text or ("", "1 = 1", "0", [])
-        where, params = _filters(criteria, eng)
+        where, params = _filters(criteria, eng, now)
         where.insert(0, text_where)
         place_where, place_params = [], []
         if criteria.municipality is not None:
@@ -231,11 +232,9 @@ def search(criteria, page=1, size=PAGE_SIZE):
 
         count_query = (base_from, full_where, base_params)
         if sort == "nearest":
-            total, capped, num_pages, page = _paging(_count(cursor, *count_query), page, size)
-            offset = (page - 1) * size
             query = (base_from, full_where, base_params, rank if text else None)
-            few = not capped and (text is not None or bool(criteria.sector_ids))
-            ids = _nearest_ids(cursor, eng, criteria.point, query, offset + size, few)[offset:]
+            selective = text is not None or bool(criteria.sector_ids)
+            ids, paging = _nearest_page(cursor, eng, criteria.point, query, page, size, selective)
         else:
             if sort == "relevance":
                 # Score the first RANK_CAP matches only (shared PERFORMANCE.md).
@@ -251,9 +250,8 @@ def search(criteria, page=1, size=PAGE_SIZE):
                     f"/* search:main */ SELECT e.service_id, COUNT(*) OVER () FROM {base_from} "
                     f"WHERE e.is_primary AND {full_where} ORDER BY e.sort_name, e.service_id"
                 )
-            ids, (total, capped, num_pages, page) = _counted_page(
-                cursor, (sql, base_params), count_query, page, size
-            )
+            ids, paging = _counted_page(cursor, (sql, base_params), count_query, page, size)
+        total, capped, num_pages, page = paging
 
         apart_ids = []
         if page == 1 and total < size and place_where and (text or criteria.sector_ids):
@@ -266,16 +264,17 @@ def search(criteria, page=1, size=PAGE_SIZE):
             )
             apart_ids = [row[0] for row in cursor.fetchall()]
 
-        services = Service.objects.filter(pk__in=ids + apart_ids).with_result_data().in_bulk()
-    hits = [_hit(services[pk], criteria.point) for pk in ids if pk in services]
-    apart = [_hit(services[pk], criteria.point, False) for pk in apart_ids if pk in services]
+        found = cards.load(cursor, ids + apart_ids, now)
+    hits = [_hit(found[pk], criteria.point, now) for pk in ids if pk in found]
+    apart = [_hit(found[pk], criteria.point, now, False) for pk in apart_ids if pk in found]
     return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections)
 
 
 def _count(cursor, base_from, where, params):
     """The number of matches, counted up to COUNT_CAP + 1."""
     cursor.execute(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {base_from} WHERE e.is_primary AND {where} "
+        f"/* search:main */ SELECT COUNT(*) FROM (SELECT 1 FROM {base_from} "
+        f"WHERE e.is_primary AND {where} "
         f"LIMIT {COUNT_CAP + 1}) AS c",
         params,
     )
@@ -306,30 +305,72 @@ def _counted_page(cursor, query, count_query, page, size):
     return [row[0] for row in rows], paging
 
 
-def _nearest_ids(cursor, eng, point, query, needed, few):
-    """The first `needed` distinct services, nearest point first (a service has one row per
-    point, so rows are read until `needed` services are seen).
+def _nearest_page(cursor, eng, point, query, page, size, selective):
+    """(ids, paging) of a page in nearest-first order (a service has one row per public point;
+    its distance is its nearest point's).
 
-    With few matches (the count did not reach its cap) the matches are gathered first, then
-    sorted. With many, the inner query orders by the index's distance alone, which lets the GiST
-    index walk outward from the visitor and stop early (a second sort key would forbid it); the
-    outer query then applies the tie-breaks to those rows."""
+    A selective need (text or sector) first gathers its matches, up to GATHER_CAP rows, through
+    the text or sector index: when they all fit, the same query counts them and sorts them by
+    distance. Otherwise, and without a selective need, the matches are counted (up to
+    COUNT_CAP + 1) and the GiST index walks outward from the visitor (`_walk`): with this many
+    matches the nearest ones are close by."""
+    base_from, where, params, rank = query
+    if selective:
+        gathered = _gather(cursor, eng, point, query, page, size)
+        if gathered is not None:
+            return gathered
+    count = _count(cursor, base_from, where, params)
+    total, capped, num_pages, page = _paging(count, page, size)
+    offset = (page - 1) * size
+    ids = _walk(cursor, eng, point, query, offset + size)[offset:]
+    return ids, (total, capped, num_pages, page)
+
+
+def _gather(cursor, eng, point, query, page, size):
+    """(ids, paging) from every match sorted by distance; None when there are more than
+    GATHER_CAP matching rows."""
+    base_from, where, params, rank = query
+    distance_sql, distance_params = eng.distance(*point)
+
+    def read(number):
+        cursor.execute(
+            f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.latitude, "
+            f"e.longitude, e.sort_name, {rank or 0} AS score FROM {base_from} WHERE {where} "
+            f"LIMIT {GATHER_CAP + 1}), "
+            f"s AS (SELECT e.service_id, MIN({distance_sql}) AS d, MAX(e.score) AS score, "
+            f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
+            f"SELECT s.service_id, COUNT(*) OVER (), (SELECT COUNT(*) FROM m) FROM s "
+            f"ORDER BY (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
+            f"s.sort_name, s.service_id LIMIT %s OFFSET %s",
+            params + distance_params + [size, (number - 1) * size],
+        )
+        return cursor.fetchall()
+
+    rows = read(page)
+    if not rows and page > 1:  # past the end: the first page gives the count
+        rows = read(1)
+        if rows and rows[0][2] <= GATHER_CAP:
+            paging = _paging(rows[0][1], page, size)
+            if paging[3] != 1:
+                rows = read(paging[3])
+            return [row[0] for row in rows], paging
+    if rows and rows[0][2] > GATHER_CAP:
+        return None
+    return [row[0] for row in rows], _paging(rows[0][1] if rows else 0, page, size)
+
+
+def _walk(cursor, eng, point, query, needed):
+    """The first `needed` distinct services, nearest point first. The inner query orders by the
+    index's distance alone, which lets the GiST index walk outward from the visitor and stop
+    early (a second sort key would forbid it); the outer query then applies the tie-breaks to
+    those rows, which are read until `needed` services are seen."""
     base_from, where, params, rank = query
     order_sql, order_params = eng.nearest_order(*point)
     distance_sql, distance_params = eng.distance(*point)
-    if few:
-        inner = (
-            f"WITH m AS MATERIALIZED (SELECT e.service_id, e.latitude, e.longitude, e.sort_name, "
-            f"{rank or 0} AS score FROM {base_from} WHERE {where}) "
-            f"SELECT e.service_id, e.sort_name, e.score, {distance_sql} AS d FROM m AS e"
-        )
-        inner_params = params + distance_params
-    else:
-        inner = (
-            f"SELECT e.service_id, e.sort_name, {rank or 0} AS score, {distance_sql} AS d "
-            f"FROM {base_from} WHERE {where}"
-        )
-        inner_params = distance_params + params
+    inner = (
+        f"SELECT e.service_id, e.sort_name, {rank or 0} AS score, {distance_sql} AS d "
+        f"FROM {base_from} WHERE {where}"
+    )
     tie_breaks = "n.score DESC, " if rank else ""
     limit = needed * 3 + 20
     while True:
@@ -338,7 +379,7 @@ def _nearest_ids(cursor, eng, point, query, needed, few):
             f"LIMIT %s) AS n "
             f"ORDER BY (CASE WHEN n.d IS NULL THEN 1 ELSE 0 END), n.d, {tie_breaks}"
             f"n.sort_name, n.service_id",
-            inner_params + order_params + [limit],
+            distance_params + params + order_params + [limit],
         )
         rows = [row[0] for row in cursor.fetchall()]
         ids = list(dict.fromkeys(rows))
@@ -347,18 +388,9 @@ def _nearest_ids(cursor, eng, point, query, needed, few):
         limit *= 4
 
 
-def _points(service):
-    return [
-        (sal.location.latitude, sal.location.longitude)
-        for sal in service.result_places
-        if sal.location.has_point and sal.location.location_type == "physical"
-    ]
-
-
-def _hit(service, point, serves=True):
+def _hit(card, point, now, serves=True):
     """A result with its distance for people (geopy, on the page's services only)."""
     distance = None
-    if point:
-        distances = [great_circle(point, p).km for p in _points(service)]
-        distance = min(distances) if distances else None
-    return Hit(service=service, distance_km=distance, serves_place=serves)
+    if point and card.points:
+        distance = min(great_circle(point, p).km for p in card.points)
+    return Hit(card=card, distance_km=distance, serves_place=serves, now=now)

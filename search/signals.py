@@ -6,8 +6,10 @@ from django.dispatch import receiver
 
 from resources.models import (
     Location,
+    Municipality,
     OpeningPeriod,
     Organization,
+    Phone,
     Schedule,
     Sector,
     Service,
@@ -30,6 +32,16 @@ def _services_of_schedule(schedule):
     )
 
 
+def _services_of_phone(phone):
+    if phone.service_id:
+        return [phone.service_id]
+    if phone.organization_id:  # shown by its services that have no phone of their own
+        return Service.objects.filter(organization_id=phone.organization_id).values_list(
+            "pk", flat=True
+        )
+    return []
+
+
 AFFECTED = {
     Service: lambda s: [s.pk],
     Organization: lambda o: o.services.values_list("pk", flat=True),
@@ -39,6 +51,10 @@ AFFECTED = {
     Schedule: _services_of_schedule,
     OpeningPeriod: lambda period: _services_of_schedule(period.schedule),
     Sector: lambda sector: Service.objects.in_sector(sector).values_list("pk", flat=True),
+    Phone: _services_of_phone,  # a result shows the first phone
+    Municipality: lambda municipality: ServiceAtLocation.objects.filter(
+        location__municipality=municipality
+    ).values_list("service_id", flat=True),  # a result names its places
 }
 
 
@@ -50,7 +66,7 @@ def refresh_after_change(sender, instance, raw=False, **kwargs):
         return
     try:
         ids = list(affected(instance))
-    except (Schedule.DoesNotExist, Service.DoesNotExist):
+    except (Schedule.DoesNotExist, Service.DoesNotExist, Organization.DoesNotExist):
         return  # the owner went first in a cascade; its own signal refreshes
     if ids:
         indexing.refresh_touched(ids)

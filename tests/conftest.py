@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from resources.translations import compile_catalogues
+from search import reference
 
 
 def pytest_sessionstart(session):
@@ -23,6 +24,15 @@ def _plain_http():
     when the live server builds its middleware (SecurityMiddleware reads the setting once)."""
     with override_settings(SECURE_SSL_REDIRECT=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Each test starts without the search's in-memory reference data (search/reference.py): a
+    rolled-back test must not leave its sectors or synonyms there for the next."""
+    reference.clear()
+    yield
+    reference.clear()
 
 
 @pytest.fixture(autouse=True)

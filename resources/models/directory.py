@@ -215,7 +215,20 @@ class ServiceAtLocation(HSDSRecord):
         return f"{self.service} @ {self.location}"
 
 
-class Phone(HSDSRecord):
+class DialledNumber:
+    """How a number with its `number` and `extension` reads and dials (a Phone, or the phone of
+    a search result card)."""
+
+    def __str__(self):
+        return f"{self.number} #{self.extension}" if self.extension else self.number
+
+    @property
+    def tel_href(self):
+        digits = "".join(c for c in self.number if c.isdigit())
+        return f"tel:{digits};ext={self.extension}" if self.extension else f"tel:{digits}"
+
+
+class Phone(DialledNumber, HSDSRecord):
     class Type(models.TextChoices):
         VOICE = "voice", _("téléphone")
         TEXT = "text", _("texto")
@@ -252,14 +265,6 @@ class Phone(HSDSRecord):
                 name="phone_has_owner",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.number} #{self.extension}" if self.extension else self.number
-
-    @property
-    def tel_href(self):
-        digits = "".join(c for c in self.number if c.isdigit())
-        return f"tel:{digits};ext={self.extension}" if self.extension else f"tel:{digits}"
 
 
 class ServiceArea(HSDSRecord):

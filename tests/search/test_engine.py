@@ -2,6 +2,7 @@
 
 import pytest
 
+from resources.models import Service
 from search.forms import SearchForm
 from search.ranking import search
 from tests.factories import locate, make_organization, make_service
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def found(**params):
     form = SearchForm(params)
     form.is_valid()
-    return [hit.service for hit in search(form.criteria()).hits]
+    return [Service.objects.get(pk=hit.service.pk) for hit in search(form.criteria()).hits]
 
 
 @pytest.fixture

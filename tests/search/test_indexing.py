@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from resources.models import Sector
+from resources.models import Sector, Service
 from search import indexing
 from search.forms import SearchForm
 from search.models import SearchEntry, Synonym
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def found(text="", **criteria):
     query = parse(text) if text else None
-    return [hit.service for hit in search(Criteria(query=query, **criteria)).hits]
+    hits = search(Criteria(query=query, **criteria)).hits
+    return [Service.objects.get(pk=hit.service.pk) for hit in hits]
 
 
 def test_renaming_a_service_is_searchable_at_once():
@@ -80,7 +81,7 @@ def test_synonyms_edited_by_staff_apply_to_the_next_search():
     Synonym.objects.create(term="Guenilles", expansion="friperie")
     form = SearchForm({"q": "guenilles"})
     form.is_valid()
-    assert [h.service for h in search(form.criteria()).hits] == [service]
+    assert [h.service.pk for h in search(form.criteria()).hits] == [service.pk]
 
 
 def test_deferred_refresh_holds_edits_until_the_block_ends():

@@ -1,9 +1,10 @@
 """`manage.py bench_search [--runs 50]`: latency of a fixed mix of search shapes.
 
 Each shape is a query string, searched the way the results page does (form, synonyms, ranking,
-listing data), `--runs` times after two warm-up runs. Printed per shape and overall: p50 / p95 /
+result cards), `--runs` times after two warm-up runs. Printed per shape and overall: p50 / p95 /
 p99 in milliseconds, SQL queries per search, and the ratio of the whole search to the bare SQL of
-its main query (the one ranking.py marks `/* search:main */`), timed alone the same number of
+its main query: the statements that find, count and order the matches (ranking.py marks them
+`/* search:main */`: one, or a count and a nearest-first walk), timed alone the same number of
 times. Meant for a database filled by `generate_bench_data`; reads only.
 """
 
@@ -55,15 +56,18 @@ def percentile(values, fraction):
 
 
 class QueryRecorder:
-    """Counts the queries of a search and keeps its main one (SQL and parameters)."""
+    """Counts the queries of a search and keeps its main ones (SQL and parameters)."""
 
     def __init__(self):
-        self.count, self.main = 0, None
+        self.reset()
+
+    def reset(self):
+        self.count, self.main = 0, []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         if "/* search:main */" in sql:
-            self.main = (sql, params)
+            self.main.append((sql, params))
         return execute(sql, params, many, context)
 
 
@@ -90,7 +94,7 @@ class Command(BaseCommand):
                 run_search(query_string)
             times, recorder = [], QueryRecorder()
             for _ in range(runs):
-                recorder.count = 0
+                recorder.reset()
                 with connection.execute_wrapper(recorder):
                     start = time.perf_counter()
                     outcome = run_search(query_string)
@@ -104,17 +108,17 @@ class Command(BaseCommand):
         self._print(rows, all_times, all_ratios)
 
     def _bare(self, main, runs):
-        if main is None:
+        if not main:
             return []
-        sql, params = main
         times = []
-        # The main query runs as the search runs it: in a transaction with the engine's settings.
+        # The main SQL runs as the search runs it: in a transaction with the engine's settings.
         with transaction.atomic(), connection.cursor() as cursor:
             engine().tune(cursor)
             for _ in range(runs + 2):
                 start = time.perf_counter()
-                cursor.execute(sql, params)
-                cursor.fetchall()
+                for sql, params in main:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
                 times.append((time.perf_counter() - start) * 1000)
         return times[2:]
 

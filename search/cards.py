@@ -1,0 +1,216 @@
+"""What a search result shows, read from the index in one query per page.
+
+A results page used to load its twenty services through the ORM (service, organization, phones,
+places, schedules with periods and closures: seven queries and about 25 ms at 100,000 services,
+more than most searches). Instead, search/indexing.py writes for every service a *card*: the
+texts and links of a result, in both languages, as one JSON document (`SearchCard.data`); today's
+hours come from the weekly periods already in the index (`SearchOpening`, the same hours "open
+now" filters on), with statutory holidays, validity dates and exceptional closures applied as
+Schedule.intervals_starting_on applies them. `load()` reads the cards and today's and yesterday's
+periods of a page's services in a single query.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from resources.models.directory import DialledNumber
+from resources.models.schedules import local_zone
+from resources.statutory_holidays import is_statutory_holiday
+
+
+def card_data(service, organization, municipalities, points, phone, has_hours):
+    """The JSON text of a card (see search/indexing.py for where each part comes from)."""
+    return json.dumps(
+        {
+            "uuid": str(service["uuid"]),
+            "slug": service["slug"],
+            "name": [service["name_fr"], service["name_en"]],
+            "alert": [service["alert_fr"], service["alert_en"]],
+            "org": [organization["id"], organization["slug"]],
+            "org_name": [organization["name_fr"], organization["name_en"]],
+            "places": municipalities,  # [[French name, English name], ...]
+            "points": points,  # [[latitude, longitude], ...]: public points only
+            "phone": phone,  # [number, extension] or None
+            "hours": has_hours,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+class Translated:
+    """Attributes `<field>_fr` / `<field>_en` and `<field>` (French fallback), as the
+    `{% translated %}` template tag reads them on a model instance."""
+
+    def __init__(self, **fields):
+        for name, (french, english) in fields.items():
+            setattr(self, f"{name}_fr", french or "")
+            setattr(self, f"{name}_en", english or "")
+
+    def __getattr__(self, name):
+        # The bare field name: the active language's text, else the French one.
+        if name.startswith("_") or name.endswith(("_fr", "_en")):
+            raise AttributeError(name)
+        from django.utils.translation import get_language
+
+        language = get_language() or "fr"
+        english = self.__dict__.get(f"{name}_en")
+        french = self.__dict__.get(f"{name}_fr")
+        if french is None:
+            raise AttributeError(name)
+        return english if language == "en" and english else french
+
+
+class ResultOrganization(Translated):
+    def __init__(self, pk, slug, names):
+        super().__init__(name=names)
+        self.pk, self.id, self.slug = pk, pk, slug
+
+    def get_absolute_url(self):
+        return reverse("resources:organization-detail", args=[self.slug])
+
+
+class ResultService(Translated):
+    """The service of a result: the fields and links its card gives."""
+
+    def __init__(self, pk, data):
+        super().__init__(name=data["name"], alert=data["alert"])
+        self.pk, self.id = pk, pk
+        self.uuid, self.slug = data["uuid"], data["slug"]
+        org_id, org_slug = data["org"]
+        self.organization_id = org_id
+        self.organization = ResultOrganization(org_id, org_slug, data["org_name"])
+
+    def get_absolute_url(self):
+        return reverse("resources:service-detail", args=[self.slug])
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class ResultPhone(DialledNumber):
+    number: str
+    extension: str = ""
+
+
+@dataclass
+class Opening:
+    """A weekly period from the index, with whether an exceptional closure covers the day it
+    would open (today or yesterday)."""
+
+    weekday: int
+    opens: int  # minutes from the local midnight of the day it opens
+    closes: int  # may pass 1440: it ends the next day
+    closed_on_holidays: bool
+    valid_from: datetime.date
+    valid_to: datetime.date
+    closed: bool
+
+    def interval_on(self, day):
+        """(opens, closes) aware datetimes when this period opens on `day`, else None."""
+        if self.weekday != day.weekday() or self.closed:
+            return None
+        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
+            return None
+        if self.closed_on_holidays and is_statutory_holiday(day):
+            return None
+        zone = local_zone()
+
+        def at(minutes):
+            moment_day = day + datetime.timedelta(days=minutes // 1440)
+            clock = datetime.time(minutes % 1440 // 60, minutes % 60)
+            return datetime.datetime.combine(moment_day, clock, tzinfo=zone)
+
+        return at(self.opens), at(self.closes)
+
+
+@dataclass
+class Card:
+    service: ResultService
+    places: list  # Translated municipality names
+    points: list
+    phone: ResultPhone
+    has_hours: bool
+    openings: list  # today's and yesterday's Openings
+
+    def open_at(self, moment):
+        """True / False from the published hours; None when the service publishes none."""
+        if not self.has_hours:
+            return None
+        moment = moment.astimezone(datetime.UTC)
+        day = moment.astimezone(local_zone()).date()
+        for start_day in (day - datetime.timedelta(days=1), day):
+            for opening in self.openings:
+                interval = opening.interval_on(start_day)
+                if interval and interval[0] <= moment < interval[1]:
+                    return True
+        return False
+
+    def hours_on(self, day):
+        """[(opens, closes)] wall-clock times of the periods opening on `day`."""
+        intervals = sorted(filter(None, (o.interval_on(day) for o in self.openings)))
+        return [
+            (o.timetz().replace(tzinfo=None), c.timetz().replace(tzinfo=None)) for o, c in intervals
+        ]
+
+
+CARDS_SQL = """
+SELECT c.service_id, c.data, o.weekday, o.opens, o.closes, o.closed_on_holidays,
+    o.valid_from, o.valid_to,
+    EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
+        AND x.start_date <= (CASE WHEN o.weekday = %s THEN %s ELSE %s END)
+        AND x.end_date >= (CASE WHEN o.weekday = %s THEN %s ELSE %s END))
+FROM search_searchcard c
+LEFT JOIN search_searchopening o ON o.service_id = c.service_id AND o.weekday IN (%s, %s)
+WHERE c.service_id IN ({marks})
+"""
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def load(cursor, ids, now=None):
+    """{service id: Card} of `ids`, with the periods that may be open on the local day of
+    `now` (one query)."""
+    if not ids:
+        return {}
+    today = timezone.localdate(now or timezone.now())
+    yesterday = today - datetime.timedelta(days=1)
+    t, y = today.weekday(), yesterday.weekday()
+    sql = CARDS_SQL.format(marks=", ".join(["%s"] * len(ids)))
+    cursor.execute(sql, [t, today, yesterday, t, today, yesterday, t, y, *ids])
+    data, openings = {}, {}
+    for sid, text, weekday, opens, closes, holidays, valid_from, valid_to, closed in cursor:
+        data.setdefault(sid, text)
+        periods = openings.setdefault(sid, [])
+        if weekday is not None:
+            periods.append(
+                Opening(
+                    weekday,
+                    opens,
+                    closes,
+                    bool(holidays),
+                    _date(valid_from),
+                    _date(valid_to),
+                    bool(closed),
+                )
+            )
+    cards = {}
+    for sid, text in data.items():
+        fields = json.loads(text)
+        phone = fields["phone"]
+        cards[sid] = Card(
+            service=ResultService(sid, fields),
+            places=[Translated(name=names) for names in fields["places"]],
+            points=[tuple(p) for p in fields["points"]],
+            phone=ResultPhone(*phone) if phone else None,
+            has_hours=fields["hours"],
+            openings=openings[sid],
+        )
+    return cards

@@ -1,0 +1,149 @@
+"""The small tables every search reads, held in memory: sectors, municipalities with their
+aliases, postal prefixes, languages and synonyms.
+
+Read from the database on each search they cost two to five queries and about 2 ms, a large
+share of a fast search at 100,000 services. They hold a few hundred rows, so they are loaded
+together (six queries) on first use and kept. An edit of one of them (saved, deleted, or its
+many-to-many links changed) drops this process's copy at once and again when its transaction
+commits; the server's other processes reload theirs within MAX_AGE_SECONDS.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from resources.models import (
+    Language,
+    Municipality,
+    MunicipalityAlias,
+    PostalPrefix,
+    Sector,
+)
+from resources.models.reference import normalize_name
+
+from .models import Synonym
+
+MAX_AGE_SECONDS = 60
+
+_lock = threading.Lock()
+_current = None
+
+
+@dataclass
+class Snapshot:
+    loaded_at: float
+    sectors: dict  # slug → Sector
+    families: dict  # sector pk → [its pk, its subsectors' pks]
+    municipalities: list  # every Municipality, in their order
+    by_slug: dict  # slug → Municipality
+    by_name: dict  # normalized name or alias → Municipality
+    postal: dict  # prefix → (PostalPrefix, [Municipality, ...])
+    languages: frozenset  # codes
+    synonyms: dict  # normalized term → [expansion, ...]
+
+
+def _load():
+    sectors = list(Sector.objects.all())
+    families = {s.pk: [s.pk] for s in sectors}
+    for sector in sectors:
+        if sector.parent_id in families:
+            families[sector.parent_id].append(sector.pk)
+    municipalities = list(Municipality.objects.all())
+    by_pk = {m.pk: m for m in municipalities}
+    aliases = {}
+    for municipality_id, key in MunicipalityAlias.objects.values_list(
+        "municipality_id", "normalized_name"
+    ):
+        aliases.setdefault(municipality_id, []).append(key)
+    by_name = {}
+    for municipality in municipalities:  # the first in order wins, as Municipality.resolve
+        for key in [municipality.normalized_name, *aliases.get(municipality.pk, [])]:
+            by_name.setdefault(key, municipality)
+    links = {}
+    for prefix_id, municipality_id in PostalPrefix.municipalities.through.objects.values_list(
+        "postalprefix_id", "municipality_id"
+    ):
+        links.setdefault(prefix_id, []).append(by_pk[municipality_id])
+    order = {m.pk: n for n, m in enumerate(municipalities)}
+    postal = {
+        prefix.code: (prefix, sorted(links.get(prefix.pk, []), key=lambda m: order[m.pk]))
+        for prefix in PostalPrefix.objects.all()
+    }
+    synonyms = {}
+    for term, expansion in Synonym.objects.values_list("normalized_term", "expansion"):
+        synonyms.setdefault(term, []).append(expansion)
+    return Snapshot(
+        loaded_at=time.monotonic(),
+        sectors={s.slug: s for s in sectors},
+        families=families,
+        municipalities=municipalities,
+        by_slug={m.slug: m for m in municipalities},
+        by_name=by_name,
+        postal=postal,
+        languages=frozenset(Language.objects.values_list("code", flat=True)),
+        synonyms=synonyms,
+    )
+
+
+def snapshot():
+    """The reference data, loaded when missing or older than MAX_AGE_SECONDS."""
+    global _current
+    current = _current
+    if current is None or time.monotonic() - current.loaded_at > MAX_AGE_SECONDS:
+        with _lock:
+            current = _load()
+            _current = current
+    return current
+
+
+def clear(**kwargs):
+    """Forget the loaded data (now, and when the current transaction commits)."""
+    global _current
+    _current = None
+    if kwargs.get("sender") is not None:
+        transaction.on_commit(clear)
+
+
+def sector(slug):
+    return snapshot().sectors.get(slug)
+
+
+def sector_family(sector):
+    """The pks of `sector` and of its subsectors."""
+    return list(snapshot().families.get(sector.pk, [sector.pk]))
+
+
+def municipality(value):
+    """A municipality by slug, name or alias ("Le Gardeur" → Repentigny), or None."""
+    data = snapshot()
+    return data.by_slug.get(value) or data.by_name.get(normalize_name(value or ""))
+
+
+def municipalities():
+    return snapshot().municipalities
+
+
+def postal_prefix(code):
+    """(PostalPrefix, its municipalities) of a prefix, or None."""
+    return snapshot().postal.get(code)
+
+
+def language_exists(code):
+    return code in snapshot().languages
+
+
+def synonyms(terms):
+    """{term: [expansion, ...]} of the normalized `terms` staff gave synonyms."""
+    known = snapshot().synonyms
+    return {term: list(known[term]) for term in terms if term in known}
+
+
+for model in (Sector, Municipality, MunicipalityAlias, PostalPrefix, Language, Synonym):
+    post_save.connect(clear, sender=model, dispatch_uid=f"reference-{model.__name__}-save")
+    post_delete.connect(clear, sender=model, dispatch_uid=f"reference-{model.__name__}-delete")
+m2m_changed.connect(
+    clear, sender=PostalPrefix.municipalities.through, dispatch_uid="reference-postal-links"
+)
