@@ -13,8 +13,9 @@ tests/search/test_ranking.py and the relevance suite.
    (the best-scored of the first 200 such matches).
 3. Order, by `sort`:
    - `nearest` (the default when a position is known): great-circle distance from the visitor to
-     the service's nearest public point (confidential and virtual locations give no point); then
-     services without any point, labelled "no physical location", by text score then name.
+     the service's nearest public point (confidential and virtual locations give no point), then
+     name (equal distances are one address); then services without any point, labelled "no
+     physical location", by text score then name.
    - `relevance` (the default otherwise when there is text): text score (names weigh most, then
      organization and sector names, then descriptions), then located services before the others,
      then name. Only the first 2,000 matches are scored.
@@ -311,35 +312,46 @@ def _nearest_page(cursor, eng, point, query, page, size, selective):
 
     A selective need (text or sector) first gathers its matches, up to GATHER_CAP rows, through
     the text or sector index: when they all fit, the same query counts them and sorts them by
-    distance. Otherwise, and without a selective need, the matches are counted (up to
-    COUNT_CAP + 1) and the GiST index walks outward from the visitor (`_walk`): with this many
-    matches the nearest ones are close by."""
+    distance. Otherwise (then the count is past COUNT_CAP), and without a selective need, the
+    GiST index walks outward from the visitor (`_walk`): with this many matches the nearest
+    ones are close by."""
     base_from, where, params, rank = query
+    count = None
     if selective:
-        gathered = _gather(cursor, eng, point, query, page, size)
+        gathered, primaries = _gather(cursor, eng, point, query, page, size)
         if gathered is not None:
             return gathered
-    count = _count(cursor, base_from, where, params)
+        count = primaries if primaries > COUNT_CAP else None
+    if count is None:
+        count = _count(cursor, base_from, where, params)
     total, capped, num_pages, page = _paging(count, page, size)
     offset = (page - 1) * size
     ids = _walk(cursor, eng, point, query, offset + size)[offset:]
     return ids, (total, capped, num_pages, page)
 
 
+def _unlocated_score(rank):
+    """The text score, which orders only the services without a point (the located ones are
+    ordered by distance, then name): computing it reads the row's whole document, so located
+    rows skip it."""
+    return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
+
+
 def _gather(cursor, eng, point, query, page, size):
-    """(ids, paging) from every match sorted by distance; None when there are more than
-    GATHER_CAP matching rows."""
+    """((ids, paging), None) from every match sorted by distance; (None, primary rows among
+    the first GATHER_CAP + 1) when there are more than GATHER_CAP matching rows."""
     base_from, where, params, rank = query
     distance_sql, distance_params = eng.distance(*point)
 
     def read(number):
         cursor.execute(
-            f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.latitude, "
-            f"e.longitude, e.sort_name, {rank or 0} AS score FROM {base_from} WHERE {where} "
-            f"LIMIT {GATHER_CAP + 1}), "
+            f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.is_primary, "
+            f"e.latitude, e.longitude, e.sort_name, {_unlocated_score(rank)} AS score "
+            f"FROM {base_from} WHERE {where} LIMIT {GATHER_CAP + 1}), "
             f"s AS (SELECT e.service_id, MIN({distance_sql}) AS d, MAX(e.score) AS score, "
             f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
-            f"SELECT s.service_id, COUNT(*) OVER (), (SELECT COUNT(*) FROM m) FROM s "
+            f"SELECT s.service_id, COUNT(*) OVER (), (SELECT COUNT(*) FROM m), "
+            f"(SELECT COUNT(*) FROM m WHERE m.is_primary) FROM s "
             f"ORDER BY (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
             f"s.sort_name, s.service_id LIMIT %s OFFSET %s",
             params + distance_params + [size, (number - 1) * size],
@@ -353,10 +365,10 @@ def _gather(cursor, eng, point, query, page, size):
             paging = _paging(rows[0][1], page, size)
             if paging[3] != 1:
                 rows = read(paging[3])
-            return [row[0] for row in rows], paging
+            return ([row[0] for row in rows], paging), None
     if rows and rows[0][2] > GATHER_CAP:
-        return None
-    return [row[0] for row in rows], _paging(rows[0][1] if rows else 0, page, size)
+        return None, rows[0][3]
+    return ([row[0] for row in rows], _paging(rows[0][1] if rows else 0, page, size)), None
 
 
 def _walk(cursor, eng, point, query, needed):
@@ -368,8 +380,8 @@ def _walk(cursor, eng, point, query, needed):
     order_sql, order_params = eng.nearest_order(*point)
     distance_sql, distance_params = eng.distance(*point)
     inner = (
-        f"SELECT e.service_id, e.sort_name, {rank or 0} AS score, {distance_sql} AS d "
-        f"FROM {base_from} WHERE {where}"
+        f"SELECT e.service_id, e.sort_name, {_unlocated_score(rank)} AS score, "
+        f"{distance_sql} AS d FROM {base_from} WHERE {where}"
     )
     tie_breaks = "n.score DESC, " if rank else ""
     limit = needed * 3 + 20
