@@ -9,16 +9,24 @@ to the vocabulary add the vocabulary words one edit away, found through the trig
 
 from .text import PREFIX_MIN_LENGTH, TYPO_MIN_LENGTH, within_one_edit
 
+# `known`: a vocabulary word starts with the query word. Words are folded to [a-z0-9], so they
+# lie between the word and the word followed by "{" (after "z"): a range the pattern index of
+# `word` serves, where LIKE with a computed pattern scans it whole.
 WORDS_SQL = """
-SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w),
-    EXISTS (SELECT 1 FROM search_searchterm t WHERE t.word LIKE q.w || '%%'),
-    CASE WHEN length(q.w) >= %s THEN ARRAY(
+SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w), k.known,
+    CASE WHEN length(q.w) >= %s AND NOT k.known THEN ARRAY(
         SELECT t.word || ' ' || coalesce((ts_lexize('french_stem', t.word))[1], '')
             || ' ' || coalesce((ts_lexize('english_stem', t.word))[1], '')
         FROM search_searchterm t WHERE t.word %% q.w ORDER BY t.word <-> q.w LIMIT 30)
     END
-FROM unnest(%s::text[]) AS q(w)
+FROM unnest(%s::text[]) AS q(w),
+    LATERAL (SELECT EXISTS (
+        SELECT 1 FROM search_searchterm t
+        WHERE t.word ~>=~ q.w AND t.word ~<~ (q.w || '{')) AS known) AS k
 """
+
+# The planner setting of a text search (see PostgresEngine.prepare_text).
+TEXT_SETTINGS_SQL = "SELECT set_config('enable_seqscan', 'off', true)"
 
 
 def _pattern(lexeme, word):
@@ -66,19 +74,21 @@ def _expression(parsed, patterns):
 class PostgresEngine:
     vendor = "postgresql"
 
-    def tune(self, cursor):
-        """Settings for this search's transaction. The planner underestimates what testing a
-        tsvector costs (each row's document is read from TOAST), so with a LIMIT it prefers a
-        sequential scan: 270 ms instead of 35 at 100,000 services. JIT compilation and parallel
-        workers cost these short queries more than they save on 2 cores (shared PERFORMANCE.md)."""
-        cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
-        )
+    point_columns = "e.point, e.latitude"
 
     def prepare_text(self, cursor, parsed):
         """(FROM fragment, WHERE fragment, rank SQL, params) of a text query, or None when no
-        word can match (all stop words)."""
+        word can match (all stop words).
+
+        Sequential scans are turned off for the rest of the search's transaction: the planner
+        underestimates what testing a document costs (each is read from TOAST), so with a LIMIT
+        it prefers a sequential scan: 270 ms instead of 35 at 100,000 services; the vocabulary's
+        trigram lookup likewise (10 ms instead of 1). Searches without text keep the default,
+        which their plans need (a count of every service serving a municipality is cheapest
+        read in table order). JIT and parallel workers are off for
+        every query (settings.py): they cost these short queries more than they save on 2 cores
+        (shared PERFORMANCE.md)."""
+        cursor.execute(TEXT_SETTINGS_SQL)
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         expression = _expression(parsed, patterns)
         if expression is None:
@@ -93,18 +103,18 @@ class PostgresEngine:
     def sector_condition(self, sector_ids):
         return "e.sector_ids && %s::int[]", [list(sector_ids)]
 
+    def serving_condition(self, keys):
+        return "e.served_ids && %s::int[]", [list(keys)]
+
     def distance(self, lat, lon):
         """Great-circle metres from (lat, lon): the chord on the index's cube turned into an
         arc; NULL for rows without a point."""
         return (
-            "2 * 6371009 * asin(least(1.0, (public.search_point(e.latitude, e.longitude)"
-            " <-> public.search_point(%s, %s)) / (2 * 6371009)))",
+            "2 * 6371009 * asin(least(1.0, (e.point <-> public.search_point(%s, %s))"
+            " / (2 * 6371009)))",
             [lat, lon],
         )
 
     def nearest_order(self, lat, lon):
         """An ORDER BY key the GiST index serves (the chord orders as the arc does)."""
-        return (
-            "public.search_point(e.latitude, e.longitude) <-> public.search_point(%s, %s)",
-            [lat, lon],
-        )
+        return "e.point <-> public.search_point(%s, %s)", [lat, lon]

@@ -60,9 +60,6 @@ def _expression(parsed, patterns):
 class SqliteEngine:
     vendor = "sqlite"
 
-    def tune(self, cursor):
-        """Nothing to tune at the embedded scale."""
-
     def prepare_text(self, cursor, parsed):
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         expression = _expression(parsed, patterns)
@@ -77,8 +74,16 @@ class SqliteEngine:
         )
 
     def sector_condition(self, sector_ids):
-        clauses = " OR ".join(["e.sector_keys LIKE %s"] * len(sector_ids))
-        return f"({clauses})", [f"%|{pk}|%" for pk in sector_ids]
+        return self._any_key("e.sector_keys", sector_ids)
+
+    def serving_condition(self, keys):
+        return self._any_key("e.served_keys", keys)
+
+    def _any_key(self, column, keys):
+        clauses = " OR ".join([f"{column} LIKE %s"] * len(keys))
+        return f"({clauses})", [f"%|{key}|%" for key in keys]
+
+    point_columns = "e.latitude, e.longitude"
 
     def distance(self, lat, lon):
         """Great-circle metres from (lat, lon) (haversine); NULL for rows without a point."""

@@ -5,13 +5,19 @@ one row without coordinates); the row marked `is_primary` stands for the service
 not matter. Texts are kept as written; each engine indexes them its own way: on PostgreSQL a
 generated, GIN-indexed tsvector (French and English configurations with unaccent), on SQLite the
 FTS5 table `search_fts` (see search/engine_sqlite.py). Key columns such as `sector_keys`
-("|3|17|") let both engines filter without joins.
+("|3|17|") let both engines filter without joins; on PostgreSQL they are also integer arrays
+(generated columns, migrations 0002 and 0006).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .text import synonym_key
+
+# A service area over a whole territory is written in `served_keys` as a negative number, beside
+# the ids of the municipalities named one by one: "serves the visitor" is then one test of the
+# municipality's id and of the codes of the territories that hold it.
+SCOPE_CODES = {"province": -1, "mrc": -2, "region": -3, "metro": -4}
 
 
 class SearchEntry(models.Model):
@@ -26,8 +32,8 @@ class SearchEntry(models.Model):
     body_text = models.TextField()
     sort_name = models.CharField(max_length=200)
     sector_keys = models.CharField(max_length=400)
+    # Municipality ids, and the negative codes of whole territories (search.models.SCOPE_CODES).
     served_keys = models.CharField(max_length=400)
-    scope_keys = models.CharField(max_length=60)
     language_keys = models.CharField(max_length=200)
     is_free = models.BooleanField(default=False)
     wheelchair = models.BooleanField(default=False)

@@ -40,6 +40,7 @@ from resources.statutory_holidays import is_statutory_holiday
 from . import cards
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
+from .models import SCOPE_CODES
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
@@ -143,10 +144,10 @@ def scopes_covering(municipality):
     return scopes
 
 
-def _serving(municipality):
-    scopes = scopes_covering(municipality)
-    sql = " OR ".join(["e.served_keys LIKE %s"] + ["e.scope_keys LIKE %s"] * len(scopes))
-    return f"({sql})", [f"%|{municipality.pk}|%"] + [f"%|{s}|%" for s in scopes]
+def _serving(municipality, eng):
+    """The condition "serves `municipality`": named, or in a territory a scope covers."""
+    codes = [SCOPE_CODES[scope] for scope in scopes_covering(municipality)]
+    return eng.serving_condition([municipality.pk, *codes])
 
 
 def _open_now(now):
@@ -215,7 +216,6 @@ def search(criteria, page=1, size=PAGE_SIZE):
     sort = criteria.effective_sort()
     now = criteria.now or timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        eng.tune(cursor)
         text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
         corrections = criteria.query.corrections if criteria.has_text else {}
         if criteria.has_text and text is None:
@@ -225,7 +225,7 @@ def search(criteria, page=1, size=PAGE_SIZE):
         where.insert(0, text_where)
         place_where, place_params = [], []
         if criteria.municipality is not None:
-            sql, place_params = _serving(criteria.municipality)
+            sql, place_params = _serving(criteria.municipality, eng)
             place_where = [sql]
         base_from = f"search_searchentry e{from_sql}"
         base_params = text_params + params + place_params
@@ -344,16 +344,22 @@ def _gather(cursor, eng, point, query, page, size):
     distance_sql, distance_params = eng.distance(*point)
 
     def read(number):
+        # When more than GATHER_CAP rows match, only the second branch runs (its counts tell the
+        # walk what to show), sparing the distances and sort of rows that would be dropped.
         cursor.execute(
             f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.is_primary, "
-            f"e.latitude, e.longitude, e.sort_name, {_unlocated_score(rank)} AS score "
+            f"{eng.point_columns}, e.sort_name, {_unlocated_score(rank)} AS score "
             f"FROM {base_from} WHERE {where} LIMIT {GATHER_CAP + 1}), "
+            f"c AS MATERIALIZED (SELECT COUNT(*) AS n, "
+            f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p FROM m), "
             f"s AS (SELECT e.service_id, MIN({distance_sql}) AS d, MAX(e.score) AS score, "
             f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
-            f"SELECT s.service_id, COUNT(*) OVER (), (SELECT COUNT(*) FROM m), "
-            f"(SELECT COUNT(*) FROM m WHERE m.is_primary) FROM s "
+            f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
+            f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p FROM s "
+            f"WHERE (SELECT n FROM c) <= {GATHER_CAP} "
             f"ORDER BY (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
-            f"s.sort_name, s.service_id LIMIT %s OFFSET %s",
+            f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
+            f"UNION ALL SELECT NULL, NULL, c.n, c.p FROM c WHERE c.n > {GATHER_CAP}",
             params + distance_params + [size, (number - 1) * size],
         )
         return cursor.fetchall()
