@@ -163,8 +163,9 @@ CARDS_SQL = """
 SELECT c.service_id, c.data, o.weekday, o.opens, o.closes, o.closed_on_holidays,
     o.valid_from, o.valid_to,
     EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
-        AND x.start_date <= (CASE WHEN o.weekday = %s THEN %s ELSE %s END)
-        AND x.end_date >= (CASE WHEN o.weekday = %s THEN %s ELSE %s END))
+        AND x.start_date <= %s AND x.end_date >= %s),
+    EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
+        AND x.start_date <= %s AND x.end_date >= %s)
 FROM search_searchcard c
 LEFT JOIN search_searchopening o ON o.service_id = c.service_id AND o.weekday IN (%s, %s)
 WHERE c.service_id IN ({marks})
@@ -182,11 +183,15 @@ def load(cursor, ids, now=None):
         return {}
     today = timezone.localdate(now or timezone.now())
     yesterday = today - datetime.timedelta(days=1)
-    t, y = today.weekday(), yesterday.weekday()
     sql = CARDS_SQL.format(marks=", ".join(["%s"] * len(ids)))
-    cursor.execute(sql, [t, today, yesterday, t, today, yesterday, t, y, *ids])
+    # A closure matters on the day a period opens: today for today's periods, yesterday for
+    # yesterday's (those running past midnight).
+    days = [today, today, yesterday, yesterday, today.weekday(), yesterday.weekday()]
+    cursor.execute(sql, days + list(ids))
     data, openings = {}, {}
-    for sid, text, weekday, opens, closes, holidays, valid_from, valid_to, closed in cursor:
+    for row in cursor:
+        sid, text, weekday, opens, closes, holidays, valid_from, valid_to = row[:8]
+        closed = row[8] if weekday == today.weekday() else row[9]
         data.setdefault(sid, text)
         periods = openings.setdefault(sid, [])
         if weekday is not None:

@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from geopy.distance import great_circle
+from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
 from . import reference
 
@@ -63,12 +63,25 @@ def normalize_postal_code(value):
     return prefix, f"{prefix} {rest}" if rest else prefix
 
 
+def arc_km(a, b):
+    """Great-circle kilometres between two (latitude, longitude) pairs: the haversine on
+    geopy's mean earth radius, for choosing among points (what people read is computed with
+    geopy's `great_circle`, which agrees to a millimetre). A tenth of geopy's cost, which
+    parses each point."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
 def nearest_municipality(latitude, longitude, candidates=None):
     """The gazetteer entry whose centre is nearest, if within PLACE_RADIUS_KM."""
     candidates = candidates if candidates is not None else reference.municipalities()
     best, best_km = None, PLACE_RADIUS_KM
     for municipality in candidates:
-        km = great_circle((latitude, longitude), (municipality.latitude, municipality.longitude)).km
+        km = arc_km((latitude, longitude), (municipality.latitude, municipality.longitude))
         if km <= best_km:
             best, best_km = municipality, km
     return best

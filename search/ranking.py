@@ -37,7 +37,7 @@ from geopy.distance import great_circle
 from resources.models.schedules import local_zone
 from resources.statutory_holidays import is_statutory_holiday
 
-from . import cards
+from . import cards, places
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
 from .models import SCOPE_CODES
@@ -410,5 +410,6 @@ def _hit(card, point, now, serves=True):
     """A result with its distance for people (geopy, on the page's services only)."""
     distance = None
     if point and card.points:
-        distance = min(great_circle(point, p).km for p in card.points)
+        nearest = min(card.points, key=lambda p: places.arc_km(point, p))
+        distance = great_circle(point, nearest).km
     return Hit(card=card, distance_km=distance, serves_place=serves, now=now)

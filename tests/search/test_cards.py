@@ -136,3 +136,17 @@ def test_a_new_alias_resolves_at_once():
     form = SearchForm({"municipality": "le bas village"})
     assert form.is_valid()
     assert form.criteria().municipality.slug == "l-assomption"
+
+
+def test_a_closure_closes_the_periods_opening_on_its_days_only():
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    schedule = make_schedule([(6, "21:00", "07:00"), (0, "09:00", "17:00")], service)
+    early_monday = MONDAY_NOON.replace(hour=6, minute=30)
+    monday, sunday = datetime.date(2026, 11, 23), datetime.date(2026, 11, 22)
+    closure = ScheduleClosure.objects.create(schedule=schedule, start_date=monday, end_date=monday)
+    assert only_hit(now=early_monday).open_now is True  # Sunday's night is not Monday's
+    assert only_hit().open_now is False
+    closure.start_date = closure.end_date = sunday
+    closure.save()
+    assert only_hit(now=early_monday).open_now is False
+    assert only_hit().open_now is True

@@ -8,6 +8,7 @@ from django.db import connection
 from geopy.distance import great_circle
 
 from resources.models import Municipality, Service
+from search import places
 from search.forms import SearchForm
 from search.ranking import engine, scopes_covering, search
 from tests.factories import locate, make_schedule, make_service, municipality
@@ -187,3 +188,9 @@ def test_inactive_services_are_not_found():
 
 def test_municipality_alias_resolves():
     assert Municipality.objects.resolve("Le Gardeur").slug == "repentigny"
+
+
+def test_the_distance_used_to_choose_agrees_with_geopy():
+    pairs = [((45.742, -73.45), (45.509, -73.562)), ((45.8, -73.3), (46.02, -73.44))]
+    for a, b in pairs + [((45.742, -73.45), (45.742, -73.45))]:
+        assert places.arc_km(a, b) == pytest.approx(great_circle(a, b).km, abs=1e-6)
