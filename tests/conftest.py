@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
+from resources.context_processors import forget_helpline
 from resources.translations import compile_catalogues
 from search import reference
 
@@ -28,11 +29,14 @@ def _plain_http():
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_data():
-    """Each test starts without the search's in-memory reference data (search/reference.py): a
-    rolled-back test must not leave its sectors or synonyms there for the next."""
+    """Each test starts without the data kept in memory (the search's reference data, the 2-1-1
+    line's record): a rolled-back test must not leave its sectors or synonyms there for the
+    next."""
     reference.clear()
+    forget_helpline()
     yield
     reference.clear()
+    forget_helpline()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import locate, make_service
+from resources.models import Schedule
+from tests.factories import locate, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,17 @@ def test_english_sector_page_lists_services_under_the_translated_path(client):
 def test_pages_are_compressed_for_clients_that_accept_gzip(client):
     response = client.get("/fr/", headers={"accept-encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_the_helpline_banner_is_read_once_and_follows_edits_at_once(client):
+    line = make_service(slug="ligne-211", name_fr="Ligne 2-1-1")
+    schedule = make_schedule([(day, "00:00", "00:00") for day in range(7)], line)
+    Schedule.objects.filter(pk=schedule.pk).update(closed_on_holidays=False)
+    schedule.refresh_from_db()
+    schedule.save()  # a staff edit: its signal drops the kept record
+    first, second = _queries(client, "/fr/"), _queries(client, "/fr/")
+    assert second == first - 4  # the line, its schedules, periods and closures
+    assert "Ouvert 24 h sur 24" in client.get("/fr/").content.decode()
+    schedule.periods.filter(weekday__lt=6).delete()
+    schedule.save()
+    assert "Ouvert 24 h sur 24" not in client.get("/fr/").content.decode()
