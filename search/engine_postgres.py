@@ -9,7 +9,9 @@ to the vocabulary add the vocabulary words one edit away, found through the trig
 
 from .text import PREFIX_MIN_LENGTH, TYPO_MIN_LENGTH, within_one_edit
 
-# `known`: a vocabulary word starts with the query word. Words are folded to [a-z0-9], so they
+# Also turns sequential scans off for the rest of the search's transaction (see
+# PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
+# the query word. Words are folded to [a-z0-9], so they
 # lie between the word and the word followed by "{" (after "z"): a range the pattern index of
 # `word` serves, where LIKE with a computed pattern scans it whole.
 WORDS_SQL = """
@@ -19,13 +21,14 @@ SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w), k.kno
             || ' ' || coalesce((ts_lexize('english_stem', t.word))[1], '')
         FROM search_searchterm t WHERE t.word %% q.w ORDER BY t.word <-> q.w LIMIT 30)
     END
-FROM unnest(%s::text[]) AS q(w),
+FROM (SELECT set_config('enable_seqscan', 'off', true)) AS settings,
+    unnest(%s::text[]) AS q(w),
     LATERAL (SELECT EXISTS (
         SELECT 1 FROM search_searchterm t
         WHERE t.word ~>=~ q.w AND t.word ~<~ (q.w || '{')) AS known) AS k
 """
 
-# The planner setting of a text search (see PostgresEngine.prepare_text).
+# The planner setting WORDS_SQL makes, for running a text search's main SQL alone (bench_search).
 TEXT_SETTINGS_SQL = "SELECT set_config('enable_seqscan', 'off', true)"
 
 
@@ -80,15 +83,13 @@ class PostgresEngine:
         """(FROM fragment, WHERE fragment, rank SQL, params) of a text query, or None when no
         word can match (all stop words).
 
-        Sequential scans are turned off for the rest of the search's transaction: the planner
-        underestimates what testing a document costs (each is read from TOAST), so with a LIMIT
-        it prefers a sequential scan: 270 ms instead of 35 at 100,000 services; the vocabulary's
-        trigram lookup likewise (10 ms instead of 1). Searches without text keep the default,
-        which their plans need (a count of every service serving a municipality is cheapest
-        read in table order). JIT and parallel workers are off for
+        Sequential scans are turned off for the rest of the search's transaction (WORDS_SQL): the
+        planner underestimates what testing a document costs (each is read from TOAST), so with a
+        LIMIT it prefers a sequential scan: 270 ms instead of 35 at 100,000 services. Searches
+        without text keep the default, which their plans need (a count of every service serving
+        a municipality is cheapest read in table order). JIT and parallel workers are off for
         every query (settings.py): they cost these short queries more than they save on 2 cores
         (shared PERFORMANCE.md)."""
-        cursor.execute(TEXT_SETTINGS_SQL)
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         expression = _expression(parsed, patterns)
         if expression is None:

@@ -25,6 +25,7 @@ tests/search/test_ranking.py and the relevance suite.
 5. Counts stop at 1,000 ("1000+"); pages go no further.
 """
 
+import contextlib
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -215,7 +216,10 @@ def search(criteria, page=1, size=PAGE_SIZE):
     eng = engine()
     sort = criteria.effective_sort()
     now = criteria.now or timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor:
+    # A text search runs in a transaction, which scopes the planner setting its engine makes;
+    # the others read in autocommit, sparing the BEGIN and COMMIT round trips.
+    scope = transaction.atomic() if criteria.has_text else contextlib.nullcontext()
+    with scope, connection.cursor() as cursor:
         text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
         corrections = criteria.query.corrections if criteria.has_text else {}
         if criteria.has_text and text is None:
