@@ -5,13 +5,22 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 from django.utils import translation
 
 from resources.context_processors import forget_helpline
 from resources.translations import compile_catalogues
 from search import reference
+
+
+def restore_migrated_data(django_db_blocker):
+    """Put back the rows the migrations load (reference data: municipalities, sectors,
+    languages), which a transactional test's flush removes, for the tests that run after."""
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if hasattr(connection, "_test_serialized_contents"):
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 def pytest_sessionstart(session):

@@ -16,10 +16,11 @@
 - The vocabulary's trigram index becomes GiST: it returns the nearest words in order (0.4 ms for
   a misspelt word), where the planner preferred scanning the whole word list to the GIN index
   (4 to 7 ms).
-Rows keep their old layout until `rebuild_search_index` rewrites them.
+Existing rows get their territories' codes here; they keep their old storage layout until
+`rebuild_search_index` rewrites them.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 PLAIN_COLUMNS = (
     "sort_name",
@@ -66,6 +67,37 @@ BACKWARD = [
 ]
 
 
+CODES = {"province": -1, "mrc": -2, "region": -3, "metro": -4}  # search.models.SCOPE_CODES
+
+
+def merge_scopes(apps, schema_editor):
+    """Carry the territories of existing rows into `served_keys`, so that an upgraded index
+    serves the same places before any rebuild."""
+    entry = apps.get_model("search", "SearchEntry")
+    changed = []
+    for row in entry.objects.only("served_keys", "scope_keys").iterator(chunk_size=2000):
+        keys = {int(k) for k in row.served_keys.strip("|").split("|") if k}
+        keys |= {CODES[s] for s in row.scope_keys.strip("|").split("|") if s in CODES}
+        row.served_keys = "|" + "|".join(str(k) for k in sorted(keys)) + "|" if keys else ""
+        changed.append(row)
+    entry.objects.bulk_update(changed, ["served_keys"], batch_size=2000)
+
+
+def split_scopes(apps, schema_editor):
+    """Backwards: the territories' codes go back to `scope_keys`."""
+    entry = apps.get_model("search", "SearchEntry")
+    names = {code: name for name, code in CODES.items()}
+    changed = []
+    for row in entry.objects.only("served_keys", "scope_keys").iterator(chunk_size=2000):
+        keys = [int(k) for k in row.served_keys.strip("|").split("|") if k]
+        places = sorted(k for k in keys if k > 0)
+        scopes = sorted(names[k] for k in keys if k in names)
+        row.served_keys = "|" + "|".join(map(str, places)) + "|" if places else ""
+        row.scope_keys = "|" + "|".join(scopes) + "|" if scopes else ""
+        changed.append(row)
+    entry.objects.bulk_update(changed, ["served_keys", "scope_keys"], batch_size=2000)
+
+
 def _run(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -79,6 +111,13 @@ class Migration(migrations.Migration):
     dependencies = [("search", "0005_result_cards")]
 
     operations = [
+        migrations.RunPython(merge_scopes, split_scopes),
+        # A default first, so that going back can add the column to existing rows.
+        migrations.AlterField(
+            model_name="searchentry",
+            name="scope_keys",
+            field=models.CharField(default="", max_length=60),
+        ),
         migrations.RemoveField(model_name="searchentry", name="scope_keys"),
         migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
     ]

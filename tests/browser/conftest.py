@@ -26,6 +26,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import restore_migrated_data
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,10 +65,7 @@ AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled
 @pytest.fixture(scope="package", autouse=True)
 def _migrated_data_restored(django_db_blocker):
     yield
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            if hasattr(connection, "_test_serialized_contents"):
-                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    restore_migrated_data(django_db_blocker)
 
 
 @pytest.fixture(scope="session")
