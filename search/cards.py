@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from resources.models.directory import DialledNumber
-from resources.models.schedules import local_zone
-from resources.statutory_holidays import is_statutory_holiday
+from resources.models.schedules import WeeklyHours, closed_by_dates, period_interval
 
 
 def card_data(service, organization, municipalities, points, phone, has_hours):
@@ -55,8 +55,6 @@ class Translated:
         # The bare field name: the active language's text, else the French one.
         if name.startswith("_") or name.endswith(("_fr", "_en")):
             raise AttributeError(name)
-        from django.utils.translation import get_language
-
         language = get_language() or "fr"
         english = self.__dict__.get(f"{name}_en")
         french = self.__dict__.get(f"{name}_fr")
@@ -101,36 +99,38 @@ class ResultPhone(DialledNumber):
 @dataclass
 class Opening:
     """A weekly period from the index, with whether an exceptional closure covers the day it
-    would open (today or yesterday)."""
+    would open (today or yesterday: the only days a card is asked about)."""
 
     weekday: int
-    opens: int  # minutes from the local midnight of the day it opens
-    closes: int  # may pass 1440: it ends the next day
+    opens_at: datetime.time
+    closes_at: datetime.time  # not after opens_at: the next day
     closed_on_holidays: bool
     valid_from: datetime.date
     valid_to: datetime.date
     closed: bool
 
-    def interval_on(self, day):
-        """(opens, closes) aware datetimes when this period opens on `day`, else None."""
-        if self.weekday != day.weekday() or self.closed:
-            return None
-        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
-            return None
-        if self.closed_on_holidays and is_statutory_holiday(day):
-            return None
-        zone = local_zone()
+    @classmethod
+    def from_minutes(cls, weekday, opens, closes, *rest):
+        """From the index's minutes after the local midnight (`closes` may pass 1440)."""
+        return cls(weekday, _clock(opens), _clock(closes), *rest)
 
-        def at(minutes):
-            moment_day = day + datetime.timedelta(days=minutes // 1440)
-            clock = datetime.time(minutes % 1440 // 60, minutes % 60)
-            return datetime.datetime.combine(moment_day, clock, tzinfo=zone)
+    def opens_on(self, day):
+        return (
+            self.weekday == day.weekday()
+            and not self.closed
+            and not closed_by_dates(day, self.valid_from, self.valid_to, self.closed_on_holidays)
+        )
 
-        return at(self.opens), at(self.closes)
+
+def _clock(minutes):
+    return datetime.time(minutes % 1440 // 60, minutes % 60)
 
 
 @dataclass
-class Card:
+class Card(WeeklyHours):
+    """A result: its service's texts and links, places, points, phone, and hours (the
+    WeeklyHours of its periods)."""
+
     service: ResultService
     places: list  # Translated municipality names
     points: list
@@ -138,25 +138,10 @@ class Card:
     has_hours: bool
     openings: list  # today's and yesterday's Openings
 
-    def open_at(self, moment):
-        """True / False from the published hours; None when the service publishes none."""
-        if not self.has_hours:
-            return None
-        moment = moment.astimezone(datetime.UTC)
-        day = moment.astimezone(local_zone()).date()
-        for start_day in (day - datetime.timedelta(days=1), day):
-            for opening in self.openings:
-                interval = opening.interval_on(start_day)
-                if interval and interval[0] <= moment < interval[1]:
-                    return True
-        return False
-
-    def hours_on(self, day):
-        """[(opens, closes)] wall-clock times of the periods opening on `day`."""
-        intervals = sorted(filter(None, (o.interval_on(day) for o in self.openings)))
-        return [
-            (o.timetz().replace(tzinfo=None), c.timetz().replace(tzinfo=None)) for o, c in intervals
-        ]
+    def intervals_starting_on(self, day):
+        return sorted(
+            period_interval(day, o.opens_at, o.closes_at) for o in self.openings if o.opens_on(day)
+        )
 
 
 CARDS_SQL = """
@@ -196,7 +181,7 @@ def load(cursor, ids, now=None):
         periods = openings.setdefault(sid, [])
         if weekday is not None:
             periods.append(
-                Opening(
+                Opening.from_minutes(
                     weekday,
                     opens,
                     closes,

@@ -76,8 +76,7 @@ def _expression(parsed, patterns):
 
 class PostgresEngine:
     vendor = "postgresql"
-
-    point_columns = "e.point, e.latitude"
+    point_columns = "e.point, e.latitude"  # what a row's distance is computed from
 
     def prepare_text(self, cursor, parsed):
         """(FROM fragment, WHERE fragment, rank SQL, params) of a text query, or None when no

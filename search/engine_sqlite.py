@@ -59,6 +59,7 @@ def _expression(parsed, patterns):
 
 class SqliteEngine:
     vendor = "sqlite"
+    point_columns = "e.latitude, e.longitude"  # what a row's distance is computed from
 
     def prepare_text(self, cursor, parsed):
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
@@ -82,8 +83,6 @@ class SqliteEngine:
     def _any_key(self, column, keys):
         clauses = " OR ".join([f"{column} LIKE %s"] * len(keys))
         return f"({clauses})", [f"%|{key}|%" for key in keys]
-
-    point_columns = "e.latitude, e.longitude"
 
     def distance(self, lat, lon):
         """Great-circle metres from (lat, lon) (haversine); NULL for rows without a point."""

@@ -85,9 +85,9 @@ class Criteria:
 @dataclass
 class Hit:
     card: cards.Card
-    distance_km: float = None
-    serves_place: bool = True
-    now: datetime.datetime = None
+    distance_km: float
+    serves_place: bool
+    now: datetime.datetime
 
     @property
     def service(self):
@@ -101,11 +101,11 @@ class Hit:
     @property
     def open_now(self):
         """True / False from the service's hours; None when it publishes none."""
-        return self.card.open_at(self.now or timezone.now())
+        return self.card.is_open_at(self.now) if self.card.has_hours else None
 
     @property
     def hours_today(self):
-        return self.card.hours_on(timezone.localdate(self.now or timezone.now()))
+        return self.card.hours_on(timezone.localdate(self.now))
 
     @property
     def municipalities(self):

@@ -3,18 +3,13 @@ aliases, postal prefixes, languages and synonyms.
 
 Read from the database on each search they cost two to five queries and about 2 ms, a large
 share of a fast search at 100,000 services. They hold a few hundred rows, so they are loaded
-together (six queries) on first use and kept. An edit of one of them (saved, deleted, or its
-many-to-many links changed) drops this process's copy at once and again when its transaction
-commits; the server's other processes reload theirs within MAX_AGE_SECONDS.
+together (six queries) on first use and kept in memory (resources/memory.py: an edit of one of
+them shows at once in this process, within a minute in the others).
 """
 
-import threading
-import time
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
+from resources.memory import KeptInMemory
 from resources.models import (
     Language,
     Municipality,
@@ -26,15 +21,9 @@ from resources.models.reference import normalize_name
 
 from .models import Synonym
 
-MAX_AGE_SECONDS = 60
-
-_lock = threading.Lock()
-_current = None
-
 
 @dataclass
 class Snapshot:
-    loaded_at: float
     sectors: dict  # slug → Sector
     families: dict  # sector pk → [its pk, its subsectors' pks]
     municipalities: list  # every Municipality, in their order
@@ -76,7 +65,6 @@ def _load():
     for term, expansion in Synonym.objects.values_list("normalized_term", "expansion"):
         synonyms.setdefault(term, []).append(expansion)
     return Snapshot(
-        loaded_at=time.monotonic(),
         sectors={s.slug: s for s in sectors},
         families=families,
         municipalities=municipalities,
@@ -88,23 +76,17 @@ def _load():
     )
 
 
+_kept = KeptInMemory(
+    "search-reference",
+    _load,
+    models=(Sector, Municipality, MunicipalityAlias, PostalPrefix, Language, Synonym),
+    links=(PostalPrefix.municipalities.through,),
+)
+
+
 def snapshot():
-    """The reference data, loaded when missing or older than MAX_AGE_SECONDS."""
-    global _current
-    current = _current
-    if current is None or time.monotonic() - current.loaded_at > MAX_AGE_SECONDS:
-        with _lock:
-            current = _load()
-            _current = current
-    return current
-
-
-def clear(**kwargs):
-    """Forget the loaded data (now, and when the current transaction commits)."""
-    global _current
-    _current = None
-    if kwargs.get("sender") is not None:
-        transaction.on_commit(clear)
+    """The reference data (loaded on first use, kept in memory)."""
+    return _kept.get()
 
 
 def sector(slug):
@@ -139,11 +121,3 @@ def synonyms(terms):
     """{term: [expansion, ...]} of the normalized `terms` staff gave synonyms."""
     known = snapshot().synonyms
     return {term: list(known[term]) for term in terms if term in known}
-
-
-for model in (Sector, Municipality, MunicipalityAlias, PostalPrefix, Language, Synonym):
-    post_save.connect(clear, sender=model, dispatch_uid=f"reference-{model.__name__}-save")
-    post_delete.connect(clear, sender=model, dispatch_uid=f"reference-{model.__name__}-delete")
-m2m_changed.connect(
-    clear, sender=PostalPrefix.municipalities.through, dispatch_uid="reference-postal-links"
-)

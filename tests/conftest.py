@@ -9,9 +9,8 @@ from django.db import connections, transaction
 from django.test import override_settings
 from django.utils import translation
 
-from resources.context_processors import forget_helpline
+from resources.memory import forget_all
 from resources.translations import compile_catalogues
-from search import reference
 
 
 def restore_migrated_data(django_db_blocker):
@@ -37,15 +36,13 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_reference_data():
-    """Each test starts without the data kept in memory (the search's reference data, the 2-1-1
-    line's record): a rolled-back test must not leave its sectors or synonyms there for the
-    next."""
-    reference.clear()
-    forget_helpline()
+def _nothing_kept_in_memory():
+    """Each test starts without the data kept in memory (resources/memory.py: the search's
+    reference data, the 2-1-1 line's record): a rolled-back test must not leave its sectors or
+    synonyms there for the next."""
+    forget_all()
     yield
-    reference.clear()
-    forget_helpline()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,48 @@ def local_zone():
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-class Schedule(models.Model):
+def closed_by_dates(day, valid_from, valid_to, closed_on_holidays):
+    """True when hours open nothing on `day` by their dates: outside their validity, or a
+    statutory holiday they close on."""
+    if (valid_from and day < valid_from) or (valid_to and day > valid_to):
+        return True
+    return bool(closed_on_holidays and is_statutory_holiday(day))
+
+
+def period_interval(day, opens_at, closes_at):
+    """(opens, closes) aware datetimes of a period opening on `day`; a closing time not after
+    the opening one is the next day's."""
+    zone = local_zone()
+    end_day = day if closes_at > opens_at else day + datetime.timedelta(1)
+    return (
+        datetime.datetime.combine(day, opens_at, tzinfo=zone),
+        datetime.datetime.combine(end_day, closes_at, tzinfo=zone),
+    )
+
+
+class WeeklyHours:
+    """Open or not, and a day's hours, from `intervals_starting_on(day)`: a Schedule's, or a
+    search result's (search/cards.py)."""
+
+    def is_open_at(self, moment=None):
+        """Open at `moment` (aware; now by default)?"""
+        moment = (moment or timezone.now()).astimezone(datetime.UTC)
+        day = moment.astimezone(local_zone()).date()
+        for start_day in (day - datetime.timedelta(1), day):
+            for opens, closes in self.intervals_starting_on(start_day):
+                if opens.astimezone(datetime.UTC) <= moment < closes.astimezone(datetime.UTC):
+                    return True
+        return False
+
+    def hours_on(self, day):
+        """[(opens_at, closes_at)] wall-clock times of the periods opening on `day`."""
+        return [
+            (o.timetz().replace(tzinfo=None), c.timetz().replace(tzinfo=None))
+            for o, c in self.intervals_starting_on(day)
+        ]
+
+
+class Schedule(WeeklyHours, models.Model):
     """Opening hours of a service, a location, or a service at a location (HSDS `schedule`)."""
 
     uuid = models.UUIDField(_("identifiant HSDS"), default=uuid.uuid4, unique=True, editable=False)
@@ -107,9 +148,7 @@ class Schedule(models.Model):
 
     def is_closed_on(self, day):
         """True when nothing opens on `day`: outside validity, a holiday, or a closure."""
-        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
-            return True
-        if self.closed_on_holidays and is_statutory_holiday(day):
+        if closed_by_dates(day, self.valid_from, self.valid_to, self.closed_on_holidays):
             return True
         return any(c.start_date <= day <= c.end_date for c in self.closures.all())
 
@@ -117,33 +156,11 @@ class Schedule(models.Model):
         """[(opens, closes)] aware datetimes of the periods that open on `day`."""
         if self.is_closed_on(day):
             return []
-        zone = local_zone()
-        intervals = []
-        for period in self.periods.all():
-            if period.weekday != day.weekday():
-                continue
-            opens = datetime.datetime.combine(day, period.opens_at, tzinfo=zone)
-            end_day = day if period.closes_at > period.opens_at else day + datetime.timedelta(1)
-            closes = datetime.datetime.combine(end_day, period.closes_at, tzinfo=zone)
-            intervals.append((opens, closes))
-        return sorted(intervals)
-
-    def is_open_at(self, moment=None):
-        """Open at `moment` (aware; now by default)?"""
-        moment = (moment or timezone.now()).astimezone(datetime.UTC)
-        day = moment.astimezone(local_zone()).date()
-        for start_day in (day - datetime.timedelta(1), day):
-            for opens, closes in self.intervals_starting_on(start_day):
-                if opens.astimezone(datetime.UTC) <= moment < closes.astimezone(datetime.UTC):
-                    return True
-        return False
-
-    def hours_on(self, day):
-        """[(opens_at, closes_at)] wall-clock times of the periods opening on `day`."""
-        return [
-            (o.timetz().replace(tzinfo=None), c.timetz().replace(tzinfo=None))
-            for o, c in self.intervals_starting_on(day)
-        ]
+        return sorted(
+            period_interval(day, p.opens_at, p.closes_at)
+            for p in self.periods.all()
+            if p.weekday == day.weekday()
+        )
 
     @property
     def is_always_open(self):
