@@ -51,8 +51,13 @@ def _french_by_default():
         yield
 
 
-def pytest_collection_modifyitems(items):
-    """Tests using `demo_data` run last, so that no other test sees the demo directory."""
+def pytest_collection_modifyitems(config, items):
+    """Tests using `demo_data` run last, so that no other test sees the demo directory. Long
+    fuzzing runs (marked `fuzz`) run only when a `-m` expression names them."""
+    if "fuzz" not in (config.option.markexpr or ""):
+        kept = [item for item in items if item.get_closest_marker("fuzz") is None]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     items.sort(key=lambda item: "demo_data" in getattr(item, "fixturenames", ()))
 
 

@@ -9,28 +9,16 @@ import csv
 import io
 import json
 
-from .profile import PREFIX
+from .profile import EXTRA_TYPES, PREFIX
 from .validation import SCHEMA_DIR, TABLES, columns, load_schema
 
-# Types of our extras, to read them back from text cells (anything else stays text).
-EXTRA_TYPES = {
-    "active": "boolean",
-    "confidential": "boolean",
-    "wheelchair_accessible": "boolean",
-    "is_free": "boolean",
-    "closed_on_holidays": "boolean",
-    "position": "integer",
-    "closures": "array",
-    "municipalities": "array",
-    "fallback": "array",
-}
 FILE_NAMES = {
     table: load_schema(entity).get("path", f"{table}.csv") for table, entity in TABLES.items()
 }
 
 
 def extra_type(name):
-    return EXTRA_TYPES.get(name[len(PREFIX) :], "string")
+    return EXTRA_TYPES.get(name[len(PREFIX) :], ("string",))[0]
 
 
 def table_columns(table, rows):
@@ -111,10 +99,25 @@ def typed(table, row):
                 out[name] = json.loads(text)
             else:
                 out[name] = text
-        except ValueError:
-            out[name] = text  # left as text: validation reports the wrong type
+        except (ValueError, RecursionError):
+            # Left as text: validation reports the wrong type (a cell nested too deeply for
+            # the JSON reader is no list either).
+            out[name] = text
     return out
 
 
-def read_table(handle, table):
-    return [typed(table, row) for row in csv.DictReader(handle)]
+# Python's csv module refuses cells over 128 KiB with an error naming no column; the import's
+# own size rule (text_limits) names the record and field, so cells up to this size are read.
+CELL_LIMIT = 64 * 1024 * 1024
+
+
+def read_table(handle, table, origin=""):
+    """(typed rows, errors): a file the csv module cannot read is an error with its line."""
+    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
+    reader = csv.DictReader(handle)
+    rows, errors = [], []
+    try:
+        rows.extend(typed(table, row) for row in reader)
+    except csv.Error as exc:
+        errors.append(f"{origin or table}: line {reader.line_num}: not readable CSV ({exc})")
+    return rows, errors

@@ -10,6 +10,7 @@ confidential location never shows its address fields, not even in its past value
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .profile import derived_id
@@ -105,36 +106,79 @@ def _value(field, text):
     return field.to_python(text)
 
 
+def _moment(text):
+    moment = datetime.datetime.fromisoformat(text)
+    return moment.replace(tzinfo=datetime.UTC) if moment.tzinfo is None else moment
+
+
+def _described(records):
+    """What metadata records say, independent of their order and of how dates are written."""
+    keys = (
+        "last_action_type",
+        "field_name",
+        "previous_value",
+        "replacement_value",
+        "updated_by",
+    )
+    return sorted(
+        (_moment(r["last_action_date"]), *(str(r.get(k) or "") for k in keys)) for r in records
+    )
+
+
 def restore(obj, records):
-    """Replace `obj`'s history with the rows the metadata `records` describe."""
-    historical = type(obj).history.model
-    historical.objects.filter(id=obj.pk).delete()
-    fields = {f.name: f for f in tracked_fields(type(obj), obj)}
+    """Make `obj`'s history the one the metadata `records` describe; returns whether it wrote.
+
+    A history the records already describe is left as it is (re-importing our own export
+    rewrites nothing). Otherwise the rows the records describe replace the stored rows of the
+    same dates, and what an export never shows is kept from the stored history: the rows that
+    changed no exported field (a confidential location's move), and the withheld fields of
+    the rows rebuilt (taken from the stored row of the same date, else the record's current
+    values)."""
+    model = type(obj)
+    historical = model.history.model
+    stored = list(historical.objects.filter(id=obj.pk).order_by("history_date", "history_id"))
+    if _described(metadata_for(obj, model.__name__.lower(), stored)) == _described(records):
+        return False
+    fields = {f.name: f for f in tracked_fields(model, obj)}
     users = {
         u.get_username(): u
         for u in get_user_model().objects.filter(
             username__in={r.get("updated_by", "") for r in records}
         )
     }
+    reason_limit = historical._meta.get_field("history_change_reason").max_length
     groups = {}
     for record in records:
-        key = (record["last_action_date"], record["last_action_type"], record.get("updated_by", ""))
+        author = record.get("updated_by", "")
+        if author not in users and len(author) > reason_limit:
+            message = f"{len(author)} characters, more than the {reason_limit} allowed"
+            raise ValidationError({"updated_by": message})
+        key = (record["last_action_date"], record["last_action_type"], author)
         groups.setdefault(key, []).append(record)
+    described = {_moment(date) for date, _, _ in groups}
+    shown = {_moment(r["last_action_date"]) for r in metadata_for(obj, "", stored)}
+    by_date = {row.history_date: row for row in stored}
+    historical.objects.filter(
+        history_id__in=[row.history_id for row in stored if row.history_date in shown | described]
+    ).delete()
     snapshot = {name: _value(f, "") if f.null else f.get_default() for name, f in fields.items()}
     types = {v: k for k, v in ACTIONS.items()}
     for (date, action, author), group in sorted(groups.items()):
         for record in group:
             field = fields.get(record["field_name"])
             if field is not None:
-                snapshot[field.name] = _value(field, record.get("replacement_value", ""))
+                value = _value(field, record.get("replacement_value", ""))
+                if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+                    message = f"{len(value)} characters, more than the {field.max_length} allowed"
+                    raise ValidationError({"replacement_value": f"{field.name}: {message}"})
+                snapshot[field.name] = value
+        moment = _moment(date)
+        source = by_date.get(moment, obj)
         base = {
-            f.attname: getattr(obj, f.attname)
-            for f in type(obj)._meta.concrete_fields
+            f.attname: getattr(source, f.attname)
+            for f in model._meta.concrete_fields
             if f.name not in fields
         }
-        moment = datetime.datetime.fromisoformat(date)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.UTC)
         historical.objects.create(
             **base,
             **snapshot,
@@ -143,3 +187,4 @@ def restore(obj, records):
             history_user=users.get(author),
             history_change_reason=None if author in users else (author or None),
         )
+    return True

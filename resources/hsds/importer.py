@@ -1,7 +1,9 @@
 """`import_hsds`: an HSDS source into our records, in one transaction, all or nothing.
 
-Records keep their HSDS ids (UUIDs): importing again updates them. Every problem is listed
-with its table, record id and field; one error rolls everything back. What we cannot store
+Records keep their HSDS ids (UUIDs): importing again updates them, and a record the file gives
+as we hold it is not written at all (re-importing our own export changes nothing). Every
+problem is listed with its table, record id and field; one error rolls everything back. What
+an import empties is listed (`cleared`), so that a dry run shows it. What we cannot store
 (contacts, funding, programs...) is skipped with a warning. See docs/hsds-profile.md.
 """
 
@@ -10,9 +12,10 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
 
+from ..text_limits import too_long
 from .load_core import CoreLoading
 from .load_details import DetailLoading
 from .profile import DEFAULT_LANGUAGE, LANGUAGES, PREFIX, get_text, set_text
@@ -26,6 +29,19 @@ UNSUPPORTED = (
     "organization_identifiers",
     "meta_table_descriptions",
 )
+
+
+# The HSDS table of each model the import writes (for messages).
+TABLES = {
+    "Sector": "taxonomy_terms",
+    "Organization": "organizations",
+    "Location": "locations",
+    "Service": "services",
+    "ServiceAtLocation": "service_at_location",
+    "Phone": "phones",
+    "Schedule": "schedules",
+    "ServiceArea": "service_areas",
+}
 
 
 class ImportFailed(Exception):
@@ -45,6 +61,8 @@ class Loader(CoreLoading, DetailLoading):
         self.objects = {}
         self.sectors = {}
         self.skipped = set()
+        # "table id: field" of every value this import empties (a dry run lists them).
+        self.cleared = []
 
     def run(self):
         for table in UNSUPPORTED:
@@ -81,20 +99,50 @@ class Loader(CoreLoading, DetailLoading):
         obj = self.objects.get(ident)
         if isinstance(obj, model):
             return obj
-        return model.objects.filter(uuid=ident).first()
+        try:
+            obj = model.objects.filter(uuid=ident).first()
+        except ValidationError:
+            return None  # not a UUID: the schema check reports it
+        return self.remember(obj) if obj is not None else None
+
+    def remember(self, obj):
+        """Note what a stored record holds before the import, to tell what the import changes."""
+        if not hasattr(obj, "_stored_before_import"):
+            obj._stored_before_import = field_values(obj)
+        return obj
+
+    def clear(self, table, row, field):
+        self.cleared.append(f"{table} {row.get('id', '?')}: {field}")
+
+    def set_many(self, table, row, obj, relation, values):
+        """Set a many-to-many relation, listing it when the import empties it."""
+        manager = getattr(obj, relation)
+        if not values and manager.exists():
+            self.clear(table, row, relation)
+        manager.set(values)
 
     def fetch(self, model, ident):
         obj = self.known(model, ident)
         return (obj, False) if obj else (model(uuid=ident), True)
 
-    def texts(self, obj, row, fields, required=()):
-        """Set translated fields from a row (`fields`: {model field: HSDS name})."""
+    def texts(self, obj, row, fields, required=(), table=None):
+        """Set translated fields from a row (`fields`: {model field: HSDS name}); a text longer
+        than the field allows (text_limits) is an error. Returns False after an error."""
+        fine = True
         for field, name in fields.items():
             values = get_text(row, name, self.lang)
             if field in required and not values["fr"]:
                 # French is required here: foreign English-only text stands in for it.
                 values["fr"] = values["en"]
+            for code, value in values.items():
+                problem = too_long(type(obj), f"{field}_{code}", value)
+                if problem:
+                    own = name if code == self.lang else f"{PREFIX}{name}_{code}"
+                    self.fail(table or TABLES[type(obj).__name__], row, own, problem)
+                    obj._import_refused = True
+                    fine = False
             set_text(obj, field, values)
+        return fine
 
     def slug(self, obj, row, source):
         model = type(obj)
@@ -107,25 +155,55 @@ class Loader(CoreLoading, DetailLoading):
         obj.slug = candidate
 
     def save(self, table, row, obj, created, exclude=()):
+        """Validate and save `obj` (without a history row). A record the file gives as it is
+        stored is not written (counted unchanged); the fields it empties are listed."""
+        if getattr(obj, "_import_refused", False):
+            return False  # its error is listed already
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.fail(table, row, field, " ".join(messages))
             return False
+        before = None if created else getattr(obj, "_stored_before_import", None)
+        if before is not None:
+            after = field_values(obj)
+            changed = []
+            for name, value in after.items():
+                if value in (None, "") and before.get(name) in (None, ""):
+                    setattr(obj, name, before.get(name))  # empty either way: keep it as stored
+                elif value != before.get(name):
+                    changed.append(name)
+            if not changed:
+                self.objects[str(obj.uuid)] = obj
+                self.counts[f"{table} unchanged"] += 1
+                self.tick()
+                return True
+            for name in changed:
+                if before[name] not in (None, "") and after[name] in (None, ""):
+                    self.clear(table, row, name)
         try:
             with transaction.atomic():
                 if hasattr(obj, "save_without_historical_record"):
                     obj.save_without_historical_record()
                 else:
                     obj.save()
-        except IntegrityError as exc:
+        except (IntegrityError, DataError) as exc:
             self.fail(table, row, "(record)", str(exc).splitlines()[0])
             return False
         self.objects[str(obj.uuid)] = obj
         self.counts[f"{table} {'created' if created else 'updated'}"] += 1
         self.tick()
         return True
+
+
+def field_values(obj):
+    """What `obj` holds, field by field (its timestamps aside)."""
+    return {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.name not in ("created", "modified")
+    }
 
 
 def read_sector_map(path):

@@ -3,9 +3,22 @@
 import datetime
 
 from ..models import Location, Municipality, Organization, Sector, Service, ServiceAtLocation
+from .history import CONFIDENTIAL_FIELDS
 from .profile import PREFIX, SERVICE_TEXT_FIELDS, TAXONOMY_ID, get_text
 
 X = PREFIX
+# What a confidential location's exports leave empty (docs/hsds-profile.md): its street,
+# postal code, coordinates and transit directions, per language.
+WITHHELD = tuple(sorted(CONFIDENTIAL_FIELDS - {"transportation"}))
+# `x211_clear` names (HSDS properties) → the fields they empty.
+CLEARABLE = {
+    "address_1": ("address_1",),
+    "address_2": ("address_2",),
+    "postal_code": ("postal_code",),
+    "latitude": ("latitude", "longitude"),
+    "longitude": ("latitude", "longitude"),
+    "transportation": ("transportation_fr", "transportation_en"),
+}
 
 
 def parse_date(value):
@@ -16,7 +29,7 @@ class CoreLoading:
     def load_taxonomy_terms(self):
         """Map each term to a sector: the mapping file first, then the same id, then (our own
         taxonomy) the same code. Terms of our taxonomy unknown here become new sectors."""
-        by_slug = {s.slug: s for s in Sector.objects.all()}
+        by_slug = {s.slug: self.remember(s) for s in Sector.objects.all()}
         by_uuid = {str(s.uuid): s for s in by_slug.values()}
         terms = self.rows("taxonomy_terms")
         ours = [t for t in terms if t.get("taxonomy_id") == TAXONOMY_ID]
@@ -104,14 +117,19 @@ class CoreLoading:
                 continue
             location.organization = org
             location.location_type = row["location_type"]
+            stored = {name: getattr(location, name) for name in WITHHELD}
+            was_confidential = location.is_confidential
             self.texts(
                 location,
                 row,
                 {"name": "name", "description": "description", "transportation": "transportation"},
             )
-            location.is_confidential = row.get(f"{X}confidential") is True
+            if f"{X}confidential" in row:  # absent says nothing: the stored flag stays
+                location.is_confidential = row[f"{X}confidential"] is True
             location.wheelchair_accessible = row.get(f"{X}wheelchair_accessible") is True
             self.place_location(location, row, addresses.get(row["id"], []))
+            if not self.withhold(location, row, stored, was_confidential):
+                continue
             notes = [
                 get_text(a, "description", self.lang) for a in accessibility.get(row["id"], [])
             ]
@@ -119,6 +137,44 @@ class CoreLoading:
                 text = "\n".join(n[code] for n in notes if n[code])
                 setattr(location, f"accessibility_{code}", text)
             self.save("locations", row, location, created)
+
+    def withhold(self, location, row, stored, was_confidential):
+        """Confidential locations: an empty address, postal code, coordinates or transit text
+        in the file means withheld (our exports never show them), so the stored value stays;
+        only `x211_clear` empties them. Returns False after an error."""
+        names = row.get(f"{X}clear") or []
+        if isinstance(names, str):
+            names = names.replace(",", " ").split()
+        unknown = [n for n in names if n not in CLEARABLE] if isinstance(names, list) else [names]
+        if unknown:
+            choices = ", ".join(CLEARABLE)
+            message = f"cannot clear {unknown[0]!r}: give a list of {choices}"
+            self.fail("locations", row, f"{X}clear", message)
+            return False
+        cleared = {field for name in names for field in CLEARABLE[name]}
+        if was_confidential or location.is_confidential:
+            withheld = [
+                name
+                for name in WITHHELD
+                if name not in cleared
+                and getattr(location, name) in (None, "")
+                and stored[name] not in (None, "")
+            ]
+            if was_confidential and not location.is_confidential and withheld:
+                self.fail(
+                    "locations",
+                    row,
+                    f"{X}confidential",
+                    "false would publish the address this file withholds "
+                    f"({', '.join(withheld)}): give the address with it, or clear it with "
+                    f"{X}clear",
+                )
+                return False
+            for name in withheld:
+                setattr(location, name, stored[name])
+        for name in cleared:
+            setattr(location, name, None if name in ("latitude", "longitude") else "")
+        return True
 
     def place_location(self, location, row, addresses):
         lat, lon = row.get("latitude"), row.get("longitude")

@@ -4,6 +4,7 @@ languages, sector links (attributes) and change history (metadata)."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import DataError, transaction
 
 from ..models import (
     Language,
@@ -107,16 +108,31 @@ class DetailLoading:
             if periods is None or closures is None:
                 continue
             if self.save("schedules", primary, schedule, created):
-                schedule.periods.all().delete()
-                schedule.closures.all().delete()
-                # One by one, not bulk: saving a period keeps the search index in step.
-                for weekday, opens, closes in periods:
-                    OpeningPeriod.objects.create(
-                        schedule=schedule, weekday=weekday, opens_at=opens, closes_at=closes
-                    )
-                ScheduleClosure.objects.bulk_create(
-                    ScheduleClosure(schedule=schedule, **values) for values in closures
+                self.replace_periods(schedule, primary, periods, closures, created)
+
+    def replace_periods(self, schedule, row, periods, closures, created):
+        """The schedule's periods and closures as the file gives them; rewritten only when they
+        differ from the stored ones (listed when the file empties them)."""
+        stored = [] if created else list(schedule.periods.all())
+        if sorted(periods) != sorted((p.weekday, p.opens_at, p.closes_at) for p in stored):
+            if stored and not periods:
+                self.clear("schedules", row, "periods")
+            schedule.periods.all().delete()
+            # One by one, not bulk: saving a period keeps the search index in step.
+            for weekday, opens, closes in periods:
+                OpeningPeriod.objects.create(
+                    schedule=schedule, weekday=weekday, opens_at=opens, closes_at=closes
                 )
+        fields = ("start_date", "end_date", "reason_fr", "reason_en")
+        stored = [] if created else list(schedule.closures.all())
+        wanted = sorted(tuple(c.get(f) or "" for f in fields) for c in closures)
+        if wanted != sorted(tuple(getattr(c, f) or "" for f in fields) for c in stored):
+            if stored and not closures:
+                self.clear("schedules", row, f"{X}closures")
+            schedule.closures.all().delete()
+            ScheduleClosure.objects.bulk_create(
+                ScheduleClosure(schedule=schedule, **values) for values in closures
+            )
 
     def periods(self, rows):
         """[(weekday, opens, closes)] from weekly rows; None (after an error) if unreadable."""
@@ -177,7 +193,7 @@ class DetailLoading:
             if not places and not row.get(f"{X}scope") and not area.description_fr:
                 area.description_fr = row.get("name", "")[:300]
             if self.save("service_areas", row, area, created):
-                area.municipalities.set(places)
+                self.set_many("service_areas", row, area, "municipalities", places)
 
     def load_languages(self):
         chosen = {}
@@ -193,7 +209,7 @@ class DetailLoading:
         for row in self.rows("services"):
             service = self.objects.get(row["id"])
             if isinstance(service, Service):
-                service.languages.set(chosen.get(row["id"], []))
+                self.set_many("services", row, service, "languages", chosen.get(row["id"], []))
 
     def load_attributes(self):
         chosen = {}
@@ -207,7 +223,7 @@ class DetailLoading:
         for row in self.rows("services"):
             service = self.objects.get(row["id"])
             if isinstance(service, Service):
-                service.sectors.set(chosen.get(row["id"], []))
+                self.set_many("services", row, service, "sectors", chosen.get(row["id"], []))
 
     def load_metadata(self):
         records = {}
@@ -219,6 +235,11 @@ class DetailLoading:
                 self.warn("metadata", items[0], f"resource '{ident}' not imported: skipped")
                 continue
             try:
-                history.restore(obj, items)
-            except (ValidationError, ValueError, TypeError) as exc:
-                self.fail("metadata", items[0], "replacement_value", str(exc))
+                with transaction.atomic():
+                    history.restore(obj, items)
+            except ValidationError as exc:
+                fields = exc.message_dict if hasattr(exc, "error_dict") else None
+                for field, messages in (fields or {"replacement_value": exc.messages}).items():
+                    self.fail("metadata", items[0], field, " ".join(messages))
+            except (ValueError, TypeError, DataError) as exc:
+                self.fail("metadata", items[0], "replacement_value", str(exc).splitlines()[0])

@@ -178,15 +178,21 @@ def documents(tables):
     }
 
 
-def flatten(objects, table, into):
+def flatten(objects, table, into, origin="", places=None):
     """Add `objects` (nested HSDS objects of `table`) and all they contain to `into`
-    ({table: {id: row}}); the first copy of a record wins, later copies fill its gaps."""
-    for obj in objects:
-        _flatten(obj, table, None, into)
-    return into
+    ({table: {id: row}}); a record met again (HSDS repeats an organization in each of its
+    services) fills the gaps of the first copy. Returns the problems as (table, id, field,
+    message):
+    a top-level record given twice, or copies of one record that disagree on a value.
+    `places` ({(table, id): place}) remembers where each record was first met, across calls."""
+    places = {} if places is None else places
+    problems = []
+    for number, obj in enumerate(objects):
+        _flatten(obj, table, None, into, f"{origin}[{number}]", places, problems)
+    return problems
 
 
-def _flatten(obj, table, parent, into):
+def _flatten(obj, table, parent, into, place, places, problems):
     if not isinstance(obj, dict):
         return
     row = {}
@@ -197,10 +203,12 @@ def _flatten(obj, table, parent, into):
             if isinstance(value, dict):
                 if key in REFERENCES and value.get("id"):
                     row.setdefault(REFERENCES[key], value["id"])
-                _flatten(value, child_table, here, into)
+                _flatten(value, child_table, here, into, f"{place}.{key}", places, problems)
             else:
-                for item in value:
-                    _flatten(item, child_table, here, into)
+                for number, item in enumerate(value):
+                    _flatten(
+                        item, child_table, here, into, f"{place}.{key}[{number}]", places, problems
+                    )
         else:
             row[key] = value
     if parent is not None and parent[1]:
@@ -225,8 +233,20 @@ def _flatten(obj, table, parent, into):
     ident = row.get("id")
     bucket = into.setdefault(table, {})
     key = ident if isinstance(ident, str) else f"#{len(bucket)}"
-    if key in bucket:
-        for name, value in row.items():
-            bucket[key].setdefault(name, value)
-    else:
+    top = parent is None
+    if key not in bucket:
         bucket[key] = row
+        places[(table, key)] = (place, top)
+        return
+    first, first_top = places.get((table, key), ("?", False))
+    if top and first_top:
+        problems.append((table, key, "id", f"given twice in the file: at {first} and at {place}"))
+        return
+    if top:
+        places[(table, key)] = (place, True)
+    kept = bucket[key]
+    for name, value in row.items():
+        if name not in kept:
+            kept[name] = value
+        elif kept[name] != value:
+            problems.append((table, key, name, f"copies disagree: at {first} and at {place}"))

@@ -35,6 +35,53 @@ SERVICE_TEXT_FIELDS = (
 )
 
 
+# Our extras (`x211_<name>`): their type, and their items' type for arrays. An import refuses
+# a value of another type; a CSV package reads its cells back with them. Translated texts
+# (`x211_<field>_fr`, `x211_<field>_en`) are strings. A `x211_clear` cell may be plain names.
+EXTRA_TYPES = {
+    "active": ("boolean",),
+    "airs_code": ("string",),
+    "assurer": ("string",),
+    "clear": ("array", "string"),
+    "closed_on_holidays": ("boolean",),
+    "closures": ("array", "object"),
+    "confidential": ("boolean",),
+    "extension": ("string",),
+    "fallback": ("array", "string"),
+    "is_free": ("boolean",),
+    "language": ("string",),
+    "municipalities": ("array", "string"),
+    "position": ("integer",),
+    "schedule_id": ("string",),
+    "scope": ("string",),
+    "slug": ("string",),
+    "wheelchair_accessible": ("boolean",),
+}
+PYTHON_TYPES = {"array": list, "boolean": bool, "object": dict, "string": str}
+
+
+def extra_problem(name, value):
+    """Why the value of our extra `name` is not of its type, or None (also for names that are
+    not ours: they are never read)."""
+    short = name[len(PREFIX) :]
+    if short not in EXTRA_TYPES and not short.endswith(("_fr", "_en")):
+        return None
+    kind, *items = EXTRA_TYPES.get(short, ("string",))
+    if kind == "integer":
+        fine = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        fine = isinstance(value, PYTHON_TYPES[kind]) or (
+            short == "clear" and isinstance(value, str)
+        )
+    if not fine:
+        return f"{value!r:.60} is not of type '{kind}'"
+    if kind == "array" and items:
+        wrong = [v for v in value if not isinstance(v, PYTHON_TYPES[items[0]])]
+        if wrong:
+            return f"{wrong[0]!r:.60} is not of type '{items[0]}'"
+    return None
+
+
 def derived_id(owner_uuid, *parts):
     """A stable UUID for a record we keep inside its owner (address, language, sector link)."""
     return str(uuid.uuid5(NAMESPACE, "/".join([str(owner_uuid), *map(str, parts)])))

@@ -5,9 +5,17 @@ a list, an API page with `contents`, the tabular form keyed by CSV file name) or
 """
 
 import json
+import math
+import re
 from pathlib import Path
 
+from ..text_limits import ANY_IMPORTED_TEXT
 from . import csv_package, nesting, validation
+from .profile import PREFIX, extra_problem
+
+# HSDS objects nest about ten levels deep (service → service_at_locations → location →
+# schedules → metadata, with their arrays); a file nested deeper is refused before it is read.
+MAX_DEPTH = 32
 
 # File-name words → the entity its objects are (checked most specific first).
 NAME_HINTS = [
@@ -36,12 +44,54 @@ NOT_STORED_FIELDS = {
 }
 
 
+def hazards(value, path=""):
+    """[(path, message)] for what no import takes: nesting deeper than MAX_DEPTH, a number that
+    is not finite (JSON's NaN, Infinity), a text longer than ANY_IMPORTED_TEXT or holding a NUL
+    character (PostgreSQL stores none)."""
+    found, stack = [], [(value, path, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth >= MAX_DEPTH:
+                found.append((where, f"nested more than {MAX_DEPTH} levels deep"))
+                continue
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                step = f"{where}[{key}]" if isinstance(item, list) else f"{where}.{key}"
+                stack.append((child, step.lstrip("."), depth + 1))
+        elif isinstance(item, float) and not math.isfinite(item):
+            found.append((where, f"{item} is not a number"))
+        elif isinstance(item, str) and len(item) > ANY_IMPORTED_TEXT:
+            found.append((where, f"{len(item)} characters: no text may exceed {ANY_IMPORTED_TEXT}"))
+        elif isinstance(item, str) and "\x00" in item:
+            found.append((where, "contains a NUL character"))
+    return sorted(found)
+
+
+def deepest_point(text):
+    """(line, column) where `text` (JSON) first nests deeper than MAX_DEPTH, or None."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                return line, match.start() - text.rfind("\n", 0, match.start())
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
 class Source:
     def __init__(self):
         self.tables = {}
         self.errors = []
         self.warnings = []
         self.language = None
+        # Where each record was first met ({(table, id): (place, top level)}): a record given
+        # twice in one import is refused with both places.
+        self.places = {}
 
     def serious(self, entity, found, obj):
         """Keep the violations that matter; the others become warnings."""
@@ -58,24 +108,40 @@ class Source:
         ident = obj.get("id", "?") if isinstance(obj, dict) else "?"
         self.errors.append(f"{entity} {ident}: {path}: {message}")
 
-    def add_objects(self, entity, objects):
+    def safe(self, entity, obj, place):
+        """False (with the errors) for an object no import takes (see hazards)."""
+        found = hazards(obj)
+        for path, message in found:
+            self.problem(entity, obj, path or place, message)
+        return not found
+
+    def add_objects(self, entity, objects, origin=""):
         good = []
-        for obj in objects:
+        for number, obj in enumerate(objects):
             if not isinstance(obj, dict):
                 self.errors.append(f"{entity}: (object): expected an object, got {obj!r:.60}")
+                continue
+            if not self.safe(entity, obj, f"{origin}[{number}]"):
                 continue
             found = self.serious(entity, validation.errors(entity, obj), obj)
             for path, message in found:
                 self.problem(entity, obj, path, message)
             if not found:
                 good.append(obj)
-        nesting.flatten(good, ENTITY_TABLES[entity], self.tables)
+        table = ENTITY_TABLES[entity]
+        for where, ident, field, message in nesting.flatten(
+            good, table, self.tables, origin or table, self.places
+        ):
+            self.errors.append(f"{validation.TABLES[where]} {ident}: {field}: {message}")
 
-    def add_rows(self, table, rows):
+    def add_rows(self, table, rows, origin=""):
         """Flat rows of a table (CSV or tabular JSON): schema plus tabular required columns."""
         entity = validation.TABLES[table]
         bucket = self.tables.setdefault(table, {})
         for number, row in enumerate(rows, start=2):
+            place = f"{origin or table} row {number}"
+            if not self.safe(entity, row, place):
+                continue
             found = self.serious(entity, validation.errors(entity, row), row)
             found += [
                 (column, "required column is empty")
@@ -84,8 +150,17 @@ class Source:
             ]
             for path, message in found:
                 self.errors.append(f"{table} {row.get('id', f'row {number}')}: {path}: {message}")
-            if not found:
-                bucket.setdefault(row["id"], row)
+            if found:
+                continue
+            first = self.places.get((table, row["id"]))
+            if first:
+                self.errors.append(
+                    f"{table} {row['id']}: id: given twice in the file: at {first[0]} and at "
+                    f"{place}"
+                )
+                continue
+            self.places[(table, row["id"])] = (place, True)
+            bucket[row["id"]] = row
 
 
 def guess_entity(name, obj):
@@ -107,21 +182,29 @@ def guess_entity(name, obj):
 
 def read_json(source, path):
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         source.errors.append(f"{path.name}: not readable JSON ({exc})")
+        return
+    except RecursionError:
+        line, column = deepest_point(text) or (1, 1)
+        source.errors.append(
+            f"{path.name}: line {line} column {column}: nested more than {MAX_DEPTH} levels deep"
+        )
         return
     if isinstance(data, dict) and data and all(str(k).endswith(".csv") for k in data):
         for file_name, rows in data.items():
             table = table_for_file(file_name)
             if table and isinstance(rows, list):
-                source.add_rows(table, [r for r in rows if isinstance(r, dict)])
+                rows = [r for r in rows if isinstance(r, dict)]
+                source.add_rows(table, rows, f"{path.name} {file_name}")
         return
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
     objects = data if isinstance(data, list) else [data]
     entity = guess_entity(path.name, objects[0] if objects else None)
-    source.add_objects(entity, objects)
+    source.add_objects(entity, objects, path.name)
 
 
 def table_for_file(file_name):
@@ -139,11 +222,12 @@ def read_csv(source, path):
         return
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = csv_package.read_table(handle, table)
+            rows, errors = csv_package.read_table(handle, table, path.name)
     except (OSError, UnicodeDecodeError) as exc:
         source.errors.append(f"{path.name}: not readable ({exc})")
         return
-    source.add_rows(table, rows)
+    source.errors.extend(errors)
+    source.add_rows(table, rows, path.name)
 
 
 def read_source(path):
@@ -168,4 +252,15 @@ def read_source(path):
             read_json(source, file)
     if not any(source.tables.values()) and not source.errors:
         source.errors.append(f"{path}: no HSDS data found")
+    check_extras(source)
     return source
+
+
+def check_extras(source):
+    """Our `x211_` extras of every record, nested ones included, are of their type."""
+    for table, rows in source.tables.items():
+        for row in rows.values():
+            for name, value in row.items():
+                problem = name.startswith(PREFIX) and extra_problem(name, value)
+                if problem:
+                    source.errors.append(f"{table} {row.get('id', '?')}: {name}: {problem}")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import LocationQuerySet, OrganizationQuerySet, ServiceQuerySet
+from ..text_limits import DESCRIPTION, NOTE, bounded_text
 from .reference import Language, Municipality, Sector, coordinate_constraints
 
 
@@ -27,7 +28,7 @@ class Organization(HSDSRecord):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     alternate_name = models.CharField(_("autre nom ou sigle"), max_length=200, blank=True)
-    description = models.TextField(_("description"))
+    description = bounded_text(_("description"), DESCRIPTION)
     website = models.URLField(_("site web"), blank=True)
     email = models.EmailField(_("courriel"), blank=True, validators=[EmailValidator()])
     legal_status = models.CharField(_("statut juridique"), max_length=120, blank=True)
@@ -65,20 +66,20 @@ class Service(HSDSRecord):
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     alternate_name = models.CharField(_("autre nom"), max_length=200, blank=True)
-    description = models.TextField(_("description"))
+    description = bounded_text(_("description"), DESCRIPTION)
     url = models.URLField(_("page web"), blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.ACTIVE)
     alert = models.CharField(
         _("avis"), max_length=300, blank=True, help_text=_("Par exemple « Fermé pour travaux ».")
     )
-    eligibility_description = models.TextField(_("admissibilité"), blank=True)
+    eligibility_description = bounded_text(_("admissibilité"), NOTE, blank=True)
     minimum_age = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(_("âge maximum"), null=True, blank=True)
     is_free = models.BooleanField(_("gratuit"), default=False)
-    fees_description = models.TextField(_("frais"), blank=True)
-    application_process = models.TextField(_("comment faire une demande"), blank=True)
-    required_documents = models.TextField(_("documents requis"), blank=True)
+    fees_description = bounded_text(_("frais"), NOTE, blank=True)
+    application_process = bounded_text(_("comment faire une demande"), NOTE, blank=True)
+    required_documents = bounded_text(_("documents requis"), NOTE, blank=True)
     interpretation_services = models.CharField(_("interprétation"), max_length=300, blank=True)
     languages = models.ManyToManyField(
         Language, related_name="services", blank=True, verbose_name=_("langues offertes")
@@ -138,7 +139,7 @@ class Location(HSDSRecord):
     )
     name = models.CharField(_("nom"), max_length=200, blank=True)
     location_type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.PHYSICAL)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text(_("description"), NOTE, blank=True)
     address_1 = models.CharField(_("adresse"), max_length=200, blank=True)
     address_2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
     municipality = models.ForeignKey(
@@ -153,8 +154,8 @@ class Location(HSDSRecord):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     wheelchair_accessible = models.BooleanField(_("accessible en fauteuil roulant"), default=False)
-    accessibility = models.TextField(_("accessibilité"), blank=True)
-    transportation = models.TextField(_("transport en commun"), blank=True)
+    accessibility = bounded_text(_("accessibilité"), NOTE, blank=True)
+    transportation = bounded_text(_("transport en commun"), NOTE, blank=True)
     is_confidential = models.BooleanField(
         _("adresse confidentielle"),
         default=False,
@@ -202,7 +203,7 @@ class ServiceAtLocation(HSDSRecord):
         related_name="service_at_locations",
         verbose_name=_("lieu"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text(_("description"), NOTE, blank=True)
 
     class Meta:
         verbose_name = _("service offert à un lieu")

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..text_limits import NOTE, bounded_text
+
 
 def normalize_name(value):
     """Fold a name for matching: no accents, case or punctuation ("L'Épiphanie" → "l epiphanie")."""
@@ -167,7 +169,7 @@ class Sector(models.Model):
         verbose_name=_("secteur parent"),
     )
     name = models.CharField(_("nom"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text(_("description"), NOTE, blank=True)
     airs_code = models.CharField(
         _("code AIRS/211"), max_length=40, blank=True, help_text=_("Codes séparés par « | ».")
     )

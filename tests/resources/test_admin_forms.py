@@ -71,6 +71,32 @@ def test_service_form_saves_sensible_ages(admin_client):
     assert Service.objects.get().maximum_age == 17
 
 
+def test_an_oversized_description_is_a_form_error_and_loses_nothing(admin_client):
+    """1.2 MB used to be a 500 (PostgreSQL's full-text limit) and the edit was lost: the size
+    rule (resources/text_limits.py) refuses it on the form, the typed text shown back."""
+    service = make_service(description_fr="Avant.")
+    url = reverse("admin:resources_service_change", args=[service.pk])
+    text = "Très longue description. " * 50_000
+    data = service_data(service.organization, slug=service.slug, description_fr=text)
+    errors = refused(admin_client.post(url, data))
+    assert "au plus 10000 caractères" in errors["description_fr"]
+    service.refresh_from_db()
+    assert service.description_fr == "Avant."
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("eligibility_description_en", 4000), ("description_en", 10000)],
+)
+def test_every_long_text_has_its_limit_on_the_form(admin_client, field, limit):
+    data = service_data(make_organization(), **{field: "x" * (limit + 1)})
+    errors = refused(admin_client.post(reverse("admin:resources_service_add"), data))
+    assert f"au plus {limit} caractères" in errors[field]
+    assert not Service.objects.exists()
+    data[field] = "x" * limit
+    assert admin_client.post(reverse("admin:resources_service_add"), data).status_code == 302
+
+
 @pytest.mark.parametrize(
     ("coordinates", "field", "message"),
     [

@@ -53,6 +53,11 @@ class Command(BaseCommand):
             bar.close()
         for warning in loader.warnings:
             self.stdout.write(self.style.WARNING(warning))
+        if loader.cleared:
+            heading = "Would clear" if options["dry_run"] else "Cleared"
+            self.stdout.write(self.style.WARNING(f"{heading} ({len(loader.cleared)}):"))
+            for item in loader.cleared:
+                self.stdout.write(self.style.WARNING(f"  {item}"))
         for key, count in sorted(loader.counts.items()):
             self.stdout.write(f"{key}: {count}")
         verdict = "Dry run: nothing saved." if options["dry_run"] else "Import done."
