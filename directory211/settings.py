@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    # The three apps, each importing only from those above it here: listings, search, open data.
     "resources",
     "search",
+    "opendata",
 ]
 
 LANGUAGE_CODE = "fr"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("resources.api.urls")),
+    path("api/", include("opendata.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

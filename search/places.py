@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
+from resources.positions import round_coordinate
+
 from . import reference
 
 PLACE_RADIUS_KM = 12
@@ -27,30 +29,6 @@ class Place:
     @property
     def point(self):
         return (self.latitude, self.longitude) if self.latitude is not None else None
-
-
-def round_coordinate(value):
-    return round(value, 3)
-
-
-POSITION_LIMITS = {"lat": 90, "lon": 180}
-
-
-def without_exact_position(params):
-    """A copy of the QueryDict `params` fit to echo in links: `lat` / `lon` rounded as above,
-    or dropped when unreadable."""
-    params = params.copy()
-    for name, limit in POSITION_LIMITS.items():
-        if name in params:
-            try:
-                value = float(params[name])
-            except ValueError:
-                value = math.nan
-            if math.isfinite(value) and -limit <= value <= limit:
-                params[name] = str(round_coordinate(value))
-            else:
-                del params[name]
-    return params
 
 
 def normalize_postal_code(value):

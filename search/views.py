@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from resources.models import Sector
+from resources.positions import without_exact_position
 
 from .forms import SearchForm
-from .places import without_exact_position
 from .ranking import search
 
 FILTERS = ("open_now", "free", "language", "wheelchair", "age", "sector")

@@ -5,7 +5,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from search.places import without_exact_position
+from ..positions import without_exact_position
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def url_in_language(context, language):
     """The current page, query string kept, in `language` (the language switcher). A position
-    is echoed rounded as the search rounds it (search/places.py), or dropped when unreadable:
+    is echoed rounded as the search rounds it (resources/positions.py), or dropped when unreadable:
     the visitor's exact coordinates never appear in the page."""
     request = context["request"]
     path = translate_url(request.path, language)

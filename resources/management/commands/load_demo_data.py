@@ -1,10 +1,9 @@
 """`manage.py load_demo_data [--path DIR]`: load the fictional demo directory."""
 
-from django.apps import apps
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from resources.demo import DEMO_DIR, DemoDataError, load_demo_directory
+from resources.signals import directory_loaded
 
 
 class Command(BaseCommand):
@@ -27,6 +26,6 @@ class Command(BaseCommand):
             ) from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Répertoire de démonstration chargé : {summary}."))
-        # The load writes in bulk, which the search index's signals do not see.
-        if apps.is_installed("search"):
-            call_command("rebuild_search_index", stdout=self.stdout)
+        # The load writes in bulk, which model signals do not announce: what derives from the
+        # directory (the search index) rebuilds itself on this signal.
+        directory_loaded.send(sender=self.__class__, stdout=self.stdout)

@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from resources.hsds import validation
-from resources.hsds.csv_package import typed
-from resources.hsds.reader import table_for_file
-from tests.hsds.conftest import SECRET_POSTCODE, SECRET_STREET
+from opendata.hsds import validation
+from opendata.hsds.csv_package import typed
+from opendata.hsds.reader import table_for_file
+from tests.opendata.conftest import SECRET_POSTCODE, SECRET_STREET
 
 ENTITIES = {
     "services.json": "service",

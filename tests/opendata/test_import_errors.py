@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.core.management import CommandError, call_command
 
-from resources.hsds.importer import ImportFailed, import_path
+from opendata.hsds.importer import ImportFailed, import_path
 from resources.models import Service
-from tests.hsds.helpers import read_folder
+from tests.opendata.helpers import read_folder
 
 
 def corrupt_json(folder, change):

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from resources.hsds import validation
+from opendata.hsds import validation
 from resources.models import Location
-from tests.hsds.helpers import assert_round_trip_identical
+from tests.opendata.helpers import assert_round_trip_identical
 
 
 @pytest.mark.django_db

@@ -1,13 +1,15 @@
-"""The HSDS 3.0 API endpoints (read-only JSON; see resources/api/openapi.py for the contract).
+"""The HSDS 3.0 API endpoints (read-only JSON; see opendata/api/openapi.py for the contract).
 
 Lists answer the HSDS page envelope. A page is built in a fixed number of queries: the ids of
 the page first, then the records with everything they nest (prefetching querysets shared with
-the export, resources/hsds/tables.py).
+the export, opendata/hsds/tables.py).
 """
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
+
+from resources.models import Organization, Sector, Service, ServiceAtLocation
 
 from ..hsds import rows
 from ..hsds.nesting import Nester
@@ -17,7 +19,6 @@ from ..hsds.tables import (
     organizations_queryset,
     services_queryset,
 )
-from ..models import Organization, Sector, Service, ServiceAtLocation
 from . import params, queries
 from .http import api_view, envelope, error
 from .openapi import PROFILE_PATH, openapi_document

@@ -1,4 +1,4 @@
-"""Our OpenAPI description: the official HSDS 3.0 one (resources/hsds/schema/openapi.json),
+"""Our OpenAPI description: the official HSDS 3.0 one (opendata/hsds/schema/openapi.json),
 made self-contained (the HSDS schemas as components, no remote $ref) and completed with what
 this API does: our profile's `x211_` properties, `lang`, bounds of page sizes, 400 and 404."""
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from resources.hsds.importer import import_path
+from opendata.hsds.importer import import_path
 from resources.models import Location, Organization, Service
 
 # The official examples of HSDS 3.0 (tag v3.0 of openreferral/specification, CC BY-SA 4.0),

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from resources.models import Location, Service
-from tests.hsds.helpers import assert_round_trip_identical, empty_directory
+from tests.opendata.helpers import assert_round_trip_identical, empty_directory
 
 
 @pytest.mark.parametrize("file_format", ["json", "csv"])

@@ -9,12 +9,12 @@ import math
 from django.db.models import Q
 from geopy.distance import great_circle
 
+from resources.models import Organization, PostalPrefix, Sector, Service, ServiceAtLocation
 from search.forms import SearchForm
 from search.places import normalize_postal_code
 from search.ranking import COUNT_CAP
 from search.ranking import search as site_search
 
-from ..models import Organization, PostalPrefix, Sector, Service, ServiceAtLocation
 from . import params
 
 METRES_PER_DEGREE = 111_320

@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import DataError, transaction
 
-from ..models import (
+from resources.models import (
     Language,
     Location,
     Municipality,
@@ -19,6 +19,7 @@ from ..models import (
     ServiceArea,
     ServiceAtLocation,
 )
+
 from . import history
 from .load_core import parse_date
 from .profile import PREFIX, get_text

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from resources.hsds.export import export_directory
+from opendata.hsds.export import export_directory
 
 
 class Command(BaseCommand):

@@ -9,7 +9,8 @@ import math
 import re
 from pathlib import Path
 
-from ..text_limits import ANY_IMPORTED_TEXT
+from resources.text_limits import ANY_IMPORTED_TEXT
+
 from . import csv_package, nesting, validation
 from .profile import PREFIX, extra_problem
 

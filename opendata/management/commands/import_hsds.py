@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from resources.hsds.importer import ImportFailed, import_path, read_sector_map
+from opendata.hsds.importer import ImportFailed, import_path, read_sector_map
 
 
 class Command(BaseCommand):

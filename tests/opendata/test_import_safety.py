@@ -13,10 +13,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from resources.hsds.importer import ImportFailed, import_path
+from opendata.hsds.importer import ImportFailed, import_path
 from resources.models import Location
-from tests.hsds.conftest import SECRET_POSTCODE, SECRET_STREET
-from tests.hsds.helpers import listing_checksum
+from tests.opendata.conftest import SECRET_POSTCODE, SECRET_STREET
+from tests.opendata.helpers import listing_checksum
 
 FORMATS = ["json", "csv"]
 ADDRESS = ("address_1", "postal_code", "latitude", "longitude", "transportation_fr")

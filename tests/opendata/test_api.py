@@ -2,8 +2,8 @@
 
 import pytest
 
-from resources.hsds import validation
-from tests.hsds.conftest import SECRET_POSTCODE, SECRET_STREET
+from opendata.hsds import validation
+from tests.opendata.conftest import SECRET_POSTCODE, SECRET_STREET
 
 LISTS = {
     "/api/services": "service",

@@ -2,7 +2,15 @@
 
 import datetime
 
-from ..models import Location, Municipality, Organization, Sector, Service, ServiceAtLocation
+from resources.models import (
+    Location,
+    Municipality,
+    Organization,
+    Sector,
+    Service,
+    ServiceAtLocation,
+)
+
 from .history import CONFIDENTIAL_FIELDS
 from .profile import PREFIX, SERVICE_TEXT_FIELDS, TAXONOMY_ID, get_text
 

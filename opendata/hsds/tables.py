@@ -6,7 +6,16 @@ number of records (the API builds its pages with the same functions).
 
 from django.db.models import Prefetch
 
-from ..models import Location, Organization, Phone, Schedule, Sector, Service, ServiceAtLocation
+from resources.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Sector,
+    Service,
+    ServiceAtLocation,
+)
+
 from . import history, rows
 
 RESOURCE_TYPES = {

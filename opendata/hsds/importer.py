@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
 
-from ..text_limits import too_long
+from resources.text_limits import too_long
+
 from .load_core import CoreLoading
 from .load_details import DetailLoading
 from .profile import DEFAULT_LANGUAGE, LANGUAGES, PREFIX, get_text, set_text
