@@ -28,8 +28,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation and no parallel workers: on this site's short queries they cost more
-    # than they save, and parallel plans do not hold up under load on 2 cores (shared
-    # PERFORMANCE.md). Options given in DATABASE_URL come first.
+    # than they save, and parallel plans do not hold up under load on 2 cores (docs/
+    # engineering-notes.md). Options given in DATABASE_URL come first.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(
         filter(None, ["-c jit=off -c max_parallel_workers_per_gather=0", options.get("options")])
@@ -147,7 +147,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # 3. Ours ----------------------------------------------------------------------------------------
 
-# The MRC and region this directory covers (Québec geographic codes, see shared data).
+# The MRC and region this directory covers (Québec geographic codes, see docs/engineering-notes.md).
 DIRECTORY_MRC_CODE = env.str("DIRECTORY_MRC_CODE", default="600")
 DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")
 

@@ -1,4 +1,5 @@
-"""Reads of the directory: one queryset method per filter, used by every view, command and API."""
+"""Reads of the directory: one queryset method per filter (the listings' pages, the admin, the
+API and the search index use them; the search itself reads its own index)."""
 
 import datetime
 
@@ -18,6 +19,14 @@ def _translated(*fields):
     """Each field with its per-language columns (django-modeltranslation), for `.only()`."""
     codes = [code for code, _ in settings.LANGUAGES]
     return [name for field in fields for name in (field, *(f"{field}_{c}" for c in codes))]
+
+
+def in_sector_condition(sector, lookup=""):
+    """The one rule of sector membership: a service classed in `sector` or in one of its
+    subsectors. `sector` may be a Sector, an OuterRef, or a value of the sector's `lookup`
+    ("__uuid" for an HSDS term id). The search index stores the same family of ids
+    (search.reference.sector_family)."""
+    return Q(**{f"sectors{lookup}": sector}) | Q(**{f"sectors__parent{lookup}": sector})
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -45,17 +54,11 @@ class ServiceQuerySet(models.QuerySet):
 
     def in_sector(self, sector):
         """Services classed in `sector` or one of its subsectors."""
-        return self.filter(Q(sectors=sector) | Q(sectors__parent=sector)).distinct()
+        return self.filter(in_sector_condition(sector)).distinct()
 
     def serving(self, municipality):
         """Services whose service area covers `municipality`, by name or by a broader scope."""
-        scopes = ["province"]
-        if municipality.mrc_code == settings.DIRECTORY_MRC_CODE:
-            scopes.append("mrc")
-        if municipality.region_code == settings.DIRECTORY_REGION_CODE:
-            scopes.append("region")
-        if municipality.in_metropolitan_area:
-            scopes.append("metro")
+        scopes = municipality.covering_scopes()
         covered = Q(service_areas__municipalities=municipality) | Q(service_areas__scope__in=scopes)
         return self.filter(pk__in=self.model.objects.filter(covered).values("pk"))
 

@@ -1,7 +1,7 @@
 """Fields people read, in French (required, the source of truth) and English (falls back to French).
 
 Change history is registered here, after the translation options, because django-simple-history
-must see the per-language fields (see ../shared/TOOLING.md).
+must see the per-language fields (see docs/engineering-notes.md).
 """
 
 import simple_history

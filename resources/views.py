@@ -1,12 +1,13 @@
 """Public browsing pages: home, sector, municipality, organization, service."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .models import Municipality, Organization, Sector, Service
+from .querysets import in_sector_condition
 
 SERVICES_PER_PAGE = 25
 
@@ -34,9 +35,7 @@ def _count(queryset):
 def home(request):
     active = Service.objects.active()
     sectors = Sector.objects.top_level().annotate(
-        service_count=_count(
-            active.filter(Q(sectors=OuterRef("pk")) | Q(sectors__parent=OuterRef("pk")))
-        )
+        service_count=_count(active.filter(in_sector_condition(OuterRef("pk"))))
     )
     municipalities = list(Municipality.objects.in_mrc())
     for municipality in municipalities:

@@ -7,6 +7,7 @@ A query's words are stemmed by the same dictionaries (`ts_lexize`), and each bec
 to the vocabulary add the vocabulary words one edit away, found through the trigram index.
 """
 
+from .places import EARTH_RADIUS_M
 from .text import PREFIX_MIN_LENGTH, TYPO_MIN_LENGTH, within_one_edit
 
 # Also turns sequential scans off for the rest of the search's transaction (see
@@ -88,7 +89,7 @@ class PostgresEngine:
         without text keep the default, which their plans need (a count of every service serving
         a municipality is cheapest read in table order). JIT and parallel workers are off for
         every query (settings.py): they cost these short queries more than they save on 2 cores
-        (shared PERFORMANCE.md)."""
+        (docs/engineering-notes.md)."""
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         expression = _expression(parsed, patterns)
         if expression is None:
@@ -110,8 +111,8 @@ class PostgresEngine:
         """Great-circle metres from (lat, lon): the chord on the index's cube turned into an
         arc; NULL for rows without a point."""
         return (
-            "2 * 6371009 * asin(least(1.0, (e.point <-> public.search_point(%s, %s))"
-            " / (2 * 6371009)))",
+            f"2 * {EARTH_RADIUS_M} * asin(least(1.0, (e.point <-> public.search_point(%s, %s))"
+            f" / (2 * {EARTH_RADIUS_M})))",
             [lat, lon],
         )
 

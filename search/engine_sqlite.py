@@ -9,6 +9,7 @@ Distance is the haversine formula in SQL (Django registers the math functions on
 the embedded scale, computing it on every matching row is cheap.
 """
 
+from .places import EARTH_RADIUS_M
 from .text import TYPO_MIN_LENGTH, lexeme_patterns, within_one_edit
 
 
@@ -87,7 +88,7 @@ class SqliteEngine:
     def distance(self, lat, lon):
         """Great-circle metres from (lat, lon) (haversine); NULL for rows without a point."""
         return (
-            "2 * 6371009 * ASIN(MIN(1.0, SQRT("
+            f"2 * {EARTH_RADIUS_M} * ASIN(MIN(1.0, SQRT("
             "POWER(SIN(RADIANS(e.latitude - %s) / 2), 2) + COS(RADIANS(e.latitude))"
             " * COS(RADIANS(%s)) * POWER(SIN(RADIANS(e.longitude - %s) / 2), 2))))",
             [lat, lat, lon],

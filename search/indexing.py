@@ -19,6 +19,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import Q
 
+from resources.folding import fold
 from resources.models import (
     Phone,
     Schedule,
@@ -30,7 +31,7 @@ from resources.models import (
 
 from .cards import card_data
 from .models import SCOPE_CODES, SearchCard, SearchEntry, SearchOpening, SearchTerm
-from .text import document_lexemes, fold
+from .text import document_lexemes
 
 BATCH = 2000
 INDEX_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm)

@@ -16,6 +16,9 @@ from resources.positions import round_coordinate
 
 from . import reference
 
+# geopy's mean earth radius (6,371,009 m), the one radius of every distance: arc_km here, the
+# engines' SQL, and migration 0002's search_point (which keeps its own copy, as history).
+EARTH_RADIUS_M = round(EARTH_RADIUS_KM * 1000)
 PLACE_RADIUS_KM = 12
 POSTAL_CODE = re.compile(r"^([A-Z][0-9][A-Z])(?:([0-9][A-Z][0-9]))?$")
 

@@ -30,7 +30,6 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from geopy.distance import great_circle
@@ -38,7 +37,8 @@ from geopy.distance import great_circle
 from resources.models.schedules import local_zone
 from resources.statutory_holidays import is_statutory_holiday
 
-from . import cards, places
+from . import cards as result_cards
+from . import places
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
 from .models import SCOPE_CODES
@@ -84,7 +84,7 @@ class Criteria:
 
 @dataclass
 class Hit:
-    card: cards.Card
+    card: result_cards.Card
     distance_km: float
     serves_place: bool
     now: datetime.datetime
@@ -127,27 +127,17 @@ class Outcome:
     num_pages: int
     sort: str
     corrections: dict
+    # The page's service ids in order (with `cards=False`, all a search returns).
+    ids: list = field(default_factory=list)
 
     @property
     def first_number(self):
         return (self.page - 1) * PAGE_SIZE + 1
 
 
-def scopes_covering(municipality):
-    """Service-area scopes that cover `municipality` (the rule of ServiceQuerySet.serving)."""
-    scopes = ["province"]
-    if municipality.mrc_code == settings.DIRECTORY_MRC_CODE:
-        scopes.append("mrc")
-    if municipality.region_code == settings.DIRECTORY_REGION_CODE:
-        scopes.append("region")
-    if municipality.in_metropolitan_area:
-        scopes.append("metro")
-    return scopes
-
-
 def _serving(municipality, eng):
     """The condition "serves `municipality`": named, or in a territory a scope covers."""
-    codes = [SCOPE_CODES[scope] for scope in scopes_covering(municipality)]
+    codes = [SCOPE_CODES[scope] for scope in municipality.covering_scopes()]
     return eng.serving_condition([municipality.pk, *codes])
 
 
@@ -210,9 +200,11 @@ def _where(parts):
     return " AND ".join(parts) if parts else "1 = 1"
 
 
-def search(criteria, page=1, size=PAGE_SIZE):
+def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     """The Outcome of a search: a fixed number of queries whatever the page size (see the
-    module docstring for the rule, and search/cards.py for what a result shows)."""
+    module docstring for the rule, and search/cards.py for what a result shows). Without
+    `cards`, the ids and the count only: no result cards are read, no apart block gathered.
+    Callers go through search.finder, which builds the criteria from query parameters."""
     eng = engine()
     sort = criteria.effective_sort()
     now = criteria.now or timezone.now()
@@ -242,7 +234,7 @@ def search(criteria, page=1, size=PAGE_SIZE):
             ids, paging = _nearest_page(cursor, eng, criteria.point, query, page, size, selective)
         else:
             if sort == "relevance":
-                # Score the first RANK_CAP matches only (shared PERFORMANCE.md).
+                # Score the first RANK_CAP matches only (docs/engineering-notes.md).
                 sql = (
                     f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ("
                     f"SELECT e.service_id, e.sort_name, {rank} AS score, "
@@ -257,6 +249,8 @@ def search(criteria, page=1, size=PAGE_SIZE):
                 )
             ids, paging = _counted_page(cursor, (sql, base_params), count_query, page, size)
         total, capped, num_pages, page = paging
+        if not cards:
+            return Outcome([], [], total, capped, page, num_pages, sort, corrections, ids)
 
         apart_ids = []
         if page == 1 and total < size and place_where and (text or criteria.sector_ids):
@@ -269,10 +263,10 @@ def search(criteria, page=1, size=PAGE_SIZE):
             )
             apart_ids = [row[0] for row in cursor.fetchall()]
 
-        found = cards.load(cursor, ids + apart_ids, now)
+        found = result_cards.load(cursor, ids + apart_ids, now)
     hits = [_hit(found[pk], criteria.point, now) for pk in ids if pk in found]
     apart = [_hit(found[pk], criteria.point, now, False) for pk in apart_ids if pk in found]
-    return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections)
+    return Outcome(hits, apart, total, capped, page, num_pages, sort, corrections, ids)
 
 
 def _count(cursor, base_from, where, params):

@@ -9,6 +9,7 @@ them shows at once in this process, within a minute in the others).
 
 from dataclasses import dataclass
 
+from resources.folding import fold
 from resources.memory import KeptInMemory
 from resources.models import (
     Language,
@@ -17,7 +18,6 @@ from resources.models import (
     PostalPrefix,
     Sector,
 )
-from resources.models.reference import normalize_name
 
 from .models import Synonym
 
@@ -48,9 +48,12 @@ def _load():
     ):
         aliases.setdefault(municipality_id, []).append(key)
     by_name = {}
-    for municipality in municipalities:  # the first in order wins, as Municipality.resolve
+    for municipality in municipalities:  # the first in order wins
         for key in [municipality.normalized_name, *aliases.get(municipality.pk, [])]:
             by_name.setdefault(key, municipality)
+    for municipality in municipalities:  # then English names ("Montreal"), where they differ
+        by_name.setdefault(fold(municipality.name_en or ""), municipality)
+    by_name.pop("", None)
     links = {}
     for prefix_id, municipality_id in PostalPrefix.municipalities.through.objects.values_list(
         "postalprefix_id", "municipality_id"
@@ -94,14 +97,17 @@ def sector(slug):
 
 
 def sector_family(sector):
-    """The pks of `sector` and of its subsectors."""
+    """The pks of `sector` and of its subsectors: the sector membership rule of
+    resources.querysets.in_sector_condition, as the index's sector ids."""
     return list(snapshot().families.get(sector.pk, [sector.pk]))
 
 
 def municipality(value):
-    """A municipality by slug, name or alias ("Le Gardeur" → Repentigny), or None."""
+    """A municipality by slug, name (French, else English) or alias, in any case, with or
+    without accents or punctuation ("Le Gardeur" → Repentigny), or None: the one resolver of
+    place names (the search form, the HSDS import)."""
     data = snapshot()
-    return data.by_slug.get(value) or data.by_name.get(normalize_name(value or ""))
+    return data.by_slug.get(value) or data.by_name.get(fold(value or ""))
 
 
 def municipalities():

@@ -17,22 +17,16 @@ from pathlib import Path
 
 import snowballstemmer
 
+from resources.folding import fold
+
 LANGUAGES = ("french", "english")
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
 TYPO_MIN_LENGTH = 5
 PREFIX_MIN_LENGTH = 5
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _WORD = re.compile(r"[a-z0-9]+")
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
-
-
-def fold(text):
-    """Lower case, no accents, punctuation as spaces: "L'Épiphanie" → "l epiphanie"."""
-    text = unicodedata.normalize("NFKD", (text or "").translate(_LIGATURES))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return " ".join(_WORD.findall(text))
 
 
 def words(text):

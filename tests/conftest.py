@@ -9,8 +9,8 @@ from django.db import connections, transaction
 from django.test import override_settings
 from django.utils import translation
 
+from resources.catalogues import compile_catalogues
 from resources.memory import forget_all
-from resources.translations import compile_catalogues
 
 
 def restore_migrated_data(django_db_blocker):
@@ -43,6 +43,13 @@ def _nothing_kept_in_memory():
     forget_all()
     yield
     forget_all()
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    """pytest-django's (behind `admin_client`), without the deliberately slow password hashing:
+    the client signs in with force_login."""
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", None)
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ from django.db.models import Q
 from geopy.distance import great_circle
 
 from resources.models import Organization, PostalPrefix, Sector, Service, ServiceAtLocation
-from search.forms import SearchForm
+from resources.querysets import in_sector_condition
+from search.finder import find_ids
 from search.places import normalize_postal_code
 from search.ranking import COUNT_CAP
-from search.ranking import search as site_search
 
 from . import params
 
@@ -23,10 +23,7 @@ METRES_PER_DEGREE = 111_320
 def searched_service_ids(raw):
     """Ids of the services the site's search finds for `raw`, best first (the same engine,
     synonyms and ranking as the results page; at most its first COUNT_CAP matches)."""
-    form = SearchForm({"q": raw})
-    form.is_valid()
-    outcome = site_search(form.criteria(), page=1, size=COUNT_CAP)
-    return [hit.service.pk for hit in outcome.hits]
+    return find_ids({"q": raw}, size=COUNT_CAP)[0]
 
 
 def service_filters(request):
@@ -34,7 +31,7 @@ def service_filters(request):
     condition = Q()
     term = params.identifier(request, "taxonomy_term_id")
     if term:
-        condition &= Q(sectors__uuid=term) | Q(sectors__parent__uuid=term)
+        condition &= in_sector_condition(term, "__uuid")
     org = params.identifier(request, "organization_id")
     if org:
         condition &= Q(organization__uuid=org)
@@ -54,18 +51,15 @@ def ordered(queryset, search_ids):
 
 
 class SearchPages:
-    """A search alone: the engine pages it itself, so only the page's services are loaded."""
+    """A search alone: the engine pages it itself and gives the page's ids only."""
 
     def __init__(self, raw):
-        form = SearchForm({"q": raw})
-        form.is_valid()
-        self.criteria = form.criteria()
+        self.raw = raw
 
     def page(self, number, size):
-        outcome = site_search(self.criteria, page=number, size=size)
+        ids, total, shown = find_ids({"q": self.raw, "page": str(number)}, size=size)
         # The engine shows its last page for a page beyond it; an API page there is empty.
-        keys = [hit.service.pk for hit in outcome.hits] if outcome.page == number else []
-        return keys, outcome.total
+        return (ids if shown == number else []), total
 
 
 def service_ids(request):

@@ -4,12 +4,12 @@ import datetime
 
 from resources.models import (
     Location,
-    Municipality,
     Organization,
     Sector,
     Service,
     ServiceAtLocation,
 )
+from search import reference
 
 from .history import CONFIDENTIAL_FIELDS
 from .profile import PREFIX, SERVICE_TEXT_FIELDS, TAXONOMY_ID, get_text
@@ -204,12 +204,7 @@ class CoreLoading:
             postal_code = ""
         location.postal_code = postal_code
         city = address.get("city", "")
-        location.municipality = (
-            Municipality.objects.resolve(city)
-            or Municipality.objects.filter(name_en__iexact=city).first()
-            if city
-            else None
-        )
+        location.municipality = reference.municipality(city) if city else None
         if city and location.municipality is None:
             self.warn("locations", row, f"city '{city}' is not in the gazetteer: no municipality")
 

@@ -1,6 +1,5 @@
 """Reference data: places, postal prefixes, sectors (the taxonomy) and languages."""
 
-import unicodedata
 import uuid
 
 from django.conf import settings
@@ -11,13 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..folding import fold
 from ..text_limits import NOTE, bounded_text
-
-
-def normalize_name(value):
-    """Fold a name for matching: no accents, case or punctuation ("L'Épiphanie" → "l epiphanie")."""
-    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
 
 
 def coordinate_constraints(prefix, nullable=True):
@@ -42,15 +36,6 @@ def coordinate_constraints(prefix, nullable=True):
 class MunicipalityQuerySet(models.QuerySet):
     def in_mrc(self):
         return self.filter(mrc_code=settings.DIRECTORY_MRC_CODE)
-
-    def resolve(self, name):
-        """The municipality a name or alias designates ("Le Gardeur" → Repentigny), or None."""
-        key = normalize_name(name or "")
-        if not key:
-            return None
-        return (
-            self.filter(Q(normalized_name=key) | Q(aliases__normalized_name=key)).distinct().first()
-        )
 
 
 class Municipality(models.Model):
@@ -93,7 +78,7 @@ class Municipality(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.normalized_name = normalize_name(self.name_fr or self.name)
+        self.normalized_name = fold(self.name_fr or self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -102,6 +87,18 @@ class Municipality(models.Model):
     @property
     def in_mrc(self):
         return self.mrc_code == settings.DIRECTORY_MRC_CODE
+
+    def covering_scopes(self):
+        """The service-area scopes whose territory holds this place: the one rule of "a
+        service serves it" (the listings' `serving()` and the search's served keys)."""
+        scopes = ["province"]
+        if self.in_mrc:
+            scopes.append("mrc")
+        if self.region_code == settings.DIRECTORY_REGION_CODE:
+            scopes.append("region")
+        if self.in_metropolitan_area:
+            scopes.append("metro")
+        return scopes
 
 
 class MunicipalityAlias(models.Model):
@@ -120,7 +117,7 @@ class MunicipalityAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.normalized_name = normalize_name(self.name)
+        self.normalized_name = fold(self.name)
         super().save(*args, **kwargs)
 
 

@@ -4,7 +4,7 @@ PostgreSQL: unaccent + French / English text-search configurations, a generated 
 with its GIN index, sector ids as an int array (GIN), a GiST index on each point as a 3-D cube
 (nearest-first through `<->`), and a trigram index on the vocabulary for typo correction.
 `search_point` names every object with its schema, so that indexes rebuild under the empty
-search_path pg_restore uses (see shared PERFORMANCE.md, "Pitfalls met").
+search_path pg_restore uses (see docs/engineering-notes.md, "Pitfalls").
 SQLite: an FTS5 table of the stems Python computes (search/text.py).
 """
 

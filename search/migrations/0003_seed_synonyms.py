@@ -1,8 +1,20 @@
 """Starting synonyms (staff edit them in the admin): what people type → what the directory says."""
 
+import re
+import unicodedata
+
 from django.db import migrations
 
-from search.text import synonym_key
+# Historical code: this migration keeps its own copy of how synonym terms were keyed when it was
+# written (search.text.synonym_key), so later changes to the app never change what it does.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def synonym_key(text):
+    text = unicodedata.normalize("NFKD", (text or "").translate(_LIGATURES))
+    words = _WORD.findall(text.encode("ascii", "ignore").decode().lower())
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words)
 
 SYNONYMS = [
     ("bouffe", "alimentation"),

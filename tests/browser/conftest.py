@@ -30,7 +30,7 @@ from tests.conftest import restore_migrated_data
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Headless as root, offline: see /work/shared/TOOLING.md. Playwright gives each launch a fresh
+# Headless as root, offline: see docs/engineering-notes.md. Playwright gives each launch a fresh
 # temporary profile, so no --user-data-dir.
 CHROMIUM_ARGS = [
     "--headless",

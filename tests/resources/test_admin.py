@@ -61,13 +61,6 @@ def listing():
     return make_listing()
 
 
-@pytest.fixture
-def admin_user(django_user_model):
-    """pytest-django's, without the deliberately slow password hashing (the client logs in
-    with force_login)."""
-    return django_user_model.objects.create_superuser("admin", "admin@example.org", None)
-
-
 def test_every_model_of_the_directory_is_in_the_admin_or_inlined():
     from django.apps import apps
 

@@ -12,11 +12,6 @@ from tests.factories import locate, make_organization, make_schedule, make_servi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_user(django_user_model):
-    return django_user_model.objects.create_superuser("admin", "admin@example.org", None)
-
-
 def management_forms(*prefixes, total=0, initial=0):
     forms = {}
     for prefix in prefixes:

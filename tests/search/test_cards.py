@@ -7,10 +7,10 @@ import zoneinfo
 import pytest
 
 from resources.models import Municipality, OpeningPeriod, Schedule, ScheduleClosure, Sector
+from search.finder import find
 from search.forms import SearchForm
-from search.ranking import Criteria, search
-from search.text import parse
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
+from tests.searching import outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ MONDAY_NOON = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=ZONE)
 
 
 def only_hit(text="comptoir", now=MONDAY_NOON):
-    hits = search(Criteria(query=parse(text), now=now)).hits
+    hits = outcome(q=text, now=now).hits
     assert len(hits) == 1
     return hits[0]
 
@@ -122,12 +122,10 @@ def test_a_new_sector_is_searchable_at_once():
     parent = Sector.objects.get(slug="transport")
     Sector.objects.create(slug="ateliers-de-velo", name_fr="Ateliers de vélo", parent=parent)
     service = make_service(name_fr="Vélo-Partage", scope="mrc", sectors=["ateliers-de-velo"])
-    form = SearchForm({"sector": "transport"})
-    assert form.is_valid()
-    assert [h.service.pk for h in search(form.criteria()).hits] == [service.pk]
-    form = SearchForm({"sector": "ateliers-de-velo"})
-    assert form.is_valid()
-    assert [h.service.pk for h in search(form.criteria()).hits] == [service.pk]
+    for sector in ("transport", "ateliers-de-velo"):
+        found = find({"sector": sector})
+        assert found.form.is_valid()
+        assert [h.service.pk for h in found.outcome.hits] == [service.pk]
 
 
 def test_a_new_alias_resolves_at_once():

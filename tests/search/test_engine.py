@@ -2,33 +2,10 @@
 
 import pytest
 
-from resources.models import Service
-from search.forms import SearchForm
-from search.ranking import search
-from tests.factories import locate, make_organization, make_service
+from tests.factories import locate, make_service
+from tests.searching import found
 
 pytestmark = pytest.mark.django_db
-
-
-def found(**params):
-    form = SearchForm(params)
-    form.is_valid()
-    return [Service.objects.get(pk=hit.service.pk) for hit in search(form.criteria()).hits]
-
-
-@pytest.fixture
-def food_bank():
-    org = make_organization(name_fr="Comptoir d'entraide de Repentigny")
-    service = make_service(
-        organization=org,
-        name_fr="Banque alimentaire",
-        name_en="Food bank",
-        description_fr="Épicerie communautaire et dépannage pour les familles.",
-        sectors=["food-banks"],
-        scope="mrc",
-    )
-    locate(service)
-    return service
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from search.benchdata import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
-from search.benchvocabulary import load_vocabulary
+from search.bench.data import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
+from search.bench.vocabulary import load_vocabulary
 from search.models import SearchEntry, SearchOpening
 from tests.factories import locate, make_schedule, make_service
 

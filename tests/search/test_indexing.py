@@ -5,29 +5,22 @@ import io
 import pytest
 from django.core.management import call_command
 
-from resources.models import Sector, Service
+from resources.models import Sector
 from search import indexing
-from search.forms import SearchForm
+from search.finder import find
 from search.models import SearchEntry, Synonym
-from search.ranking import Criteria, search
-from search.text import parse
 from tests.factories import locate, make_schedule, make_service
+from tests.searching import found
 
 pytestmark = pytest.mark.django_db
-
-
-def found(text="", **criteria):
-    query = parse(text) if text else None
-    hits = search(Criteria(query=query, **criteria)).hits
-    return [Service.objects.get(pk=hit.service.pk) for hit in hits]
 
 
 def test_renaming_a_service_is_searchable_at_once():
     service = make_service(name_fr="Comptoir", scope="mrc")
     service.name_fr = "Friperie"
     service.save()
-    assert found("friperie") == [service]
-    assert found("comptoir") == []
+    assert found(q="friperie") == [service]
+    assert found(q="comptoir") == []
 
 
 def test_moving_a_location_moves_the_service():
@@ -35,10 +28,10 @@ def test_moving_a_location_moves_the_service():
     far = make_service(name_fr="Loin", scope="mrc")
     locate(near, latitude=45.75, longitude=-73.45)
     location = locate(far, latitude=45.9, longitude=-73.3)
-    assert found(point=(45.742, -73.45)) == [near, far]
+    assert found(lat="45.742", lon="-73.45") == [near, far]
     location.latitude, location.longitude = 45.743, -73.45
     location.save()
-    assert found(point=(45.742, -73.45)) == [far, near]
+    assert found(lat="45.742", lon="-73.45") == [far, near]
 
 
 def test_renaming_a_sector_reindexes_its_services():
@@ -46,7 +39,7 @@ def test_renaming_a_sector_reindexes_its_services():
     sector = Sector.objects.get(slug="food-banks")
     sector.name_fr = "Garde-manger communautaire"
     sector.save()
-    assert found("garde-manger") == [service]
+    assert found(q="garde-manger") == [service]
 
 
 def test_deactivated_and_deleted_services_leave_the_index():
@@ -62,26 +55,24 @@ def test_deactivated_and_deleted_services_leave_the_index():
 def test_hours_changes_reach_open_now():
     service = make_service(name_fr="Service", scope="mrc")
     schedule = make_schedule([], service=service, closed_on_holidays=False)
-    assert found(open_now=True) == []
+    assert found(open_now="on") == []
     for day in range(7):
         schedule.periods.create(weekday=day, opens_at="00:00", closes_at="00:00")
-    assert found(open_now=True) == [service]
+    assert found(open_now="on") == [service]
 
 
 def test_rebuild_command_remakes_the_index():
     service = make_service(name_fr="Friperie", scope="mrc")
     SearchEntry.objects.all().delete()
     call_command("rebuild_search_index", stdout=io.StringIO())
-    assert found("friperie") == [service]
+    assert found(q="friperie") == [service]
 
 
 def test_synonyms_edited_by_staff_apply_to_the_next_search():
     service = make_service(name_fr="Friperie", scope="mrc")
-    assert found("guenilles") == []
+    assert found(q="guenilles") == []
     Synonym.objects.create(term="Guenilles", expansion="friperie")
-    form = SearchForm({"q": "guenilles"})
-    form.is_valid()
-    assert [h.service.pk for h in search(form.criteria()).hits] == [service.pk]
+    assert [h.service.pk for h in find({"q": "guenilles"}).outcome.hits] == [service.pk]
 
 
 def test_deferred_refresh_holds_edits_until_the_block_ends():
@@ -90,10 +81,10 @@ def test_deferred_refresh_holds_edits_until_the_block_ends():
         service.name_fr = "Friperie"
         service.save()
         other = make_service(name_fr="Vestiaire", scope="mrc")
-        assert found("friperie") == [] and found("vestiaire") == []
+        assert found(q="friperie") == [] and found(q="vestiaire") == []
         assert touched == {service.pk, other.pk}
-    assert found("friperie") == [service]
-    assert found("vestiaire") == [other]
+    assert found(q="friperie") == [service]
+    assert found(q="vestiaire") == [other]
 
 
 def test_deferred_refresh_inside_another_hands_its_services_to_the_outer_one():
@@ -102,8 +93,8 @@ def test_deferred_refresh_inside_another_hands_its_services_to_the_outer_one():
         with indexing.deferred_refresh():
             service.name_fr = "Friperie"
             service.save()
-        assert outer == {service.pk} and found("friperie") == []
-    assert found("friperie") == [service]
+        assert outer == {service.pk} and found(q="friperie") == []
+    assert found(q="friperie") == [service]
 
 
 def test_a_failed_or_cleared_deferred_block_refreshes_nothing():
@@ -117,4 +108,4 @@ def test_a_failed_or_cleared_deferred_block_refreshes_nothing():
         touched.clear()
     assert not SearchEntry.objects.filter(service=service).exists()
     service.save()
-    assert found("comptoir") == [service]
+    assert found(q="comptoir") == [service]

@@ -7,22 +7,16 @@ import pytest
 from django.db import connection
 from geopy.distance import great_circle
 
-from resources.models import Municipality, Service
-from search import places
-from search.forms import SearchForm
-from search.ranking import engine, scopes_covering, search
+from resources.models import Service
+from search import places, reference
+from search.ranking import engine
 from tests.factories import locate, make_schedule, make_service, municipality
+from tests.searching import outcome
 
 pytestmark = pytest.mark.django_db
 
 REPENTIGNY = (45.7422, -73.4501)
 MONTREAL = "America/Toronto"
-
-
-def outcome(now=None, **params):
-    form = SearchForm(params)
-    form.is_valid()
-    return search(form.criteria(now=now), page=form.cleaned_data.get("page") or 1)
 
 
 def names(result):
@@ -110,7 +104,7 @@ def test_serving_rule_is_the_directory_one(slug):
     make_service(name_fr="Ailleurs", scope="local", municipalities=["montreal"])
     expected = set(Service.objects.active().serving(place).values_list("name_fr", flat=True))
     assert set(names(outcome(municipality=slug, page=1))) == expected
-    assert "province" in scopes_covering(place)
+    assert "province" in place.covering_scopes()
 
 
 def test_database_distance_agrees_with_geopy_within_half_a_percent():
@@ -187,7 +181,7 @@ def test_inactive_services_are_not_found():
 
 
 def test_municipality_alias_resolves():
-    assert Municipality.objects.resolve("Le Gardeur").slug == "repentigny"
+    assert reference.municipality("Le Gardeur").slug == "repentigny"
 
 
 def test_the_distance_used_to_choose_agrees_with_geopy():

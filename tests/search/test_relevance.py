@@ -11,8 +11,7 @@ import zoneinfo
 import pytest
 
 from resources.models import Location, Service
-from search.forms import SearchForm
-from search.ranking import search
+from tests.searching import outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +24,13 @@ def _demo(demo_data):
     return demo_data
 
 
-def run(now=None, size=20, **params):
-    form = SearchForm(params)
-    form.is_valid()
-    return search(form.criteria(now=now), page=form.cleaned_data.get("page") or 1, size=size)
-
-
 def slugs(result):
     return [hit.service.slug for hit in result.hits]
 
 
 def found_set(**params):
     """Every service found (one page of 500)."""
-    return set(slugs(run(size=500, **params)))
+    return set(slugs(outcome(size=500, **params)))
 
 
 TOP = [
@@ -109,7 +102,7 @@ TOP = [
 
 @pytest.mark.parametrize(("params", "expected", "k"), TOP, ids=[str(p) for p, _, _ in TOP])
 def test_expected_services_rank_in_the_first_results(params, expected, k):
-    first = slugs(run(**params))[:k]
+    first = slugs(outcome(**params))[:k]
     assert set(expected) <= set(first), first
 
 
@@ -155,22 +148,22 @@ def test_excluded_word_removes_its_services():
 
 
 def test_nonsense_finds_nothing_and_the_page_offers_211(client):
-    assert run(q="xyzzy").total == 0
+    assert outcome(q="xyzzy").total == 0
     html = client.get("/fr/recherche/", {"q": "xyzzy"}).content.decode()
     assert "tel:211" in html
 
 
 def test_sector_and_position_nearest_first():
-    assert slugs(run(sector="food", **EPIPHANIE))[0] == "frigo-partage-epiphanie"
+    assert slugs(outcome(sector="food", **EPIPHANIE))[0] == "frigo-partage-epiphanie"
 
 
 def test_sector_and_municipality_ties_broken_by_name():
-    first = slugs(run(sector="homelessness", municipality="repentigny"))[:2]
+    first = slugs(outcome(sector="homelessness", municipality="repentigny"))[:2]
     assert first == ["centre-de-jour-halte-chaleur", "refuge-froid-extreme-halte"]
 
 
 def test_place_only_lists_everything_serving_it_nearest_first():
-    result = run(**REPENTIGNY)
+    result = outcome(**REPENTIGNY)
     assert slugs(result)[:3] == [
         "accompagnement-transport-les-ponts",
         "recrutement-benevoles-les-ponts",
@@ -181,34 +174,34 @@ def test_place_only_lists_everything_serving_it_nearest_first():
 
 
 def test_municipality_only():
-    assert slugs(run(municipality="saint-sulpice"))[0] == "activites-aines-fleuve"
+    assert slugs(outcome(municipality="saint-sulpice"))[0] == "activites-aines-fleuve"
 
 
 def test_alias_le_gardeur_is_repentigny_and_others_shown_apart():
-    result = run(q="dépannage", municipality="Le Gardeur")
+    result = outcome(q="dépannage", municipality="Le Gardeur")
     assert slugs(result)[0] == "depannage-alimentaire-deux-rives"
     assert "depannage-saint-sulpice" in [h.service.slug for h in result.apart]
 
 
 def test_old_parish_name_resolves_to_l_epiphanie():
-    result = run(q="halte-garderie", municipality="L'Épiphanie-Paroisse")
+    result = outcome(q="halte-garderie", municipality="L'Épiphanie-Paroisse")
     assert result.hits and "halte-garderie-les-pousses" in [h.service.slug for h in result.apart]
 
 
 def test_postal_code_prefix_places_the_visitor():
-    assert slugs(run(sector="food-banks", postal_code="J5W 2B3"))[0] == (
+    assert slugs(outcome(sector="food-banks", postal_code="J5W 2B3"))[0] == (
         "comptoir-alimentaire-assomption"
     )
 
 
 def test_phone_lines_follow_located_services_when_nearest():
-    result = run(q="ligne d'écoute", **REPENTIGNY)
+    result = outcome(q="ligne d'écoute", **REPENTIGNY)
     located = [h.is_located for h in result.hits]
     assert located == sorted(located, reverse=True) and not located[-1]
 
 
 def test_relevance_sort_with_a_position_is_by_text():
-    result = run(q="popote", sort="relevance", lat="45.8232", lon="-73.4294")
+    result = outcome(q="popote", sort="relevance", lat="45.8232", lon="-73.4294")
     assert result.sort == "relevance" and slugs(result)[0] == "popote-roulante-vieux-moulin"
 
 
@@ -216,7 +209,7 @@ def test_confidential_locations_never_leak(client):
     location = Location.objects.filter(is_confidential=True).first()
     location.address_1, location.latitude, location.longitude = "77, rue Cachée", 45.7311, -73.4711
     location.save()
-    result = run(q="hébergement violence", **REPENTIGNY)
+    result = outcome(q="hébergement violence", **REPENTIGNY)
     confidential = {
         h.service.slug for h in result.hits if h.service.organization_id == location.organization_id
     }
@@ -237,7 +230,7 @@ def test_confidential_locations_never_leak(client):
     ],
 )
 def test_filters_hold_for_every_result(params, holds):
-    result = run(**params)
+    result = outcome(**params)
     services = Service.objects.in_bulk([h.service.pk for h in result.hits])
     assert result.hits and all(holds(service) for service in services.values())
 
@@ -270,7 +263,7 @@ def test_open_now_agrees_with_the_schedules(moment):
     expected = {s.slug for s in services if any(x.is_open_at(moment) for x in s.schedules.all())}
     found = set()
     for page in range(1, 20):
-        result = run(now=moment, open_now="on", page=page)
+        result = outcome(now=moment, open_now="on", page=page)
         found |= set(slugs(result))
         if page >= result.num_pages:
             break

@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from resources.models import Service
 from search import places, reference
-from search.forms import SearchForm
-from search.ranking import search
+from search.finder import find
 from tests.factories import locate, make_phone, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +20,6 @@ def page(client, **params):
     response = client.get(URL, params)
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def food_bank():
-    service = make_service(
-        name_fr="Banque alimentaire",
-        name_en="Food bank",
-        description_fr="Dépannage alimentaire.",
-        sectors=["food-banks"],
-        scope="mrc",
-    )
-    locate(service)
-    make_phone(service=service)
-    return service
 
 
 @pytest.mark.parametrize(
@@ -108,9 +93,7 @@ def test_queries_per_page_do_not_grow_with_results(client):
             make_schedule([(0, "09:00", "17:00")], service=service)
             made += 1
         with CaptureQueriesContext(connection) as queries:
-            form = SearchForm({"q": "aide", "lat": "45.74", "lon": "-73.45"})
-            form.is_valid()
-            result = search(form.criteria(), size=size)
+            result = find({"q": "aide", "lat": "45.74", "lon": "-73.45"}, size=size).outcome
         assert len(result.hits) == size
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from resources.translations import compile_catalogues
+from resources.catalogues import compile_catalogues
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """`manage.py generate_bench_data --services 100000 --seed 1 [--clear]`: synthetic services for
-measuring search at scale (see search/benchdata.py). Bench records are the organizations whose slug
+measuring search at scale (see search/bench/data.py). Bench records are the organizations whose slug
 starts with `bench-` and what hangs off them; nothing else is ever written or deleted."""
 
 import time
@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from resources.models import Organization
-from search.benchdata import BENCH_PREFIX, BenchGenerator, delete_bench_records, insert_batch
-from search.benchvocabulary import DEMO_DIR, load_vocabulary
+from search.bench.data import BENCH_PREFIX, BenchGenerator, delete_bench_records, insert_batch
+from search.bench.vocabulary import DEMO_DIR, load_vocabulary
 
 INDEX_COMMAND = "rebuild_search_index"
 

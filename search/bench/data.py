@@ -1,9 +1,9 @@
 """Synthetic bench data: plausible bilingual services over southern Québec, to measure search
 at scale.
 
-Rows are composed from search/benchvocabulary.py (the demo directory's names and descriptions
+Rows are composed from search/bench/vocabulary.py (the demo directory's names and descriptions
 when fixtures/demo/*.json exist, else built-in bilingual 211 vocabulary) and placed as
-../shared/PERFORMANCE.md describes: about 40 % in ±25 km boxes around Repentigny and Montréal, the
+docs/engineering-notes.md describes: about 40 % in ±25 km boxes around Repentigny and Montréal, the
 rest scattered over southern Québec. One `random.Random(seed)` drives everything, so a seed (with
 the same demo files and reference data) always gives the same slugs, UUIDs and coordinates.
 
@@ -38,7 +38,7 @@ from resources.models import (
     ServiceAtLocation,
 )
 
-from .benchvocabulary import (
+from .vocabulary import (
     GENERIC_SENTENCES,
     OPENING_SENTENCES,
     ORGANIZATION_KINDS,

@@ -1,4 +1,4 @@
-"""Words the bench data (search/benchdata.py) is made of: a built-in bilingual 211 vocabulary, and
+"""Words the bench data (search/bench/data.py) is made of: a built-in bilingual 211 vocabulary, and
 the demo directory's service names and descriptions when fixtures/demo/*.json exist."""
 
 import json
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+from resources.demo import DEMO_DIR
+
 # The demo's services are the directory's real vocabulary: they weigh more than the built-in
 # terms, which still bring variety while the demo files are few.
 DEMO_WEIGHT = 4

@@ -1,0 +1,108 @@
+"""Timing search shapes as the results page runs them (the `bench_search` command).
+
+Each shape is a query string, searched the way the results page does (form, synonyms, ranking,
+result cards). The ratio compares the whole search with the bare SQL of its main query: the
+statements that find, count and order the matches (ranking.py marks them `/* search:main */`:
+one, or a count and a nearest-first walk), timed alone the same number of times.
+"""
+
+import statistics
+import time
+
+from django.db import connection, transaction
+
+from search.engine_postgres import TEXT_SETTINGS_SQL
+from search.finder import find
+
+REPENTIGNY = "lat=45.742&lon=-73.450"
+MONTREAL = "lat=45.509&lon=-73.562"
+
+SHAPES = [
+    ("text", "q=aide alimentaire"),
+    ("text, one word", "q=logement"),
+    ("text, relevance", "q=banque alimentaire&sort=relevance"),
+    ("text, prefix", "q=aliment"),
+    ("sector only", "sector=food"),
+    ("sector only, page 5", "sector=housing&page=5"),
+    ("text + position", f"q=dépannage&{REPENTIGNY}"),
+    ("text + position (Montréal)", f"q=emploi&{MONTREAL}"),
+    ("sector + position", f"sector=homelessness&{MONTREAL}"),
+    ("sector + position + open now", f"sector=food&open_now=on&{REPENTIGNY}"),
+    ("sector + position, page 5", f"sector=employment&page=5&{REPENTIGNY}"),
+    ("text + sector + position", f"q=aide&sector=food&{REPENTIGNY}"),
+    ("typo", "q=alimantaire"),
+    ("typo + position", f"q=logemnt&{REPENTIGNY}"),
+    ("English", "q=food bank"),
+    ("English + position", f"q=shelter&{MONTREAL}"),
+    ("synonym", "q=bouffe"),
+    ("rare word + position", f"q=naloxone&{MONTREAL}"),
+    ("zero results", "q=xyzzyq"),
+    ("postal code only", "postal_code=J5Y 1A1"),
+    ("municipality only", "municipality=repentigny"),
+    ("text + municipality (apart block)", "q=aide&municipality=l-assomption"),
+    ("text + filters", "q=aide&free=on&age=70&language=fra"),
+    ("wheelchair + sector + position", f"sector=health&wheelchair=on&{REPENTIGNY}"),
+]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class QueryRecorder:
+    """Counts the queries of a search and keeps its main ones (SQL and parameters)."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.count, self.main = 0, []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        if "/* search:main */" in sql:
+            self.main.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def run_search(query_string):
+    params = dict(part.split("=", 1) for part in query_string.split("&"))
+    return find(params).outcome
+
+
+def bare_sql(main, runs):
+    """Milliseconds per run of the main statements alone, run as the search runs them: in a
+    transaction with the engine's settings."""
+    if not main:
+        return []
+    times = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and any("@@ tq" in sql for sql, _ in main):
+            cursor.execute(TEXT_SETTINGS_SQL)
+        for _ in range(runs + 2):
+            start = time.perf_counter()
+            for sql, params in main:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+    return times[2:]
+
+
+def time_shapes(runs, shapes=SHAPES):
+    """[(name, times ms, queries per search, results, bare SQL times ms, ratio)] per shape."""
+    rows = []
+    for name, query_string in shapes:
+        for _ in range(2):
+            run_search(query_string)
+        times, recorder = [], QueryRecorder()
+        for _ in range(runs):
+            recorder.reset()
+            with connection.execute_wrapper(recorder):
+                start = time.perf_counter()
+                outcome = run_search(query_string)
+                times.append((time.perf_counter() - start) * 1000)
+        bare = bare_sql(recorder.main, runs)
+        ratio = statistics.median(times) / statistics.median(bare) if bare else None
+        rows.append((name, times, recorder.count, outcome.total, bare, ratio))
+    return rows
