@@ -21,6 +21,8 @@ from django.utils.translation import get_language
 from resources.models.directory import DialledNumber
 from resources.models.schedules import WeeklyHours, closed_by_dates, period_interval
 
+from . import sql
+
 
 def card_data(service, organization, municipalities, points, phone, has_hours):
     """The JSON text of a card (see search/indexing.py for where each part comes from)."""
@@ -144,19 +146,6 @@ class Card(WeeklyHours):
         )
 
 
-CARDS_SQL = """
-SELECT c.service_id, c.data, o.weekday, o.opens, o.closes, o.closed_on_holidays,
-    o.valid_from, o.valid_to,
-    EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
-        AND x.start_date <= %s AND x.end_date >= %s),
-    EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
-        AND x.start_date <= %s AND x.end_date >= %s)
-FROM search_searchcard c
-LEFT JOIN search_searchopening o ON o.service_id = c.service_id AND o.weekday IN (%s, %s)
-WHERE c.service_id IN ({marks})
-"""
-
-
 def _date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -168,11 +157,8 @@ def load(cursor, ids, now=None):
         return {}
     today = timezone.localdate(now or timezone.now())
     yesterday = today - datetime.timedelta(days=1)
-    sql = CARDS_SQL.format(marks=", ".join(["%s"] * len(ids)))
-    # A closure matters on the day a period opens: today for today's periods, yesterday for
-    # yesterday's (those running past midnight).
-    days = [today, today, yesterday, yesterday, today.weekday(), yesterday.weekday()]
-    cursor.execute(sql, days + list(ids))
+    statement = sql.cards(ids, today, yesterday)
+    cursor.execute(statement.sql, statement.params)
     data, openings = {}, {}
     for row in cursor:
         sid, text, weekday, opens, closes, holidays, valid_from, valid_to = row[:8]

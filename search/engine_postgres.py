@@ -8,7 +8,8 @@ to the vocabulary add the vocabulary words one edit away, found through the trig
 """
 
 from .places import EARTH_RADIUS_M
-from .text import PREFIX_MIN_LENGTH, TYPO_MIN_LENGTH, within_one_edit
+from .sql import Fragment, TextMatch, boolean_expression
+from .text import TYPO_MIN_LENGTH, is_prefix, within_one_edit
 
 # Also turns sequential scans off for the rest of the search's transaction (see
 # PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
@@ -34,8 +35,7 @@ TEXT_SETTINGS_SQL = "SELECT set_config('enable_seqscan', 'off', true)"
 
 
 def _pattern(lexeme, word):
-    prefix = len(lexeme) >= PREFIX_MIN_LENGTH or (lexeme == word and len(word) >= 3)
-    return f"'{lexeme}':*" if prefix else f"'{lexeme}'"
+    return f"'{lexeme}':*" if is_prefix(lexeme, word) else f"'{lexeme}'"
 
 
 def _word_patterns(cursor, words):
@@ -58,21 +58,7 @@ def _word_patterns(cursor, words):
 
 
 def _expression(parsed, patterns):
-    def word(w):
-        return "(" + " | ".join(patterns[w]) + ")" if patterns.get(w) else None
-
-    def alternative(ws):
-        parts = [word(w) for w in ws]
-        return "(" + " & ".join(p for p in parts if p) + ")" if any(parts) else None
-
-    positive, negative = [], []
-    for clause in parsed.clauses:
-        parts = [p for p in (alternative(a) for a in clause.alternatives) if p]
-        if parts:
-            (negative if clause.negated else positive).append("(" + " | ".join(parts) + ")")
-    if not positive:
-        return None
-    return " & ".join(positive + [f"!{n}" for n in negative])
+    return boolean_expression(parsed, patterns, "&", "|", lambda n: f" & !{n}")
 
 
 class PostgresEngine:
@@ -80,8 +66,7 @@ class PostgresEngine:
     point_columns = "e.point, e.latitude"  # what a row's distance is computed from
 
     def prepare_text(self, cursor, parsed):
-        """(FROM fragment, WHERE fragment, rank SQL, params) of a text query, or None when no
-        word can match (all stop words).
+        """The TextMatch of a text query, or None when no word can match (all stop words).
 
         Sequential scans are turned off for the rest of the search's transaction (WORDS_SQL): the
         planner underestimates what testing a document costs (each is read from TOAST), so with a
@@ -94,7 +79,7 @@ class PostgresEngine:
         expression = _expression(parsed, patterns)
         if expression is None:
             return None
-        return (
+        return TextMatch(
             ", to_tsquery('simple', %s) AS tq",
             "e.document @@ tq",
             "ts_rank(e.document, tq)",
@@ -102,15 +87,15 @@ class PostgresEngine:
         )
 
     def sector_condition(self, sector_ids):
-        return "e.sector_ids && %s::int[]", [list(sector_ids)]
+        return Fragment("e.sector_ids && %s::int[]", [list(sector_ids)])
 
     def serving_condition(self, keys):
-        return "e.served_ids && %s::int[]", [list(keys)]
+        return Fragment("e.served_ids && %s::int[]", [list(keys)])
 
     def distance(self, lat, lon):
         """Great-circle metres from (lat, lon): the chord on the index's cube turned into an
         arc; NULL for rows without a point."""
-        return (
+        return Fragment(
             f"2 * {EARTH_RADIUS_M} * asin(least(1.0, (e.point <-> public.search_point(%s, %s))"
             f" / (2 * {EARTH_RADIUS_M})))",
             [lat, lon],
@@ -118,4 +103,4 @@ class PostgresEngine:
 
     def nearest_order(self, lat, lon):
         """An ORDER BY key the GiST index serves (the chord orders as the arc does)."""
-        return "e.point <-> public.search_point(%s, %s)", [lat, lon]
+        return Fragment("e.point <-> public.search_point(%s, %s)", [lat, lon])

@@ -10,6 +10,7 @@ the embedded scale, computing it on every matching row is cheap.
 """
 
 from .places import EARTH_RADIUS_M
+from .sql import Fragment, TextMatch, boolean_expression
 from .text import TYPO_MIN_LENGTH, lexeme_patterns, within_one_edit
 
 
@@ -44,18 +45,7 @@ def _word_patterns(cursor, words):
 
 
 def _expression(parsed, patterns):
-    def alternative(ws):
-        parts = ["(" + " OR ".join(patterns[w]) + ")" for w in ws if patterns.get(w)]
-        return "(" + " AND ".join(parts) + ")" if parts else None
-
-    positive, negative = [], []
-    for clause in parsed.clauses:
-        parts = [p for p in (alternative(a) for a in clause.alternatives) if p]
-        if parts:
-            (negative if clause.negated else positive).append("(" + " OR ".join(parts) + ")")
-    if not positive:
-        return None
-    return " AND ".join(positive) + "".join(f" NOT {n}" for n in negative)
+    return boolean_expression(parsed, patterns, "AND", "OR", lambda n: f" NOT {n}")
 
 
 class SqliteEngine:
@@ -67,7 +57,7 @@ class SqliteEngine:
         expression = _expression(parsed, patterns)
         if expression is None:
             return None
-        return (
+        return TextMatch(
             " JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"
             " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
             "1 = 1",
@@ -83,11 +73,11 @@ class SqliteEngine:
 
     def _any_key(self, column, keys):
         clauses = " OR ".join([f"{column} LIKE %s"] * len(keys))
-        return f"({clauses})", [f"%|{key}|%" for key in keys]
+        return Fragment(f"({clauses})", [f"%|{key}|%" for key in keys])
 
     def distance(self, lat, lon):
         """Great-circle metres from (lat, lon) (haversine); NULL for rows without a point."""
-        return (
+        return Fragment(
             f"2 * {EARTH_RADIUS_M} * ASIN(MIN(1.0, SQRT("
             "POWER(SIN(RADIANS(e.latitude - %s) / 2), 2) + COS(RADIANS(e.latitude))"
             " * COS(RADIANS(%s)) * POWER(SIN(RADIANS(e.longitude - %s) / 2), 2))))",
@@ -96,5 +86,5 @@ class SqliteEngine:
 
     def nearest_order(self, lat, lon):
         """Located rows first (SQLite sorts NULL first), nearest first."""
-        sql, params = self.distance(lat, lon)
-        return f"(e.latitude IS NULL), {sql}", params
+        distance = self.distance(lat, lon)
+        return Fragment(f"(e.latitude IS NULL), {distance.sql}", distance.params)

@@ -67,6 +67,12 @@ def document_lexemes(text):
     return " ".join(lexemes)
 
 
+def is_prefix(lexeme, word):
+    """The prefix rule: a long stem matches as a prefix ("aliment" finds "alimentaire"), a
+    short one exactly ("logements" → "log", not "logiciel"), unless it is the word itself."""
+    return len(lexeme) >= PREFIX_MIN_LENGTH or (lexeme == word and len(word) >= 3)
+
+
 def lexeme_patterns(word):
     """[(language, stem, is_prefix)] a query word matches: a long stem also as a prefix
     ("aliment" finds "alimentaire"), a short one exactly ("logements" → "log", not "logiciel")."""
@@ -74,8 +80,7 @@ def lexeme_patterns(word):
     for language in LANGUAGES:
         lexeme = stem(word, language)
         if lexeme:
-            prefix = len(lexeme) >= PREFIX_MIN_LENGTH or (lexeme == word and len(word) >= 3)
-            patterns.append((language, lexeme, prefix))
+            patterns.append((language, lexeme, is_prefix(lexeme, word)))
     return patterns
 
 

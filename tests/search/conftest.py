@@ -9,7 +9,7 @@ from tests.factories import locate, make_organization, make_phone, make_service
 def food_bank():
     """A located food bank serving the MRC, with a phone."""
     service = make_service(
-        organization=make_organization(name_fr="Comptoir d'entraide de Repentigny"),
+        organization=make_organization(name_fr="Organisme d'entraide de Repentigny"),
         name_fr="Banque alimentaire",
         name_en="Food bank",
         description_fr="Épicerie communautaire et dépannage pour les familles.",

@@ -109,7 +109,7 @@ def test_serving_rule_is_the_directory_one(slug):
 
 def test_database_distance_agrees_with_geopy_within_half_a_percent():
     service = food("Joliette", 46.0164, -73.4236)
-    sql, params = engine().distance(*REPENTIGNY)
+    sql, params = engine().distance(*REPENTIGNY).sql, engine().distance(*REPENTIGNY).params
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {sql} FROM search_searchentry e WHERE e.service_id = %s",

@@ -1,0 +1,268 @@
+"""The search's SQL, in one place: the fragments and statements both engines share.
+
+ranking.py decides which statements run (its docstring gives the rule); the dialect modules
+(engine_postgres.py, engine_sqlite.py) give the few fragments that differ: the text match, a
+key-list test, distances. Every statement is built here, once, from those fragments.
+
+Aliases, each meaning the same thing in every statement:
+- `e`: a row of `search_searchentry`, one per service and public point; `e.is_primary` marks
+  the one row per service that counts it.
+- `tq`: the text query, brought in by the engine's `TextMatch.join`.
+- `o`: a weekly opening period (`search_searchopening`) in the "open now" test; `c` there: an
+  exceptional closure.
+- `c`, in the cards statement: a result card (`search_searchcard`); `x` an exceptional closure.
+- in the statements: `m` the matching rows, `c` their count, `s` one row per service, `n` the
+  nearest rows, `a` the services apart (not serving the place), `page` one page of ids.
+
+Statements marked `/* search:main */` find, count and order the matches: `bench_search` times
+them alone to tell the search's own overhead from the database's work.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from resources.models.schedules import local_zone
+from resources.statutory_holidays import is_statutory_holiday
+
+COUNT_CAP = 1000  # counts stop here ("1000+"): exact counts of 100,000 matches cost seconds
+RANK_CAP = 2000  # only the first matches get a text score (docs/engineering-notes.md)
+GATHER_CAP = 5000  # a selective need's matches sorted by distance in one query, up to this
+APART_LIMIT = 5  # services shown apart, that match the need but not the place
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of SQL and the parameters of its placeholders, in order."""
+
+    sql: str
+    params: list
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """What an engine makes of a query's words: a `join` bringing `tq` into the FROM, a `where`
+    condition, the `rank` expression (the text score), and the join's parameters."""
+
+    join: str
+    where: str
+    rank: str
+    params: list
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The rows a search lists: `source` (FROM), `where` and their `params`; `rank`, the text
+    score's SQL, or None without text."""
+
+    source: str
+    where: str
+    params: list
+    rank: str | None = None
+
+
+@dataclass(frozen=True)
+class Paging:
+    total: int  # matches, up to COUNT_CAP
+    capped: bool  # more than COUNT_CAP
+    num_pages: int
+    page: int  # the page shown: the one asked for, kept within the pages
+
+
+def conjunction(parts):
+    return " AND ".join(parts) if parts else "1 = 1"
+
+
+def combine(fragments):
+    """One condition: every fragment must hold."""
+    return Fragment(
+        conjunction([f.sql for f in fragments]), [p for f in fragments for p in f.params]
+    )
+
+
+def boolean_expression(parsed, patterns, and_op, or_op, negate):
+    """The text query in an engine's boolean syntax: every clause (one of its alternatives,
+    each alternative all its words, each word one of its `patterns`), none of the negated ones.
+    `negate(expression)` gives the syntax of "and not"; None when no word has a pattern."""
+
+    def alternative(words):
+        parts = ["(" + f" {or_op} ".join(patterns[w]) + ")" for w in words if patterns.get(w)]
+        return "(" + f" {and_op} ".join(parts) + ")" if parts else None
+
+    positive, negative = [], []
+    for clause in parsed.clauses:
+        parts = [p for p in (alternative(a) for a in clause.alternatives) if p]
+        if parts:
+            (negative if clause.negated else positive).append("(" + f" {or_op} ".join(parts) + ")")
+    if not positive:
+        return None
+    return f" {and_op} ".join(positive) + "".join(negate(n) for n in negative)
+
+
+def named_page(matches):
+    """Matches by name, with their count on each row (`COUNT(*) OVER ()`): one query where a
+    count and a page took two."""
+    return (
+        f"/* search:main */ SELECT e.service_id, COUNT(*) OVER () FROM {matches.source} "
+        f"WHERE e.is_primary AND {matches.where} ORDER BY e.sort_name, e.service_id"
+    )
+
+
+def ranked_page(matches):
+    """Matches by text score, then located first, then name, with their count (up to RANK_CAP:
+    only the first RANK_CAP matches are scored)."""
+    return (
+        f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ("
+        f"SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
+        f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point "
+        f"FROM {matches.source} WHERE e.is_primary AND {matches.where} LIMIT {RANK_CAP}) AS m "
+        f"ORDER BY m.score DESC, m.no_point, m.sort_name, m.service_id"
+    )
+
+
+def paged(statement, size, number):
+    """`statement` limited to page `number` of `size` rows: (SQL, its extra params)."""
+    return f"{statement} LIMIT %s OFFSET %s", [size, (number - 1) * size]
+
+
+def count(matches):
+    """The number of matches, counted up to COUNT_CAP + 1."""
+    return Fragment(
+        f"/* search:main */ SELECT COUNT(*) FROM (SELECT 1 FROM {matches.source} "
+        f"WHERE e.is_primary AND {matches.where} "
+        f"LIMIT {COUNT_CAP + 1}) AS c",
+        matches.params,
+    )
+
+
+def apart(matches, place):
+    """Up to APART_LIMIT services that match the need but not `place` (a condition), best
+    score first, among the first RANK_CAP // 10 such matches."""
+    return Fragment(
+        f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score "
+        f"FROM {matches.source} WHERE e.is_primary AND {matches.where} "
+        f"AND NOT {place.sql} LIMIT {RANK_CAP // 10}) AS a "
+        f"ORDER BY a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
+        matches.params + place.params,
+    )
+
+
+def unlocated_score(rank):
+    """The text score, which orders only the services without a point (the located ones are
+    ordered by distance, then name): computing it reads the row's whole document, so located
+    rows skip it."""
+    return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
+
+
+def gather(matches, point_columns, distance, size, number):
+    """Every match (up to GATHER_CAP + 1 rows) sorted by distance, page `number`, each row with
+    the services' count (`total`) and the rows' and primary rows' counts (`n`, `p`). When more
+    than GATHER_CAP rows match, only the second branch runs (its counts tell the walk what to
+    show), sparing the distances and sort of rows that would be dropped."""
+    return Fragment(
+        f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.is_primary, "
+        f"{point_columns}, e.sort_name, {unlocated_score(matches.rank)} AS score "
+        f"FROM {matches.source} WHERE {matches.where} LIMIT {GATHER_CAP + 1}), "
+        f"c AS MATERIALIZED (SELECT COUNT(*) AS n, "
+        f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p FROM m), "
+        f"s AS (SELECT e.service_id, MIN({distance.sql}) AS d, MAX(e.score) AS score, "
+        f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
+        f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
+        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p FROM s "
+        f"WHERE (SELECT n FROM c) <= {GATHER_CAP} "
+        f"ORDER BY (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
+        f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
+        f"UNION ALL SELECT NULL, NULL, c.n, c.p FROM c WHERE c.n > {GATHER_CAP}",
+        matches.params + distance.params + [size, (number - 1) * size],
+    )
+
+
+def walk(matches, order, distance, limit):
+    """The `limit` nearest matching rows, tie-broken. The inner query orders by the index's
+    distance (`order`) alone, which lets the GiST index walk outward from the visitor and stop
+    early (a second sort key would forbid it); the outer query applies the tie-breaks."""
+    inner = (
+        f"SELECT e.service_id, e.sort_name, {unlocated_score(matches.rank)} AS score, "
+        f"{distance.sql} AS d FROM {matches.source} WHERE {matches.where}"
+    )
+    tie_breaks = "n.score DESC, " if matches.rank else ""
+    return Fragment(
+        f"/* search:main */ SELECT n.service_id FROM ({inner} ORDER BY {order.sql} "
+        f"LIMIT %s) AS n "
+        f"ORDER BY (CASE WHEN n.d IS NULL THEN 1 ELSE 0 END), n.d, {tie_breaks}"
+        f"n.sort_name, n.service_id",
+        distance.params + matches.params + order.params + [limit],
+    )
+
+
+def filters(criteria, eng, now):
+    """[Fragment] of the conditions of everything but text and place."""
+    found = []
+    if criteria.sector_ids:
+        found.append(eng.sector_condition(criteria.sector_ids))
+    if criteria.free:
+        found.append(Fragment("e.is_free = %s", [True]))
+    if criteria.wheelchair:
+        found.append(Fragment("e.wheelchair = %s", [True]))
+    if criteria.language:
+        found.append(Fragment("e.language_keys LIKE %s", [f"%|{criteria.language}|%"]))
+    if criteria.age is not None:
+        found.append(
+            Fragment(
+                "(e.minimum_age IS NULL OR e.minimum_age <= %s)"
+                " AND (e.maximum_age IS NULL OR e.maximum_age >= %s)",
+                [criteria.age, criteria.age],
+            )
+        )
+    if criteria.open_now:
+        found.append(open_now(now))
+    return found
+
+
+def open_now(now):
+    """SQL for "open at `now`": a period opened today, or opened yesterday and running past
+    midnight, on a day its schedule is valid, not a closed holiday, and not an exceptional
+    closure."""
+    local = now.astimezone(local_zone())
+    minute = local.hour * 60 + local.minute
+    parts, params = [], []
+    today = local.date()
+    for day, start in ((today, minute), (today - datetime.timedelta(days=1), minute + 1440)):
+        holiday = " AND NOT o.closed_on_holidays" if is_statutory_holiday(day) else ""
+        parts.append(
+            "(o.weekday = %s AND o.opens <= %s AND o.closes > %s"
+            " AND (o.valid_from IS NULL OR o.valid_from <= %s)"
+            " AND (o.valid_to IS NULL OR o.valid_to >= %s)" + holiday + " AND NOT EXISTS ("
+            "SELECT 1 FROM resources_scheduleclosure c WHERE c.schedule_id = o.schedule_id"
+            " AND c.start_date <= %s AND c.end_date >= %s))"
+        )
+        params += [day.weekday(), start, start, day, day, day, day]
+    sql = (
+        "EXISTS (SELECT 1 FROM search_searchopening o WHERE o.service_id = e.service_id AND ("
+        + " OR ".join(parts)
+        + "))"
+    )
+    return Fragment(sql, params)
+
+
+_CARDS = """
+SELECT c.service_id, c.data, o.weekday, o.opens, o.closes, o.closed_on_holidays,
+    o.valid_from, o.valid_to,
+    EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
+        AND x.start_date <= %s AND x.end_date >= %s),
+    EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
+        AND x.start_date <= %s AND x.end_date >= %s)
+FROM search_searchcard c
+LEFT JOIN search_searchopening o ON o.service_id = c.service_id AND o.weekday IN (%s, %s)
+WHERE c.service_id IN ({marks})
+"""
+
+
+def cards(ids, today, yesterday):
+    """The result cards of `ids`, each with its weekly periods opening today or yesterday (one
+    row per card and period; `o` NULL without one) and, per period, whether an exceptional
+    closure holds on the day it opens: today for today's periods, yesterday for yesterday's
+    (those running past midnight)."""
+    return Fragment(
+        _CARDS.format(marks=", ".join(["%s"] * len(ids))),
+        [today, today, yesterday, yesterday, today.weekday(), yesterday.weekday(), *ids],
+    )
