@@ -2,8 +2,10 @@
 machine with only Python can run the site and the tests). Not to be confused with
 `translation.py`, which registers the translated model fields."""
 
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import polib
@@ -17,7 +19,12 @@ def compile_catalogues(folders=None, use_msgfmt=None):
     for folder in folders or settings.LOCALE_PATHS:
         for po_path in sorted(Path(folder).glob("*/LC_MESSAGES/*.po")):
             mo_path = po_path.with_suffix(".mo")
+            # Written aside, then moved in place: processes compiling at once (parallel test
+            # workers) never read a half-written catalogue.
+            with tempfile.NamedTemporaryFile(dir=po_path.parent, suffix=".mo", delete=False) as f:
+                part = Path(f.name)
             if msgfmt:
-                subprocess.run([msgfmt, "--check-format", "-o", mo_path, po_path], check=True)
+                subprocess.run([msgfmt, "--check-format", "-o", part, po_path], check=True)
             else:
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                polib.pofile(str(po_path)).save_as_mofile(str(part))
+            os.replace(part, mo_path)

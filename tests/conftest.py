@@ -66,6 +66,12 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
     items.sort(key=lambda item: "demo_data" in getattr(item, "fixturenames", ()))
+    # In parallel runs (pytest-xdist, `--dist loadgroup`), the demo tests go to one worker as
+    # one unit, dispatched last since they are collected last: no worker runs another test
+    # after its demo directory is loaded.
+    for item in items:
+        if "demo_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.fixture(scope="session")

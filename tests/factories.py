@@ -1,6 +1,11 @@
-"""Small factories for test data: each makes one valid record, keyword arguments override."""
+"""Small factories for test data: each makes one valid record, keyword arguments override.
+
+Each factory writes inside `deferred_refresh()`: the search index, which follows every save
+through signals, is refreshed once for what the factory wrote, not after each save.
+"""
 
 import datetime
+import functools
 import itertools
 
 from resources.models import (
@@ -15,8 +20,18 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from search import indexing
 
 _sequence = itertools.count(1)
+
+
+def indexed_once(factory):
+    @functools.wraps(factory)
+    def writing(*args, **kwargs):
+        with indexing.deferred_refresh():
+            return factory(*args, **kwargs)
+
+    return writing
 
 
 def municipality(slug="repentigny"):
@@ -27,6 +42,7 @@ def sector(slug="food"):
     return Sector.objects.get(slug=slug)
 
 
+@indexed_once
 def make_organization(**fields):
     n = next(_sequence)
     values = {
@@ -38,6 +54,7 @@ def make_organization(**fields):
     return Organization.objects.create(**values)
 
 
+@indexed_once
 def make_service(organization=None, sectors=(), scope=None, municipalities=(), **fields):
     """A service; `sectors` are slugs or Sector objects; `scope` or `municipalities` add an area."""
     n = next(_sequence)
@@ -58,6 +75,7 @@ def make_service(organization=None, sectors=(), scope=None, municipalities=(), *
     return service
 
 
+@indexed_once
 def make_location(organization, place="repentigny", latitude=45.7422, longitude=-73.4501, **fields):
     values = {
         "organization": organization,
@@ -72,6 +90,7 @@ def make_location(organization, place="repentigny", latitude=45.7422, longitude=
     return Location.objects.create(**values)
 
 
+@indexed_once
 def locate(service, **fields):
     """Offer `service` at a new location of its organization."""
     location = make_location(service.organization, **fields)
@@ -79,6 +98,7 @@ def locate(service, **fields):
     return location
 
 
+@indexed_once
 def make_schedule(periods, service=None, **fields):
     """`periods`: [(weekday, "09:00", "17:00"), ...] (0 is Monday)."""
     schedule = Schedule.objects.create(service=service or make_service(), **fields)
@@ -92,5 +112,6 @@ def make_schedule(periods, service=None, **fields):
     return schedule
 
 
+@indexed_once
 def make_phone(number="450 555-0100", **owner):
     return Phone.objects.create(number=number, **owner)

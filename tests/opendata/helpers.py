@@ -17,6 +17,7 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from search import indexing
 
 
 def read_folder(path):
@@ -26,7 +27,8 @@ def read_folder(path):
 def empty_directory():
     """A site with reference data only, whose sectors carry ids of their own (as another
     site's would): the import must match our taxonomy terms by code, not by id."""
-    Organization.objects.all().delete()
+    with indexing.deferred_refresh():  # one refresh of the index, not one per deleted row
+        Organization.objects.all().delete()
     for model in (Organization, Service, Location, ServiceAtLocation, Phone, ServiceArea, Schedule):
         model.history.model.objects.all().delete()
     Sector.history.model.objects.all().delete()
