@@ -25,7 +25,7 @@ def in_sector_condition(sector, lookup=""):
     """The one rule of sector membership: a service classed in `sector` or in one of its
     subsectors. `sector` may be a Sector, an OuterRef, or a value of the sector's `lookup`
     ("__uuid" for an HSDS term id). The search index stores the same family of ids
-    (search.reference.sector_family)."""
+    (search.lookups.sector_family)."""
     return Q(**{f"sectors{lookup}": sector}) | Q(**{f"sectors__parent{lookup}": sector})
 
 

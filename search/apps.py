@@ -8,6 +8,6 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from . import (  # noqa: F401  (they connect their signal receivers)
-            reference,
+            lookups,
             signals,
         )

@@ -7,7 +7,7 @@ it (latitude 200 → no position; page "x" → page 1; an unknown sector → all
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import places, reference
+from . import lookups, places
 from .ranking import Criteria
 from .text import (
     MAX_QUERY_CHARS,
@@ -71,7 +71,7 @@ class SearchForm(forms.Form):
         slug = self.cleaned_data["sector"]
         if not slug:
             return None
-        sector = reference.sector(slug[:80])
+        sector = lookups.sector(slug[:80])
         if sector is None:
             raise forms.ValidationError(
                 _("Ce secteur n'existe pas : tous les secteurs sont affichés.")
@@ -108,7 +108,7 @@ class SearchForm(forms.Form):
 
     def clean_language(self):
         code = self.cleaned_data["language"][:3].lower()
-        if code and not reference.language_exists(code):
+        if code and not lookups.language_exists(code):
             raise forms.ValidationError(_("Langue inconnue : toutes les langues sont affichées."))
         return code
 
@@ -158,11 +158,11 @@ class SearchForm(forms.Form):
         query = None
         if data.get("q"):
             query = parse(data["q"])
-            query = apply_synonyms(query, reference.synonyms(phrases(query)))
+            query = apply_synonyms(query, lookups.synonyms(phrases(query)))
         sector = data.get("sector")
         sector_ids = []
         if sector is not None:
-            sector_ids = reference.sector_family(sector)
+            sector_ids = lookups.sector_family(sector)
         return Criteria(
             query=query,
             sector_ids=sector_ids,

@@ -3,7 +3,7 @@
 Positions are rounded to 3 decimals (about 100 m) before anything else sees them, and are never
 stored or logged. Coordinates and postal codes also give the visitor's municipality: the nearest
 gazetteer centre within PLACE_RADIUS_KM. The gazetteer and the postal prefixes are read from
-memory (search/reference.py).
+memory (search/lookups.py).
 """
 
 import math
@@ -14,7 +14,7 @@ from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
 from resources.positions import round_coordinate
 
-from . import reference
+from . import lookups
 
 # geopy's mean earth radius (6,371,009 m), the one radius of every distance: arc_km here, the
 # engines' SQL, and migration 0002's search_point (which keeps its own copy, as history).
@@ -59,7 +59,7 @@ def arc_km(a, b):
 
 def nearest_municipality(latitude, longitude, candidates=None):
     """The gazetteer entry whose centre is nearest, if within PLACE_RADIUS_KM."""
-    candidates = candidates if candidates is not None else reference.municipalities()
+    candidates = candidates if candidates is not None else lookups.municipalities()
     best, best_km = None, PLACE_RADIUS_KM
     for municipality in candidates:
         km = arc_km((latitude, longitude), (municipality.latitude, municipality.longitude))
@@ -75,7 +75,7 @@ def from_coordinates(latitude, longitude):
 
 def from_postal_code(prefix):
     """The Place of a postal prefix (FSA), or None when the offline table does not know it."""
-    entry = reference.postal_prefix(prefix)
+    entry = lookups.postal_prefix(prefix)
     if entry is None:
         return None
     found, listed = entry
@@ -87,4 +87,4 @@ def from_postal_code(prefix):
 
 def from_municipality(value):
     """A municipality by slug, name or alias ("Le Gardeur" → Repentigny), or None."""
-    return reference.municipality(value) if value else None
+    return lookups.municipality(value) if value else None

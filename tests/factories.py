@@ -7,6 +7,7 @@ through signals, is refreshed once for what the factory wrote, not after each sa
 import datetime
 import functools
 import itertools
+import zoneinfo
 
 from resources.models import (
     Location,
@@ -23,6 +24,14 @@ from resources.models import (
 from search import indexing
 
 _sequence = itertools.count(1)
+LOCAL_ZONE = zoneinfo.ZoneInfo("America/Toronto")
+
+
+def at(day, hour=None, minute=0):
+    """A local moment (America/Toronto): at("2026-09-08 10:00"), or at(a date, 10, 30)."""
+    if hour is None:
+        return datetime.datetime.fromisoformat(day).replace(tzinfo=LOCAL_ZONE)
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=LOCAL_ZONE)
 
 
 def indexed_once(factory):

@@ -9,7 +9,7 @@ from resources.models import (
     Service,
     ServiceAtLocation,
 )
-from search import reference
+from search import lookups
 
 from .history import CONFIDENTIAL_FIELDS
 from .profile import PREFIX, SERVICE_TEXT_FIELDS, TAXONOMY_ID, get_text
@@ -204,7 +204,7 @@ class CoreLoading:
             postal_code = ""
         location.postal_code = postal_code
         city = address.get("city", "")
-        location.municipality = reference.municipality(city) if city else None
+        location.municipality = lookups.municipality(city) if city else None
         if city and location.municipality is None:
             self.warn("locations", row, f"city '{city}' is not in the gazetteer: no municipality")
 

@@ -19,7 +19,7 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from search import reference
+from search import lookups
 
 from . import history
 from .load_core import parse_date
@@ -188,7 +188,7 @@ class DetailLoading:
             if isinstance(slugs, list):
                 places = list(Municipality.objects.filter(slug__in=slugs))
             else:
-                place = reference.municipality(row.get("name", ""))
+                place = lookups.municipality(row.get("name", ""))
                 places = [place] if place else []
             area.scope = row.get(f"{X}scope") if row.get(f"{X}scope") in scopes else "local"
             self.texts(area, row, {"description": "description"})

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from search import reference
+from search import lookups
 from tests.factories import locate, make_phone, make_schedule, make_service
 
 URLS = [
@@ -25,7 +25,7 @@ def many_services(directory):
         locate(service)
         make_phone(service=service)
         make_schedule([(0, "09:00", "17:00")], service=service)
-    reference.snapshot()  # the search's reference data is read once per process
+    lookups.snapshot()  # the search's reference data is read once per process
 
 
 def queries(client, url):

@@ -2,25 +2,18 @@
 periods, 24/7 lines, Québec statutory holidays, closures, validity dates and DST changes."""
 
 import datetime
-import zoneinfo
 
 import pytest
 
 from resources.models import Schedule, ScheduleClosure
 from resources.statutory_holidays import is_statutory_holiday
-from tests.factories import make_schedule
+from tests.factories import at, make_schedule
 
 pytestmark = pytest.mark.django_db
 
-TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 OFFICE = [(day, "09:00", "17:00") for day in (MON, TUE, WED, THU, FRI)]
 ALWAYS = [(day, "00:00", "00:00") for day in range(7)]
-
-
-def at(text):
-    """A local moment in America/Toronto: at("2026-09-08 10:00")."""
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=TORONTO)
 
 
 def utc(text):

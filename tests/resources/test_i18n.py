@@ -14,7 +14,7 @@ from django.utils import translation
 
 from resources.catalogues import compile_catalogues
 from resources.models import Municipality, Sector
-from search import reference
+from search import lookups
 from tests.factories import make_service
 
 pytestmark = pytest.mark.django_db
@@ -113,9 +113,9 @@ def test_reference_data_has_21_top_level_sectors_with_english_names():
     ],
 )
 def test_old_and_merged_names_resolve_to_todays_municipality(name, slug):
-    assert reference.municipality(name).slug == slug
+    assert lookups.municipality(name).slug == slug
 
 
 @pytest.mark.parametrize("name", ["", "Atlantide", None])
 def test_unknown_names_resolve_to_nothing(name):
-    assert reference.municipality(name) is None
+    assert lookups.municipality(name) is None

@@ -1,22 +1,20 @@
 """The ranking rule of search/ranking.py, on factory data."""
 
 import datetime
-import zoneinfo
 
 import pytest
 from django.db import connection
 from geopy.distance import great_circle
 
 from resources.models import Service
-from search import places, reference
+from search import lookups, places
 from search.ranking import engine
-from tests.factories import locate, make_schedule, make_service, municipality
+from tests.factories import at, locate, make_schedule, make_service, municipality
 from tests.searching import outcome
 
 pytestmark = pytest.mark.django_db
 
 REPENTIGNY = (45.7422, -73.4501)
-MONTREAL = "America/Toronto"
 
 
 def names(result):
@@ -138,11 +136,6 @@ def test_filters_free_age_language_and_wheelchair():
     assert names(outcome(wheelchair="on")) == ["Payant"]
 
 
-def at(day, hour, minute=0):
-    zone = zoneinfo.ZoneInfo(MONTREAL)
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
-
-
 def test_open_now_uses_weekly_hours_holidays_closures_and_overnight_periods():
     monday = datetime.date(2026, 11, 23)
     day = make_service(name_fr="Jour", scope="mrc")
@@ -181,7 +174,7 @@ def test_inactive_services_are_not_found():
 
 
 def test_municipality_alias_resolves():
-    assert reference.municipality("Le Gardeur").slug == "repentigny"
+    assert lookups.municipality("Le Gardeur").slug == "repentigny"
 
 
 def test_the_distance_used_to_choose_agrees_with_geopy():

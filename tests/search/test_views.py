@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from resources.models import Service
-from search import places, reference
+from search import lookups, places
 from search.finder import find
 from tests.factories import locate, make_phone, make_schedule, make_service
 
@@ -83,7 +83,7 @@ def test_zero_results_suggest_removing_a_filter_other_sectors_and_211(client, fo
 
 
 def test_queries_per_page_do_not_grow_with_results(client):
-    reference.snapshot()  # reference data is read once per process (search/reference.py)
+    lookups.snapshot()  # reference data is read once per process (search/lookups.py)
     counts, made = [], 0
     for size in (5, 20, 50):
         while made < size:
@@ -100,7 +100,7 @@ def test_queries_per_page_do_not_grow_with_results(client):
 
 
 def test_results_page_queries_are_fixed(client):
-    reference.snapshot()  # reference data is read once per process (search/reference.py)
+    lookups.snapshot()  # reference data is read once per process (search/lookups.py)
     counts = []
     for size in (3, 12):
         while Service.objects.count() < size:
