@@ -147,6 +147,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # 3. Ours ----------------------------------------------------------------------------------------
 
+# The directory's name, as open data signs the versions staff made (never a sign-in name).
+DIRECTORY_NAME = env.str("DIRECTORY_NAME", default="Répertoire 211 — MRC de L'Assomption")
 # The MRC and region this directory covers (Québec geographic codes, see docs/engineering-notes.md).
 DIRECTORY_MRC_CODE = env.str("DIRECTORY_MRC_CODE", default="600")
 DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")

@@ -5,6 +5,7 @@ from our static files: see JQUERY_UI_URL in settings). Changelists select or pre
 columns show, so their number of queries does not grow with the number of rows.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -58,9 +59,10 @@ class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 def mark_services_verified(request, services):
     """Stamp today's date and the staff member's name on `services`, one save each so that
-    every service's history records the verification."""
+    every service's history records the verification. Without a full name on the account, the
+    directory's name: `assurer` is open data, and a sign-in name never is."""
     today = timezone.localdate()
-    assurer = request.user.get_full_name() or request.user.get_username()
+    assurer = request.user.get_full_name() or settings.DIRECTORY_NAME
     count = 0
     for service in services:
         service.assured_date, service.assurer = today, assurer

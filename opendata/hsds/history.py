@@ -9,7 +9,7 @@ confidential location never shows its address fields, not even in its past value
 
 import datetime
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -52,8 +52,11 @@ def _text(value):
 
 
 def _author(row):
+    """Who made a version, as open data says it: a staff edit of this directory is signed with
+    the directory's name (settings.DIRECTORY_NAME), never a sign-in name; a version that came
+    from an imported file keeps the author that file gave."""
     if row.history_user_id:
-        return row.history_user.get_username()
+        return settings.DIRECTORY_NAME
     return row.history_change_reason or ""
 
 
@@ -88,10 +91,8 @@ def metadata_for(obj, resource_type, history_rows):
 def history_rows(model, objects):
     """{object pk: [historical rows oldest first]} in one query."""
     rows = {}
-    queryset = (
-        model.history.model.objects.filter(id__in=[o.pk for o in objects])
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
+    queryset = model.history.model.objects.filter(id__in=[o.pk for o in objects]).order_by(
+        "history_date", "history_id"
     )
     for row in queryset:
         rows.setdefault(row.id, []).append(row)
@@ -140,17 +141,11 @@ def restore(obj, records):
     if _described(metadata_for(obj, model.__name__.lower(), stored)) == _described(records):
         return False
     fields = {f.name: f for f in tracked_fields(model, obj)}
-    users = {
-        u.get_username(): u
-        for u in get_user_model().objects.filter(
-            username__in={r.get("updated_by", "") for r in records}
-        )
-    }
     reason_limit = historical._meta.get_field("history_change_reason").max_length
     groups = {}
     for record in records:
         author = record.get("updated_by", "")
-        if author not in users and len(author) > reason_limit:
+        if len(author) > reason_limit:
             message = f"{len(author)} characters, more than the {reason_limit} allowed"
             raise ValidationError({"updated_by": message})
         key = (record["last_action_date"], record["last_action_type"], author)
@@ -184,7 +179,7 @@ def restore(obj, records):
             **snapshot,
             history_date=moment,
             history_type=types.get(action, "~"),
-            history_user=users.get(author),
-            history_change_reason=None if author in users else (author or None),
+            history_user=None,
+            history_change_reason=author or None,
         )
     return True

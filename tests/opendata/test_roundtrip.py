@@ -1,10 +1,13 @@
 """Export → import into an empty directory → export gives the same bytes, both languages kept."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from resources.models import Location, Service
-from tests.opendata.helpers import assert_round_trip_identical, empty_directory
+from tests.opendata.helpers import assert_round_trip_identical, empty_directory, read_folder
 
 
 @pytest.mark.parametrize("file_format", ["json", "csv"])
@@ -61,3 +64,32 @@ def test_imported_services_are_found_by_the_site_search(directory, tmp_path, cli
     call_command("import_hsds", tmp_path)
     found = client.get("/api/services?search=epicerie").json()["contents"]
     assert [s["id"] for s in found] == [str(directory["food"].uuid)]
+
+
+STAFF_LOGIN = "marie.tremblay.staff"
+
+
+def test_open_data_never_shows_a_staff_sign_in_name(directory, tmp_path, client):
+    """A staff edit in the admin is signed with the directory's name in exports and the API;
+    our own export re-imported and exported again stays byte-identical."""
+    staff = get_user_model().objects.create_superuser(STAFF_LOGIN, "staff@example.org", None)
+    client.force_login(staff)
+    food = directory["food"]
+    client.post(
+        reverse("admin:resources_service_changelist"),
+        {"action": "mark_verified", "_selected_action": [food.pk]},
+    )
+    assert food.history.filter(history_user=staff).exists()
+    client.logout()
+
+    for file_format in ("json", "csv"):
+        call_command("export_hsds", tmp_path / file_format, format=file_format)
+        text = "".join(p.read_text() for p in (tmp_path / file_format).iterdir())
+        assert STAFF_LOGIN not in text and "staff@example.org" not in text
+        assert settings.DIRECTORY_NAME in text
+    answer = client.get(f"/api/services/{food.uuid}").content.decode()
+    assert STAFF_LOGIN not in answer and settings.DIRECTORY_NAME in answer
+
+    call_command("import_hsds", tmp_path / "json")
+    call_command("export_hsds", tmp_path / "again")
+    assert read_folder(tmp_path / "json") == read_folder(tmp_path / "again")
