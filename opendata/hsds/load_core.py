@@ -125,6 +125,7 @@ class CoreLoading:
                 continue
             location.organization = org
             location.location_type = row["location_type"]
+            location.url = row.get("url", "")
             stored = {name: getattr(location, name) for name in WITHHELD}
             was_confidential = location.is_confidential
             self.texts(

@@ -198,20 +198,24 @@ class DetailLoading:
                 self.set_many("service_areas", row, area, "municipalities", places)
 
     def load_languages(self):
+        """Languages a service offers and languages spoken on a phone (HSDS `languages` rows
+        with a `service_id` or a `phone_id`); the file's list replaces the stored one."""
         chosen = {}
         for row in self.rows("languages"):
-            if not row.get("service_id"):
+            owner = row.get("service_id") or row.get("phone_id")
+            if not owner:
                 continue
             code = str(row.get("code", "")).lower()
             language = Language.objects.filter(code=ISO_639_1.get(code, code)).first()
             if language is None:
                 self.warn("languages", row, f"language '{row.get('name') or code}' not listed")
                 continue
-            chosen.setdefault(row["service_id"], []).append(language)
-        for row in self.rows("services"):
-            service = self.objects.get(row["id"])
-            if isinstance(service, Service):
-                self.set_many("services", row, service, "languages", chosen.get(row["id"], []))
+            chosen.setdefault(owner, []).append(language)
+        for table, model in (("services", Service), ("phones", Phone)):
+            for row in self.rows(table):
+                obj = self.objects.get(row["id"])
+                if isinstance(obj, model):
+                    self.set_many(table, row, obj, "languages", chosen.get(row["id"], []))
 
     def load_attributes(self):
         chosen = {}

@@ -106,7 +106,11 @@ class Nester:
 
     def phones(self, column, ident):
         return [
-            _with(p, metadata=self.metadata(p["id"]))
+            _with(
+                p,
+                languages=self.t.children("languages", "phone_id", p["id"]),
+                metadata=self.metadata(p["id"]),
+            )
             for p in self.t.children("phones", column, ident)
         ]
 

@@ -40,7 +40,7 @@ NOT_STORED_ENTITIES = {
 }
 NOT_STORED_FIELDS = {
     "organization": {"tax_status", "tax_id", "logo", "uri", "parent_organization_id"},
-    "location": {"url", "alternate_name", "external_identifier", "external_identifier_type"},
+    "location": {"alternate_name", "external_identifier", "external_identifier_type"},
     "service": {"program_id", "wait_time", "fees", "accreditations", "licenses"},
 }
 

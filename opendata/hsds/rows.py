@@ -42,6 +42,7 @@ def location_rows(location, lang):
     row = {
         "id": str(location.uuid),
         "location_type": location.location_type,
+        "url": location.url,
         "organization_id": str(location.organization.uuid),
         "latitude": None if secret else location.latitude,
         "longitude": None if secret else location.longitude,
@@ -189,10 +190,11 @@ def service_area_row(area, lang):
     return compact(row)
 
 
-def language_row(service, language, lang):
+def language_row(owner, language, lang, kind="service"):
+    """A language offered by a service, or spoken on a phone (`kind` "phone")."""
     return {
-        "id": derived_id(service.uuid, "language", language.code),
-        "service_id": str(service.uuid),
+        "id": derived_id(owner.uuid, "language", language.code),
+        f"{kind}_id": str(owner.uuid),
         "name": getattr(language, f"name_{lang}") or language.name_fr,
         "code": language.code,
     }

@@ -54,7 +54,10 @@ def empty_tables():
 
 def phones_prefetch(path):
     return Prefetch(
-        path, queryset=Phone.objects.select_related("organization", "service", "location")
+        path,
+        queryset=Phone.objects.select_related(
+            "organization", "service", "location"
+        ).prefetch_related("languages"),
     )
 
 
@@ -129,6 +132,8 @@ class TableBuilder:
                 if getattr(phone, f"{kind}_id")
             }
             self.add("phones", rows.phone_row(phone, self.language, owners), phone)
+            for language in phone.languages.all():
+                self.add("languages", rows.language_row(phone, language, self.language, "phone"))
 
     def add_schedules(self, schedules, owner):
         for schedule in schedules:

@@ -139,6 +139,11 @@ class Location(HSDSRecord):
     )
     name = models.CharField(_("nom"), max_length=200, blank=True)
     location_type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.PHYSICAL)
+    url = models.URLField(
+        _("adresse web"),
+        blank=True,
+        help_text=_("Pour un lieu en ligne : la page du clavardage, du formulaire ou de l'appel."),
+    )
     description = bounded_text(_("description"), NOTE, blank=True)
     address_1 = models.CharField(_("adresse"), max_length=200, blank=True)
     address_2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
@@ -253,6 +258,9 @@ class Phone(DialledNumber, HSDSRecord):
     type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.VOICE)
     description = models.CharField(_("description"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    languages = models.ManyToManyField(
+        Language, related_name="phones", blank=True, verbose_name=_("langues parlées")
+    )
 
     class Meta:
         ordering = ["position", "id"]
