@@ -229,7 +229,8 @@ def _write(organizations, checker):
                 "postal_code": location.get("postal_code", ""),
                 "latitude": location.get("latitude"),
                 "longitude": location.get("longitude"),
-                "wheelchair_accessible": bool(location.get("wheelchair_accessible")),
+                # Absent: not known (only true or false say something).
+                "wheelchair_accessible": location.get("wheelchair_accessible"),
                 "is_confidential": bool(location.get("confidential")),
                 "modified": now,
                 **_texts(location, LOCATION_TEXTS),

@@ -135,7 +135,8 @@ class CoreLoading:
             )
             if f"{X}confidential" in row:  # absent says nothing: the stored flag stays
                 location.is_confidential = row[f"{X}confidential"] is True
-            location.wheelchair_accessible = row.get(f"{X}wheelchair_accessible") is True
+            # Yes, no, or (absent) unknown: "no" only when the file says so.
+            location.wheelchair_accessible = row.get(f"{X}wheelchair_accessible")
             self.place_location(location, row, addresses.get(row["id"], []))
             if not self.withhold(location, row, stored, was_confidential):
                 continue

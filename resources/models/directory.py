@@ -158,7 +158,13 @@ class Location(HSDSRecord):
     postal_code = models.CharField(_("code postal"), max_length=7, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    wheelchair_accessible = models.BooleanField(_("accessible en fauteuil roulant"), default=False)
+    wheelchair_accessible = models.BooleanField(
+        _("accessible en fauteuil roulant"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Laissez « Inconnu » tant que personne ne l'a vérifié."),
+    )
     accessibility = bounded_text(_("accessibilité"), NOTE, blank=True)
     transportation = bounded_text(_("transport en commun"), NOTE, blank=True)
     is_confidential = models.BooleanField(

@@ -71,3 +71,40 @@ def test_a_foreign_phone_language_in_two_letters_is_understood(listing, tmp_path
     call_command("import_hsds", tmp_path)
     phone = Phone.objects.get(uuid=listing["phone"].uuid)
     assert sorted(phone.languages.values_list("code", flat=True)) == ["fra", "spa"]
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_wheelchair_access_yes_no_and_unknown_survive_and_unknown_is_never_no(
+    directory, tmp_path, file_format
+):
+    organization = directory["organization"]
+    places = {
+        answer: make_location(organization, name_fr=f"Lieu {answer}", wheelchair_accessible=answer)
+        for answer in (True, False, None)
+    }
+    call_command("export_hsds", tmp_path, format=file_format)
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    for answer, place in places.items():
+        assert Location.objects.get(uuid=place.uuid).wheelchair_accessible is answer
+
+
+def test_a_foreign_location_without_an_accessibility_flag_is_unknown_not_inaccessible(
+    directory, tmp_path
+):
+    call_command("export_hsds", tmp_path)
+    path = tmp_path / "organizations.json"
+    organizations = json.loads(path.read_text())
+    for organization in organizations:
+        for location in organization.get("locations", []):
+            location.pop("x211_wheelchair_accessible", None)
+    path.write_text(json.dumps(organizations))
+    path = tmp_path / "services.json"
+    services = json.loads(path.read_text())
+    for service in services:
+        for sal in service.get("service_at_locations", []):
+            sal["location"].pop("x211_wheelchair_accessible", None)
+    path.write_text(json.dumps(services))
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    assert Location.objects.get(uuid=directory["hidden"].uuid).wheelchair_accessible is None
