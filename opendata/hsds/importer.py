@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from resources.text_limits import too_long
 
+from .coverage import not_kept
 from .load_core import CoreLoading
 from .load_details import DetailLoading
 from .profile import DEFAULT_LANGUAGE, LANGUAGES, PREFIX, get_text, set_text
@@ -69,6 +70,7 @@ class Loader(CoreLoading, DetailLoading):
         for table in UNSUPPORTED:
             if self.t.get(table):
                 self.warnings.append(f"{table}: {len(self.t[table])} record(s) not stored")
+        self.warnings.extend(not_kept(self.t))
         self.load_taxonomy_terms()
         self.load_organizations()
         self.load_locations()

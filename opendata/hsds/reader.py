@@ -254,7 +254,33 @@ def read_source(path):
     if not any(source.tables.values()) and not source.errors:
         source.errors.append(f"{path}: no HSDS data found")
     check_extras(source)
+    check_privacy_hints(source)
     return source
+
+
+# Words in a property's name that suggest it hides a record (a shelter's address), in the
+# spellings HSDS tools and French or English feeds use.
+PRIVACY_HINTS = ("confiden", "private", "prive", "privé", "hidden", "secret", "masqu", "cach")
+
+
+def check_privacy_hints(source):
+    """Refuse a file with a property that looks like a confidentiality flag this import does not
+    read: importing it would publish what the feed means to hide. Our own flag is
+    `x211_confidential`."""
+    found = {}
+    for table, rows in source.tables.items():
+        for ident, row in rows.items():
+            for name in row:
+                lowered = name.lower()
+                if name != f"{PREFIX}confidential" and any(h in lowered for h in PRIVACY_HINTS):
+                    found.setdefault((table, name), []).append(ident)
+    for (table, name), idents in sorted(found.items()):
+        source.errors.append(
+            f"{table} {idents[0]}: {name}: looks like a confidentiality flag, which this import "
+            f"does not read ({len(idents)} record(s)); importing would publish what it hides. "
+            f"Rename it {PREFIX}confidential (true or false), or remove it "
+            "(docs/hsds-profile.md)"
+        )
 
 
 def check_extras(source):

@@ -511,3 +511,53 @@ def test_the_profile_lists_every_text_limit_the_models_enforce():
         for model, field, limit in re.findall(r"^\| (\w+) \| (\w+) \| (\d+) \|$", profile, re.M)
     }
     assert documented == text_limits()
+
+
+@pytest.mark.parametrize("name", ["confidential", "is_private", "adresse_masquee", "Hidden"])
+def test_a_confidentiality_flag_this_import_cannot_read_stops_it(directory, tmp_path, name):
+    """A foreign feed marking a shelter its own way: ignoring the flag would publish the
+    address, so the import stops and asks for x211_confidential."""
+    call_command("export_hsds", tmp_path)
+
+    def flag(organizations):
+        for organization in organizations:
+            for location in organization.get("locations", []):
+                location[name] = True
+
+    edit_json(tmp_path, "organizations.json", flag)
+    before = listing_checksum()
+    with pytest.raises(ImportFailed) as failure:
+        import_path(tmp_path)
+    [error] = failure.value.errors
+    assert f": {name}: looks like a confidentiality flag" in error
+    assert "x211_confidential" in error
+    assert listing_checksum() == before
+
+
+# Say what is not kept ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_our_own_export_leaves_nothing_unstored(directory, tmp_path, file_format):
+    call_command("export_hsds", tmp_path, format=file_format)
+    printed, error = run_import(tmp_path, dry_run=True)
+    assert error is None and "not stored" not in printed, printed
+
+
+def test_what_an_import_does_not_store_is_reported_by_path_and_count(directory, tmp_path):
+    call_command("export_hsds", tmp_path)
+
+    def add_foreign(services):
+        for service in services:
+            service["wait_time"] = "2 semaines"
+            service["couleur_du_dossier"] = "vert"
+        services[0]["fees"] = "10 $"
+
+    edit_json(tmp_path, "services.json", add_foreign)
+    printed, error = run_import(tmp_path, dry_run=True)
+    assert error is None, printed
+    assert "services.wait_time: 2 record(s) not stored\n" in printed
+    assert "services.fees: 1 record(s) not stored\n" in printed
+    assert "services.couleur_du_dossier: 2 record(s) not stored (not an HSDS 3.0 property)" in (
+        printed
+    )
