@@ -23,6 +23,7 @@ from .admin_filters import (
 from .admin_forms import LocationForm, PhoneForm, ScheduleForm, ServiceForm
 from .admin_inlines import (
     LOCATION_LABEL,
+    CostOptionInline,
     LocationInline,
     MunicipalityAliasInline,
     OpeningPeriodInline,
@@ -177,7 +178,13 @@ class ServiceAdmin(HistoryTranslationAdmin):
         (_("Vérification"), {"fields": ("assured_date", "assurer")}),
         (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
-    inlines = (PhoneInline, ServiceAreaInline, ServiceAtLocationInline, ScheduleInline)
+    inlines = (
+        PhoneInline,
+        CostOptionInline,
+        ServiceAreaInline,
+        ServiceAtLocationInline,
+        ScheduleInline,
+    )
     actions = ("mark_verified",)
 
     @admin.action(description=_("Marquer comme vérifiés aujourd'hui"))
@@ -209,7 +216,7 @@ class LocationAdmin(HistoryTranslationAdmin):
     autocomplete_fields = ("organization", "municipality")
     readonly_fields = RECORD_FIELDS
     fieldsets = (
-        (None, {"fields": ("organization", "name", "location_type", "description")}),
+        (None, {"fields": ("organization", "name", "location_type", "url", "description")}),
         (
             _("Adresse"),
             {

@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationStackedInline, TranslationTabularI
 
 from .admin_forms import LocationForm, PhoneForm, ScheduleClosureForm, ScheduleForm
 from .models import (
+    CostOption,
     Location,
     MunicipalityAlias,
     OpeningPeriod,
@@ -27,7 +28,13 @@ LOCATION_LABEL = ("location__organization", "location__municipality")
 class PhoneInline(TranslationTabularInline):
     model = Phone
     form = PhoneForm
-    fields = ("number", "extension", "type", "description", "position")
+    fields = ("number", "extension", "type", "description", "languages", "position")
+    extra = 0
+
+
+class CostOptionInline(TranslationTabularInline):
+    model = CostOption
+    fields = ("option", "amount", "currency", "amount_description", "valid_from", "valid_to")
     extra = 0
 
 
@@ -66,6 +73,7 @@ class LocationInline(TranslationStackedInline):
         ("municipality", "postal_code"),
         ("latitude", "longitude"),
         ("wheelchair_accessible", "is_confidential"),
+        "url",
     )
     autocomplete_fields = ("municipality",)
     extra = 0

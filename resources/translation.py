@@ -8,6 +8,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    CostOption,
     Language,
     Location,
     Municipality,
@@ -84,6 +85,11 @@ class PhoneTranslation(TranslationOptions):
     fields = ("description",)
 
 
+@register(CostOption)
+class CostOptionTranslation(TranslationOptions):
+    fields = ("option", "amount_description")
+
+
 @register(ServiceArea)
 class ServiceAreaTranslation(TranslationOptions):
     fields = ("description",)
@@ -108,5 +114,6 @@ for model in (
     ServiceArea,
     Schedule,
     Sector,
+    CostOption,
 ):
     simple_history.register(model)

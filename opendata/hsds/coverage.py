@@ -114,6 +114,16 @@ KEPT = {
         f"{X}municipalities",
     },
     "languages": {"id", "service_id", "phone_id", "name", "code"},
+    "cost_options": {
+        "id",
+        "service_id",
+        "option",
+        "amount",
+        "currency",
+        "amount_description",
+        "valid_from",
+        "valid_to",
+    },
     "attributes": {"id", "link_id", "link_entity", "link_type", "taxonomy_term_id"},
     # A term's `taxonomy` (the taxonomy's name) and `language` are those of its taxonomy and
     # file: our sectors' are fixed, a feed's terms only map onto sectors.

@@ -26,7 +26,6 @@ from .reader import read_source
 UNSUPPORTED = (
     "contacts",
     "funding",
-    "cost_options",
     "programs",
     "organization_identifiers",
     "meta_table_descriptions",
@@ -80,6 +79,7 @@ class Loader(CoreLoading, DetailLoading):
         self.load_schedules()
         self.load_service_areas()
         self.load_languages()
+        self.load_cost_options()
         self.load_attributes()
         self.load_metadata()
         self.stamp_services()

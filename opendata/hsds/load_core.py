@@ -234,7 +234,9 @@ class CoreLoading:
             service.url = row.get("url", "")
             service.email = row.get("email", "")
             service.status = row["status"]
-            service.is_free = row.get(f"{X}is_free") is True
+            if f"{X}is_free" in row:  # absent says nothing: staff's flag stays
+                service.is_free = row[f"{X}is_free"] is True
+            service._created_by_import = created
             service.assurer = row.get("assurer_email") or row.get(f"{X}assurer", "")
             if not self.service_numbers(service, row):
                 continue

@@ -2,11 +2,13 @@
 languages, sector links (attributes) and change history (metadata)."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, transaction
 
 from resources.models import (
+    CostOption,
     Language,
     Location,
     Municipality,
@@ -216,6 +218,45 @@ class DetailLoading:
                 obj = self.objects.get(row["id"])
                 if isinstance(obj, model):
                     self.set_many(table, row, obj, "languages", chosen.get(row["id"], []))
+
+    def load_cost_options(self):
+        """A service's prices. They inform; the "free" flag stays the file's `x211_is_free`, or
+        staff's: only a new service the file does not flag is marked free, when every price it
+        gives is zero."""
+        prices = {}
+        for row in self.rows("cost_options"):
+            owners = self.owners("cost_options", row, OWNERS[1:2])
+            if "service" not in owners:
+                if not row.get("service_id"):
+                    self.fail("cost_options", row, "service_id", "missing")
+                continue
+            option, created = self.fetch(CostOption, row["id"])
+            option.service = owners["service"]
+            self.texts(
+                option, row, {"option": "option", "amount_description": "amount_description"}
+            )
+            amount = row.get("amount")
+            try:
+                option.amount = None if amount is None else Decimal(str(amount))
+                option.valid_from = parse_date(row["valid_from"]) if row.get("valid_from") else None
+                option.valid_to = parse_date(row["valid_to"]) if row.get("valid_to") else None
+            except (InvalidOperation, ValueError):
+                self.fail("cost_options", row, "amount", "not a number, or a date that is not one")
+                continue
+            option.currency = str(row.get("currency") or "CAD").upper()
+            if self.save("cost_options", row, option, created):
+                prices.setdefault(row["service_id"], []).append(option.amount)
+        for row in self.rows("services"):
+            service = self.objects.get(row["id"])
+            given = prices.get(row["id"])
+            if (
+                isinstance(service, Service)
+                and f"{X}is_free" not in row
+                and getattr(service, "_created_by_import", False)
+                and given
+                and all(amount == 0 for amount in given)
+            ):
+                Service.objects.filter(pk=service.pk).update(is_free=True)
 
     def load_attributes(self):
         chosen = {}

@@ -149,6 +149,10 @@ class Nester:
             service_at_locations=sals,
             languages=self.t.children("languages", "service_id", ident),
             required_documents=self.t.children("required_documents", "service_id", ident),
+            cost_options=[
+                _with(c, metadata=self.metadata(c["id"]))
+                for c in self.t.children("cost_options", "service_id", ident)
+            ],
             attributes=attributes,
             metadata=self.metadata(ident),
         )

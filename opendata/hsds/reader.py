@@ -33,7 +33,6 @@ ENTITY_TABLES = {entity: table for table, entity in validation.TABLES.items()}
 NOT_STORED_ENTITIES = {
     "contact",
     "funding",
-    "cost_option",
     "program",
     "organization_identifier",
     "meta_table_description",

@@ -112,6 +112,20 @@ def required_document_row(service, lang):
     return row
 
 
+def cost_option_row(option, service, lang):
+    row = {
+        "id": str(option.uuid),
+        "service_id": str(service.uuid),
+        "amount": float(option.amount) if option.amount is not None else None,
+        "currency": option.currency,
+        "valid_from": option.valid_from.isoformat() if option.valid_from else None,
+        "valid_to": option.valid_to.isoformat() if option.valid_to else None,
+    }
+    text(row, option, "option", lang)
+    text(row, option, "amount_description", lang)
+    return compact(row)
+
+
 def service_at_location_row(sal, lang):
     row = {
         "id": str(sal.uuid),

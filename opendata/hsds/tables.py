@@ -7,6 +7,7 @@ number of records (the API builds its pages with the same functions).
 from django.db.models import Prefetch
 
 from resources.models import (
+    CostOption,
     Location,
     Organization,
     Phone,
@@ -26,6 +27,7 @@ RESOURCE_TYPES = {
     Phone: "phone",
     Schedule: "schedule",
     Sector: "taxonomy_term",
+    CostOption: "cost_option",
 }
 
 
@@ -44,6 +46,7 @@ def empty_tables():
             "service_areas",
             "languages",
             "required_documents",
+            "cost_options",
             "attributes",
             "taxonomies",
             "taxonomy_terms",
@@ -69,6 +72,7 @@ def services_queryset():
     return Service.objects.select_related("organization").prefetch_related(
         phones_prefetch("phones"),
         "languages",
+        "cost_options",
         Prefetch("sectors", queryset=Sector.objects.select_related("parent")),
         "service_areas__municipalities",
         schedules_prefetch("schedules"),
@@ -159,6 +163,8 @@ class TableBuilder:
         lang = self.language
         self.add("services", rows.service_row(service, lang), service)
         self.add("required_documents", rows.required_document_row(service, lang))
+        for option in service.cost_options.all():
+            self.add("cost_options", rows.cost_option_row(option, service, lang), option)
         self.add_phones(service.phones.all())
         self.add_schedules(service.schedules.all(), {"service_id": str(service.uuid)})
         for area in service.service_areas.all():

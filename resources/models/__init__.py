@@ -1,6 +1,7 @@
 """The listings, shaped after Open Referral HSDS 3.0 (see docs/architecture.md)."""
 
 from .directory import (
+    CostOption,
     Location,
     Organization,
     Phone,
@@ -12,6 +13,7 @@ from .reference import Language, Municipality, MunicipalityAlias, PostalPrefix, 
 from .schedules import OpeningPeriod, Schedule, ScheduleClosure
 
 __all__ = [
+    "CostOption",
     "Language",
     "Location",
     "Municipality",

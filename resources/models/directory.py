@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.core.validators import EmailValidator
+from django.core.validators import EmailValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -280,6 +280,41 @@ class Phone(DialledNumber, HSDSRecord):
                 name="phone_has_owner",
             ),
         ]
+
+
+class CostOption(HSDSRecord):
+    """A price of a service (HSDS `cost_option`): an amount in a currency, for whom (`option`),
+    for a period. The service's "free" flag stays staff's to set: a cost option only informs."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="cost_options", verbose_name=_("service")
+    )
+    option = models.CharField(
+        _("pour qui ou quoi"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple « Moins de 18 ans » ou « Par séance »."),
+    )
+    amount = models.DecimalField(
+        _("montant"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(_("devise"), max_length=3, default="CAD", blank=True)
+    amount_description = models.CharField(_("précisions"), max_length=300, blank=True)
+    valid_from = models.DateField(_("valide à partir du"), null=True, blank=True)
+    valid_to = models.DateField(_("valide jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["amount", "id"]
+        verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
+
+    def __str__(self):
+        return self.option or self.amount_description or str(self.amount or "")
 
 
 class ServiceArea(HSDSRecord):

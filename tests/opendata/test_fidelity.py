@@ -1,13 +1,16 @@
 """What HSDS 3.0 carries is kept: a phone's languages and a virtual location's link survive an
 export → import into an empty directory, and the export validates against the schemas."""
 
+import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from opendata.hsds import validation
-from resources.models import Language, Location, Phone
+from opendata.hsds.importer import ImportFailed, import_path
+from resources.models import CostOption, Language, Location, Phone, Service
 from tests.factories import make_location, make_phone
 from tests.opendata.helpers import empty_directory
 
@@ -108,3 +111,72 @@ def test_a_foreign_location_without_an_accessibility_flag_is_unknown_not_inacces
     empty_directory()
     call_command("import_hsds", tmp_path)
     assert Location.objects.get(uuid=directory["hidden"].uuid).wheelchair_accessible is None
+
+
+@pytest.fixture
+def priced(directory):
+    service = directory["food"]
+    service.is_free = False
+    service.save()
+    CostOption.objects.create(
+        service=service,
+        option_fr="Moins de 18 ans",
+        option_en="Under 18",
+        amount=Decimal("0"),
+        valid_from=datetime.date(2026, 1, 1),
+    )
+    CostOption.objects.create(
+        service=service,
+        option_fr="Adultes",
+        amount=Decimal("12.50"),
+        amount_description_fr="par séance",
+    )
+    return service
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_cost_options_survive_the_round_trip(priced, tmp_path, file_format, language):
+    call_command("export_hsds", tmp_path, format=file_format, language=language)
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    service = Service.objects.get(uuid=priced.uuid)
+    assert [
+        (c.option_fr, c.option_en or "", c.amount, c.currency, c.amount_description_fr or "")
+        for c in service.cost_options.order_by("amount")
+    ] == [
+        ("Moins de 18 ans", "Under 18", Decimal("0.00"), "CAD", ""),
+        ("Adultes", "", Decimal("12.50"), "CAD", "par séance"),
+    ]
+    assert service.cost_options.get(amount=0).valid_from == datetime.date(2026, 1, 1)
+    assert service.is_free is False
+
+
+def test_prices_never_override_the_free_flag_staff_set(priced, tmp_path):
+    call_command("export_hsds", tmp_path)
+    path = tmp_path / "services.json"
+    services = json.loads(path.read_text())
+    for service in services:
+        service.pop("x211_is_free", None)
+        for option in service.get("cost_options", []):
+            option["amount"] = 0
+    path.write_text(json.dumps(services))
+    Service.objects.filter(pk=priced.pk).update(is_free=False)
+    call_command("import_hsds", tmp_path)
+    assert Service.objects.get(pk=priced.pk).is_free is False  # stored: staff's word stays
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    assert Service.objects.get(uuid=priced.uuid).is_free is True  # new, every price zero
+
+
+def test_a_negative_price_is_refused(priced, tmp_path):
+    call_command("export_hsds", tmp_path)
+    path = tmp_path / "services.json"
+    services = json.loads(path.read_text())
+    for service in services:
+        for option in service.get("cost_options", []):
+            option["amount"] = -5
+    path.write_text(json.dumps(services))
+    with pytest.raises(ImportFailed) as failure:
+        import_path(tmp_path)
+    assert any(": amount: " in error for error in failure.value.errors), failure.value.errors

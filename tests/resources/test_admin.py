@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from resources.models import (
+    CostOption,
     Location,
     MunicipalityAlias,
     OpeningPeriod,
@@ -32,7 +33,7 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label == "resources"),
     key=lambda model: model._meta.model_name,
 )
-INLINE_ONLY = {OpeningPeriod, ScheduleClosure, MunicipalityAlias}
+INLINE_ONLY = {OpeningPeriod, ScheduleClosure, MunicipalityAlias, CostOption}
 
 
 def admin_url(model, view, *args):
