@@ -82,7 +82,7 @@ class LocationInline(TranslationStackedInline):
 
 class ServiceAreaInline(TranslationTabularInline):
     model = ServiceArea
-    fields = ("scope", "municipalities", "description")
+    fields = ("scope", "municipalities", "name", "description")
     autocomplete_fields = ("municipalities",)
     extra = 0
 

@@ -21,9 +21,11 @@ DESCRIPTION = 10_000
 # Every other long text: eligibility, fees, how to apply, documents, accessibility, transit,
 # a location's or a sector's description.
 NOTE = 4_000
+# A service area's drawn extent (GeoJSON, KML...): a territory's outline runs long.
+EXTENT = 100_000
 # No text anywhere in an imported file may be longer than this, stored or not: a file holding
 # one is refused before anything else is read from it.
-ANY_IMPORTED_TEXT = 100_000
+ANY_IMPORTED_TEXT = EXTENT
 
 
 def bounded_text(verbose_name, limit, **options):

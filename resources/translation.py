@@ -92,7 +92,7 @@ class CostOptionTranslation(TranslationOptions):
 
 @register(ServiceArea)
 class ServiceAreaTranslation(TranslationOptions):
-    fields = ("description",)
+    fields = ("name", "description")
 
 
 @register(Schedule)

@@ -110,6 +110,8 @@ KEPT = {
         "service_id",
         "name",
         "description",
+        "extent",
+        "extent_type",
         f"{X}scope",
         f"{X}municipalities",
     },

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import DataError, transaction
 
+from resources.folding import fold
 from resources.models import (
     CostOption,
     Language,
@@ -26,7 +27,7 @@ from search import lookups
 from . import history
 from .load_core import parse_date
 from .profile import PREFIX, get_text
-from .rows import WEEKDAYS
+from .rows import WEEKDAYS, derived_area_name
 
 X = PREFIX
 # Two-letter ISO 639-1 codes others use for the languages we list with ISO 639-2 codes.
@@ -36,6 +37,24 @@ OWNERS = (
     ("service_id", "service", Service),
     ("location_id", "location", Location),
 )
+
+
+def territory_scope(name, places):
+    """The scope a feed's service-area name designates when it names no municipality: the
+    directory's MRC ("MRC de L'Assomption") or region ("Lanaudière"); else "local"."""
+    if places or not name:
+        return "local"
+    key = fold(name)
+    for place in lookups.municipalities():
+        if (
+            place.in_mrc
+            and place.mrc_name
+            and key in {fold(place.mrc_name), fold(f"MRC de {place.mrc_name}")}
+        ):
+            return "mrc"
+        if place.in_mrc and place.region_name and key == fold(place.region_name):
+            return "region"
+    return "local"
 
 
 class DetailLoading:
@@ -192,12 +211,23 @@ class DetailLoading:
             else:
                 place = lookups.municipality(row.get("name", ""))
                 places = [place] if place else []
-            area.scope = row.get(f"{X}scope") if row.get(f"{X}scope") in scopes else "local"
-            self.texts(area, row, {"description": "description"})
-            if not places and not row.get(f"{X}scope") and not area.description_fr:
-                area.description_fr = row.get("name", "")[:300]
+            scope = row.get(f"{X}scope")
+            area.scope = scope if scope in scopes else territory_scope(row.get("name"), places)
+            self.texts(area, row, {"name": "name", "description": "description"})
+            area.extent = row.get("extent", "")
+            area.extent_type = row.get("extent_type", "")
             if self.save("service_areas", row, area, created):
                 self.set_many("service_areas", row, area, "municipalities", places)
+                self.forget_derived_name(area, places)
+
+    def forget_derived_name(self, area, places):
+        """A name that only repeats what the area's municipalities or scope say is not kept
+        (our exports write it): it would go stale when staff change them."""
+        for code in ("fr", "en"):
+            stored = getattr(area, f"name_{code}") or ""
+            if stored and stored == derived_area_name(area, places, code):
+                type(area).objects.filter(pk=area.pk).update(**{f"name_{code}": ""})
+                setattr(area, f"name_{code}", "")
 
     def load_languages(self):
         """Languages a service offers and languages spoken on a phone (HSDS `languages` rows

@@ -190,16 +190,25 @@ def closure_object(closure, lang):
     return row
 
 
+def derived_area_name(area, places, lang):
+    """What a service area is called when staff gave it no name: its municipalities, or its
+    scope."""
+    names = ", ".join(getattr(m, f"name_{lang}") or m.name_fr for m in places)
+    return names or str(area.Scope(area.scope).label)
+
+
 def service_area_row(area, lang):
     places = sorted(area.municipalities.all(), key=lambda m: m.slug)
-    names = ", ".join(getattr(m, f"name_{lang}") or m.name_fr for m in places)
     row = {
         "id": str(area.uuid),
         "service_id": str(area.service.uuid),
-        "name": names or str(area.Scope(area.scope).label),
+        "extent": area.extent,
+        "extent_type": area.extent_type,
         f"{X}scope": area.scope,
         f"{X}municipalities": [m.slug for m in places],
     }
+    text(row, area, "name", lang)
+    row.setdefault("name", derived_area_name(area, places, lang))
     text(row, area, "description", lang)
     return compact(row)
 

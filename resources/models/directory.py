@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import LocationQuerySet, OrganizationQuerySet, ServiceQuerySet
-from ..text_limits import DESCRIPTION, NOTE, bounded_text
+from ..text_limits import DESCRIPTION, EXTENT, NOTE, bounded_text
 from .reference import Language, Municipality, Sector, coordinate_constraints
 
 
@@ -334,7 +334,17 @@ class ServiceArea(HSDSRecord):
     municipalities = models.ManyToManyField(
         Municipality, related_name="service_areas", blank=True, verbose_name=_("municipalités")
     )
+    name = models.CharField(
+        _("nom"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vide : les municipalités nommées, ou la portée."),
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
+    extent = bounded_text(
+        _("tracé"), EXTENT, blank=True, help_text=_("Le territoire dessiné (GeoJSON, KML...).")
+    )
+    extent_type = models.CharField(_("format du tracé"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("territoire desservi")
@@ -347,4 +357,4 @@ class ServiceArea(HSDSRecord):
         ]
 
     def __str__(self):
-        return self.description or self.get_scope_display()
+        return self.name or self.description or self.get_scope_display()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from opendata.hsds import validation
 from opendata.hsds.importer import ImportFailed, import_path
-from resources.models import CostOption, Language, Location, Phone, Service
+from resources.models import CostOption, Language, Location, Phone, Service, ServiceArea
 from tests.factories import make_location, make_phone
 from tests.opendata.helpers import empty_directory
 
@@ -180,3 +180,52 @@ def test_a_negative_price_is_refused(priced, tmp_path):
     with pytest.raises(ImportFailed) as failure:
         import_path(tmp_path)
     assert any(": amount: " in error for error in failure.value.errors), failure.value.errors
+
+
+GEOJSON = '{"type": "Polygon", "coordinates": [[[-73.5, 45.7], [-73.3, 45.7], [-73.4, 45.9]]]}'
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_service_area_names_and_extents_survive_and_derived_names_are_not_stored(
+    directory, tmp_path, file_format
+):
+    named = ServiceArea.objects.create(
+        service=directory["food"],
+        scope="mrc",
+        name_fr="Tout le territoire du CLSC",
+        extent=GEOJSON,
+        extent_type="geojson",
+    )
+    call_command("export_hsds", tmp_path, format=file_format)
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    area = ServiceArea.objects.get(uuid=named.uuid)
+    assert (area.name_fr, area.extent, area.extent_type) == (
+        "Tout le territoire du CLSC",
+        GEOJSON,
+        "geojson",
+    )
+    plain = ServiceArea.objects.filter(service__uuid=directory["food"].uuid, scope="local")
+    assert [a.name_fr or "" for a in plain] == [""]  # "Charlemagne, Repentigny" is derived
+
+
+@pytest.mark.parametrize(
+    ("name", "scope"),
+    [("MRC de L'Assomption", "mrc"), ("Lanaudière", "region"), ("Le Gardeur", "local")],
+)
+def test_a_foreign_area_named_after_a_territory_serves_it(directory, tmp_path, name, scope):
+    call_command("export_hsds", tmp_path)
+    path = tmp_path / "services.json"
+    services = json.loads(path.read_text())
+    for service in services:
+        for area in service.get("service_areas", []):
+            for extra in ("x211_scope", "x211_municipalities"):
+                area.pop(extra, None)
+            area["name"] = name
+    path.write_text(json.dumps(services))
+    empty_directory()
+    call_command("import_hsds", tmp_path)
+    area = ServiceArea.objects.filter(service__uuid=directory["food"].uuid).get()
+    assert (area.scope, area.name_fr) == (scope, name)
+    if scope == "local":
+        assert [m.slug for m in area.municipalities.all()] == ["repentigny"]
