@@ -235,12 +235,13 @@ def total_records(tables):
     return sum(len(rows) for rows in tables.values())
 
 
-def import_path(path, dry_run=False, language=None, sector_map=None, progress=None):
+def import_path(path, dry_run=False, language=None, sector_map=None, progress=None, mapping=None):
     """Import `path`; returns the Loader (counts, warnings). Raises ImportFailed on errors,
-    with nothing changed. `progress(total)` gives a callable ticked once per record saved."""
+    with nothing changed. `progress(total)` gives a callable ticked once per record saved;
+    `mapping` ({table: {their property: ours}}, see mapping.py) renames a feed's properties."""
     from search import indexing
 
-    source = read_source(path)
+    source = read_source(path, mapping)
     if source.errors:
         raise ImportFailed(source.errors)
     tick = progress(total_records(source.tables)) if progress else None

@@ -12,6 +12,7 @@ from pathlib import Path
 from resources.text_limits import ANY_IMPORTED_TEXT
 
 from . import csv_package, nesting, validation
+from .mapping import apply as apply_mapping
 from .profile import PREFIX, extra_problem
 
 # HSDS objects nest about ten levels deep (service → service_at_locations → location →
@@ -230,7 +231,8 @@ def read_csv(source, path):
     source.add_rows(table, rows, path.name)
 
 
-def read_source(path):
+def read_source(path, mapping=None):
+    """The tables of `path`, with `mapping` (mapping.py) applied before our own checks."""
     path = Path(path)
     source = Source()
     if not path.exists():
@@ -252,6 +254,8 @@ def read_source(path):
             read_json(source, file)
     if not any(source.tables.values()) and not source.errors:
         source.errors.append(f"{path}: no HSDS data found")
+    for table, ident, name, message in apply_mapping(mapping or {}, source.tables):
+        source.errors.append(f"{table} {ident}: {name}: {message}")
     check_extras(source)
     check_privacy_hints(source)
     return source
@@ -277,8 +281,8 @@ def check_privacy_hints(source):
         source.errors.append(
             f"{table} {idents[0]}: {name}: looks like a confidentiality flag, which this import "
             f"does not read ({len(idents)} record(s)); importing would publish what it hides. "
-            f"Rename it {PREFIX}confidential (true or false), or remove it "
-            "(docs/hsds-profile.md)"
+            f'Map it: --mapping with {{"{table}": {{"{name}": "{PREFIX}confidential"}}}}, or '
+            "remove it (docs/hsds-profile.md)"
         )
 
 

@@ -561,3 +561,67 @@ def test_what_an_import_does_not_store_is_reported_by_path_and_count(directory, 
     assert "services.couleur_du_dossier: 2 record(s) not stored (not an HSDS 3.0 property)" in (
         printed
     )
+
+
+def test_a_mapping_reads_a_feeds_own_property_names(directory, tmp_path):
+    """Another tool's `confidential`, `free` and `name_en` are read through --mapping."""
+    hidden, food = directory["hidden"], directory["food"]
+    call_command("export_hsds", tmp_path / "feed")
+
+    def foreign_locations(organizations):
+        for organization in organizations:
+            for location in organization.get("locations", []):
+                location["confidential"] = "oui" if "x211_confidential" in location else "non"
+                location.pop("x211_confidential", None)
+
+    def foreign_services(services):
+        for service in services:
+            service["free"] = "yes"
+            service.pop("x211_is_free", None)
+            service["name_en"] = service.pop("x211_name_en", "") or "Mapped name"
+            for sal in service.get("service_at_locations", []):
+                location = sal["location"]
+                location["confidential"] = "oui" if "x211_confidential" in location else "non"
+                location.pop("x211_confidential", None)
+
+    edit_json(tmp_path / "feed", "organizations.json", foreign_locations)
+    edit_json(tmp_path / "feed", "services.json", foreign_services)
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "locations": {"confidential": "x211_confidential"},
+                "services": {"free": "x211_is_free", "name_en": "x211_name_en"},
+            }
+        )
+    )
+    printed, error = run_import(tmp_path / "feed")
+    assert "looks like a confidentiality flag" in printed and "--mapping" in printed
+    Location.objects.filter(pk=hidden.pk).update(is_confidential=False)
+    printed, error = run_import(tmp_path / "feed", mapping=str(mapping))
+    assert error is None, printed
+    hidden.refresh_from_db()
+    assert hidden.is_confidential and hidden.address_1.startswith(SECRET_STREET)
+    food.refresh_from_db()
+    assert food.is_free and food.name_en == "Emergency food"
+    assert "not stored" not in printed
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1]", "expected an object of tables"),
+        ('{"lieux": {}}', "'lieux' is not an HSDS table"),
+        ('{"locations": {"secret": "adresse_cachee"}}', "is neither one of our extras"),
+        ("{", "not readable JSON"),
+    ],
+)
+def test_a_bad_mapping_file_is_refused_before_anything_is_read(
+    directory, tmp_path, content, message
+):
+    call_command("export_hsds", tmp_path / "feed")
+    (tmp_path / "mapping.json").write_text(content)
+    before = listing_checksum()
+    printed, error = run_import(tmp_path / "feed", mapping=str(tmp_path / "mapping.json"))
+    assert error.startswith("Mapping refused, nothing changed") and message in error
+    assert listing_checksum() == before

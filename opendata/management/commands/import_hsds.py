@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from opendata.hsds.importer import ImportFailed, import_path, read_sector_map
+from opendata.hsds.mapping import MappingError, read_mapping
 
 
 class Command(BaseCommand):
@@ -16,6 +17,11 @@ class Command(BaseCommand):
             "--language",
             choices=["fr", "en"],
             help="Language of the standard fields (default: the file's x211_language, or fr).",
+        )
+        parser.add_argument(
+            "--mapping",
+            help="JSON file: the feed's own property names onto ours, table by table "
+            '({"locations": {"confidential": "x211_confidential"}}; docs/hsds-profile.md).',
         )
         parser.add_argument(
             "--sector-map",
@@ -33,11 +39,16 @@ class Command(BaseCommand):
 
         try:
             sector_map = read_sector_map(options["sector_map"])
+            try:
+                mapping = read_mapping(options["mapping"])
+            except MappingError as exc:
+                raise CommandError(f"Mapping refused, nothing changed: {exc}") from None
             loader = import_path(
                 options["path"],
                 dry_run=options["dry_run"],
                 language=options["language"],
                 sector_map=sector_map,
+                mapping=mapping,
                 progress=progress,
             )
         except ImportFailed as exc:
