@@ -7,6 +7,7 @@ a list, an API page with `contents`, the tabular form keyed by CSV file name) or
 import json
 import math
 import re
+import uuid
 from pathlib import Path
 
 from resources.text_limits import ANY_IMPORTED_TEXT
@@ -254,6 +255,7 @@ def read_source(path, mapping=None):
             read_json(source, file)
     if not any(source.tables.values()) and not source.errors:
         source.errors.append(f"{path}: no HSDS data found")
+    normalize_ids(source)
     for table, ident, name, message in apply_mapping(mapping or {}, source.tables):
         source.errors.append(f"{table} {ident}: {name}: {message}")
     check_extras(source)
@@ -284,6 +286,28 @@ def check_privacy_hints(source):
             f'Map it: --mapping with {{"{table}": {{"{name}": "{PREFIX}confidential"}}}}, or '
             "remove it (docs/hsds-profile.md)"
         )
+
+
+def normalize_ids(source):
+    """UUIDs in their canonical form (lower case, RFC 4122), whichever case a feed writes them
+    in, so that a reference meets the record it names."""
+
+    def canonical(value):
+        if isinstance(value, str) and len(value) == 36 and value != value.lower():
+            try:
+                return str(uuid.UUID(value))
+            except ValueError:
+                return value
+        return value
+
+    for table, rows in source.tables.items():
+        fixed = {}
+        for ident, row in rows.items():
+            for name, value in row.items():
+                if name == "id" or name.endswith("_id"):
+                    row[name] = canonical(value)
+            fixed[canonical(ident)] = row
+        source.tables[table] = fixed
 
 
 def check_extras(source):

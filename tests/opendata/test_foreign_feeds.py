@@ -1,0 +1,76 @@
+"""Foreign-shaped feeds (tests/opendata/foreign_feeds/README.md), checked field by field: what
+is kept, what is mapped, what is reported."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from resources.models import Location, Service
+
+FEEDS = Path(__file__).resolve().parent / "foreign_feeds"
+FOOD = "5b1c9e70-0a2b-11ef-9262-0242ac120002"
+SHELTER = "5b1cb104-0a2b-11ef-9262-0242ac120002"
+
+
+def import_feed(**options):
+    out = StringIO()
+    call_command("import_hsds", FEEDS / "aide_lanaudiere", stdout=out, stderr=out, **options)
+    return out.getvalue()
+
+
+def test_without_a_mapping_its_confidentiality_flag_stops_the_import(db):
+    with pytest.raises(CommandError, match="nothing changed"):
+        import_feed(sector_map=str(FEEDS / "sectors.csv"))
+    assert not Service.objects.filter(uuid=FOOD).exists()
+
+
+@pytest.fixture
+def imported(db):
+    return import_feed(mapping=str(FEEDS / "mapping.json"), sector_map=str(FEEDS / "sectors.csv"))
+
+
+def test_kept_field_by_field(imported):
+    food = Service.objects.get(uuid=FOOD)
+    assert (food.name_fr, food.name_en) == (
+        "Comptoir alimentaire du Vieux-Terrebonne",
+        "Vieux-Terrebonne food counter",
+    )
+    assert food.description_en == "Weekly grocery baskets for low-income families."
+    assert food.is_free  # "free": "oui", mapped
+    assert food.organization.website == "https://entraide-terrebonne.example.org"
+    assert [s.slug for s in food.sectors.all()] == ["food-banks"]
+    phone = food.phones.get()
+    assert sorted(phone.languages.values_list("code", flat=True)) == ["fra", "spa"]
+    option = food.cost_options.get()
+    assert (option.option_fr, option.amount, option.currency) == ("Par panier", Decimal(0), "CAD")
+    area = food.service_areas.get()
+    assert (area.scope, area.name_fr, area.extent_type) == ("region", "Lanaudière", "text")
+    place = food.service_at_locations.get().location
+    assert (place.municipality.slug, place.postal_code) == ("terrebonne", "J6W 1A1")
+    assert place.wheelchair_accessible is None  # not said: unknown, never "no"
+    assert food.modified.date() <= datetime.date.today()
+
+
+def test_mapped_confidentiality_keeps_the_shelter_off_the_map(imported, client):
+    shelter = Service.objects.get(uuid=SHELTER)
+    assert shelter.service_areas.get().scope == "mrc"  # "MRC de L'Assomption"
+    house = Location.objects.get(uuid="5b1cb848-0a2b-11ef-9262-0242ac120002")
+    assert house.is_confidential and house.address_1 == "9, chemin Discret"
+    page = client.get(shelter.get_absolute_url()).content.decode()
+    assert "chemin Discret" not in page and "J5Y 0A0" not in page
+    api = client.get(f"/api/services/{SHELTER}").content.decode()
+    assert "chemin Discret" not in api and "45.77" not in api
+
+
+def test_what_is_not_kept_is_reported(imported):
+    for line in (
+        "services.wait_time: 1 record(s) not stored",
+        "services.fees: 1 record(s) not stored",
+        "organizations.tax_status: 1 record(s) not stored",
+    ):
+        assert line in imported, imported
+    assert "Import done." in imported
