@@ -216,18 +216,13 @@ class DetailLoading:
             self.texts(area, row, {"name": "name", "description": "description"})
             area.extent = row.get("extent", "")
             area.extent_type = row.get("extent_type", "")
+            # A name that only repeats what the area's municipalities or scope say (our exports
+            # write one) is not kept: it would go stale when staff change them.
+            for code in ("fr", "en"):
+                if getattr(area, f"name_{code}") == derived_area_name(area, places, code):
+                    setattr(area, f"name_{code}", "")
             if self.save("service_areas", row, area, created):
                 self.set_many("service_areas", row, area, "municipalities", places)
-                self.forget_derived_name(area, places)
-
-    def forget_derived_name(self, area, places):
-        """A name that only repeats what the area's municipalities or scope say is not kept
-        (our exports write it): it would go stale when staff change them."""
-        for code in ("fr", "en"):
-            stored = getattr(area, f"name_{code}") or ""
-            if stored and stored == derived_area_name(area, places, code):
-                type(area).objects.filter(pk=area.pk).update(**{f"name_{code}": ""})
-                setattr(area, f"name_{code}", "")
 
     def load_languages(self):
         """Languages a service offers and languages spoken on a phone (HSDS `languages` rows

@@ -5,6 +5,8 @@ objects from them, csv_package.py writes them as they are. Confidential location
 municipality only: no street, postal code, coordinates or transit directions.
 """
 
+from django.utils import translation
+
 from .profile import (
     LANGUAGE_CODES,
     PREFIX,
@@ -194,7 +196,10 @@ def derived_area_name(area, places, lang):
     """What a service area is called when staff gave it no name: its municipalities, or its
     scope."""
     names = ", ".join(getattr(m, f"name_{lang}") or m.name_fr for m in places)
-    return names or str(area.Scope(area.scope).label)
+    if names:
+        return names
+    with translation.override(lang):
+        return str(area.Scope(area.scope).label)
 
 
 def service_area_row(area, lang):

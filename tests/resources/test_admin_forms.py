@@ -39,7 +39,9 @@ def service_data(organization, **fields):
         "slug": "halte-garderie",
         "description_fr": "Garde d'enfants.",
         "status": "active",
-        **management_forms("phones", "service_areas", "service_at_locations", "schedules"),
+        **management_forms(
+            "phones", "cost_options", "service_areas", "service_at_locations", "schedules"
+        ),
     }
     data.update(fields)
     return data
