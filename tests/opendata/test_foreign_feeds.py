@@ -74,3 +74,61 @@ def test_what_is_not_kept_is_reported(imported):
     ):
         assert line in imported, imported
     assert "Import done." in imported
+
+
+CSV_SERVICE = "7d9f2b1e-3c4a-4e5f-8a6b-7c8d9e0f1a22"
+
+
+@pytest.fixture
+def imported_csv(db):
+    out = StringIO()
+    call_command(
+        "import_hsds",
+        FEEDS / "ressources_csv",
+        mapping=str(FEEDS / "mapping_csv.json"),
+        sector_map=str(FEEDS / "sectors_csv.csv"),
+        stdout=out,
+        stderr=out,
+    )
+    return out.getvalue()
+
+
+def test_a_csv_package_is_kept_field_by_field(imported_csv):
+    service = Service.objects.get(uuid=CSV_SERVICE)
+    assert service.name_fr == "Accompagnement-transport médical"
+    assert service.description_en == "Volunteer rides to medical appointments for seniors."
+    assert (service.is_free, service.minimum_age) == (False, 65)  # "free": "non", mapped
+    assert service.organization.email == "info@cab-fictif.example.org"
+    assert [s.slug for s in service.sectors.all()] == ["medical-transport"]
+    assert list(service.languages.values_list("code", flat=True)) == ["eng"]  # "en"
+    phone = service.phones.get()
+    assert (phone.number, phone.extension, phone.description_fr) == (
+        "450 555-0142",
+        "12",
+        "Réservations",
+    )
+    assert list(phone.languages.values_list("code", flat=True)) == ["fra"]
+    place = service.service_at_locations.get().location
+    assert (place.municipality.slug, place.postal_code, place.latitude) == (
+        "charlemagne",
+        "J5Z 1A1",
+        45.6636,
+    )
+    option = service.cost_options.get()
+    assert (option.amount, option.amount_description_fr) == (Decimal(5), "Contribution suggérée")
+    area = service.service_areas.get()
+    assert [m.slug for m in area.municipalities.all()] == ["charlemagne"]
+    assert (area.name_fr, area.extent) == ("", "La ville de Charlemagne")  # derived name
+    weekly = service.schedules.get(description_fr="Réservations 48 heures à l'avance")
+    assert sorted(p.weekday for p in weekly.periods.all()) == [0, 2]
+
+
+def test_a_csv_package_reports_what_it_cannot_keep(imported_csv):
+    assert "services.wait_time: 1 record(s) not stored" in imported_csv
+    assert "organizations.tax_status: 1 record(s) not stored" in imported_csv
+    # A monthly schedule keeps its text; its rule is not kept yet (left in the issue).
+    assert "not a weekly opening period: kept as text only" in imported_csv
+    monthly = Service.objects.get(uuid=CSV_SERVICE).schedules.get(
+        description_fr="Clinique d'impôts le deuxième mardi"
+    )
+    assert not monthly.periods.exists()
