@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Municipality, Organization, Sector, Service
 from .querysets import in_sector_condition
@@ -31,7 +31,7 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-@require_GET
+@require_safe
 def home(request):
     active = Service.objects.active()
     sectors = Sector.objects.top_level().annotate(
@@ -47,7 +47,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
     services = _page(request, Service.objects.active().in_sector(sector).order_by("name", "pk"))
@@ -58,7 +58,7 @@ def sector_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     services = _page(request, Service.objects.active().serving(municipality).order_by("name", "pk"))
@@ -69,7 +69,7 @@ def municipality_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(
         Organization.objects.active().prefetch_related(
@@ -83,7 +83,7 @@ def organization_detail(request, slug):
     return render(request, "resources/organization_detail.html", {"organization": organization})
 
 
-@require_GET
+@require_safe
 def service_detail(request, slug):
     service = get_object_or_404(Service.objects.active().with_listing_data(), slug=slug)
     return render(request, "resources/service_detail.html", {"service": service})

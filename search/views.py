@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from resources.models import Sector
 from resources.positions import without_exact_position
@@ -20,7 +20,7 @@ FILTERS = {
 }
 
 
-@require_GET
+@require_safe
 def results(request):
     found = find(request.GET)
     form, criteria, outcome = found.form, found.criteria, found.outcome
