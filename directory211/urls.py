@@ -19,3 +19,7 @@ urlpatterns += i18n_patterns(
     path(_("recherche/"), include("search.urls")),
     path("", include("resources.urls")),
 )
+
+# Error pages that render without the database (directory211/errors.py).
+handler404 = "directory211.errors.page_not_found"
+handler500 = "directory211.errors.server_error"
