@@ -23,6 +23,7 @@ from .admin_filters import (
 from .admin_forms import LocationForm, PhoneForm, ScheduleForm, ServiceForm
 from .admin_inlines import (
     LOCATION_LABEL,
+    URL_FIELDS,
     CostOptionInline,
     LocationInline,
     MunicipalityAliasInline,
@@ -56,6 +57,8 @@ RECORD_FIELDS = ("uuid", "created", "modified")
 
 class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Translation tabs plus the "History" page of the records simple_history tracks."""
+
+    formfield_overrides = URL_FIELDS
 
 
 def mark_services_verified(request, services):

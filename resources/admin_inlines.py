@@ -5,6 +5,7 @@ the schedule's own page, reached from the service or location page by the schedu
 """
 
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from .admin_forms import LocationForm, PhoneForm, ScheduleClosureForm, ScheduleForm
@@ -20,6 +21,9 @@ from .models import (
     ServiceArea,
     ServiceAtLocation,
 )
+
+# A web address typed without its scheme ("example.org") is taken as https, as Django 6 will.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 # What Location.__str__ reads, for lists and inlines showing locations.
 LOCATION_LABEL = ("location__organization", "location__municipality")
@@ -63,6 +67,7 @@ class ServiceSummaryInline(admin.TabularInline):
 
 
 class LocationInline(TranslationStackedInline):
+    formfield_overrides = URL_FIELDS
     model = Location
     form = LocationForm
     fields = (

@@ -85,5 +85,23 @@ def organization_detail(request, slug):
 
 @require_safe
 def service_detail(request, slug):
-    service = get_object_or_404(Service.objects.active().with_listing_data(), slug=slug)
-    return render(request, "resources/service_detail.html", {"service": service})
+    service = get_object_or_404(
+        Service.objects.active()
+        .with_listing_data()
+        .prefetch_related("service_at_locations__location__phones"),
+        slug=slug,
+    )
+    context = {"service": service, "phones": phones_to_call(service)}
+    return render(request, "resources/service_detail.html", context)
+
+
+def phones_to_call(service):
+    """The numbers a person calls for `service`: its own, else those of the places it is
+    offered at, else its organization's."""
+    own = list(service.phones.all())
+    if own:
+        return own
+    at_places = [
+        phone for sal in service.service_at_locations.all() for phone in sal.location.phones.all()
+    ]
+    return at_places or list(service.organization.phones.all())

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from resources.models import Location, Phone, Schedule, ScheduleClosure, Service
+from resources.models import Location, Organization, Phone, Schedule, ScheduleClosure, Service
 from tests.factories import locate, make_organization, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +197,21 @@ def test_closure_inline_saves_a_closure(admin_client):
     assert admin_client.post(url, data).status_code == 302
     closure = ScheduleClosure.objects.get()
     assert closure.end_date == datetime.date(2027, 1, 4)
+
+
+def test_a_website_typed_without_its_scheme_is_taken_as_https(admin_client):
+    page = admin_client.get(reverse("admin:resources_organization_add"))
+    prefixes = [inline.formset.prefix for inline in page.context["inline_admin_formsets"]]
+    data = {
+        "name_fr": "Entraide fictive",
+        "slug": "entraide-fictive",
+        "description_fr": "Organisme fictif.",
+        "website": "entraide.example.org",
+        "is_active": "on",
+        **management_forms(*prefixes),
+    }
+    response = admin_client.post(reverse("admin:resources_organization_add"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert Organization.objects.get(slug="entraide-fictive").website == (
+        "https://entraide.example.org"
+    )

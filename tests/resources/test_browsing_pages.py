@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from resources.models import Schedule
-from tests.factories import locate, make_schedule, make_service
+from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,19 @@ def test_the_helpline_banner_is_read_once_and_follows_edits_at_once(client):
     schedule.periods.filter(weekday__lt=6).delete()
     schedule.save()
     assert "Ouvert 24 h sur 24" not in client.get("/fr/").content.decode()
+
+
+def test_a_service_page_always_gives_a_number_to_call(client):
+    """The service's own phones, else its places', else its organization's."""
+    organization = make_organization()
+    make_phone(organization=organization, number="450 555-0150")
+    service = make_service(organization=organization, scope="mrc")
+    assert 'href="tel:4505550150"' in client.get(service.get_absolute_url()).content.decode()
+    place = locate(service)
+    make_phone(location=place, number="450 555-0151", description_fr="Accueil")
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert 'href="tel:4505550151"' in page and "Accueil" in page
+    assert "tel:4505550150" not in page
+    make_phone(service=service, number="450 555-0152")
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert 'href="tel:4505550152"' in page and "tel:4505550151" not in page
