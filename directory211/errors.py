@@ -13,7 +13,7 @@ def _api(request):
 def page_not_found(request, exception=None):
     if _api(request):
         return JsonResponse({"error": "Not found", "status": 404, "parameter": None}, status=404)
-    return HttpResponseNotFound(loader.get_template("404.html").render({"path": request.path}))
+    return HttpResponseNotFound(loader.get_template("404.html").render({}))
 
 
 def server_error(request):

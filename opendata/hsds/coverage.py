@@ -8,7 +8,7 @@ imports our own export and expects no line in the report.
 """
 
 from . import validation
-from .profile import PREFIX
+from .profile import PREFIX, SERVICE_TEXT_FIELDS
 
 X = PREFIX
 KEPT = {
@@ -27,14 +27,7 @@ KEPT = {
     "services": {
         "id",
         "organization_id",
-        "name",
-        "alternate_name",
-        "description",
-        "alert",
-        "eligibility_description",
-        "fees_description",
-        "application_process",
-        "interpretation_services",
+        *SERVICE_TEXT_FIELDS,
         "url",
         "email",
         "status",

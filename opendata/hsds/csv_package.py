@@ -109,11 +109,11 @@ def typed(table, row):
 # Python's csv module refuses cells over 128 KiB with an error naming no column; the import's
 # own size rule (text_limits) names the record and field, so cells up to this size are read.
 CELL_LIMIT = 64 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
 
 
 def read_table(handle, table, origin=""):
     """(typed rows, errors): a file the csv module cannot read is an error with its line."""
-    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
     reader = csv.DictReader(handle)
     rows, errors = [], []
     try:

@@ -138,7 +138,8 @@ def restore(obj, records):
     model = type(obj)
     historical = model.history.model
     stored = list(historical.objects.filter(id=obj.pk).order_by("history_date", "history_id"))
-    if _described(metadata_for(obj, model.__name__.lower(), stored)) == _described(records):
+    exported = metadata_for(obj, "", stored)  # what an export of the stored history shows
+    if _described(exported) == _described(records):
         return False
     fields = {f.name: f for f in tracked_fields(model, obj)}
     reason_limit = historical._meta.get_field("history_change_reason").max_length
@@ -151,7 +152,7 @@ def restore(obj, records):
         key = (record["last_action_date"], record["last_action_type"], author)
         groups.setdefault(key, []).append(record)
     described = {_moment(date) for date, _, _ in groups}
-    shown = {_moment(r["last_action_date"]) for r in metadata_for(obj, "", stored)}
+    shown = {_moment(r["last_action_date"]) for r in exported}
     by_date = {row.history_date: row for row in stored}
     historical.objects.filter(
         history_id__in=[row.history_id for row in stored if row.history_date in shown | described]

@@ -32,19 +32,6 @@ UNSUPPORTED = (
 )
 
 
-# The HSDS table of each model the import writes (for messages).
-TABLES = {
-    "Sector": "taxonomy_terms",
-    "Organization": "organizations",
-    "Location": "locations",
-    "Service": "services",
-    "ServiceAtLocation": "service_at_location",
-    "Phone": "phones",
-    "Schedule": "schedules",
-    "ServiceArea": "service_areas",
-}
-
-
 class ImportFailed(Exception):
     def __init__(self, errors):
         super().__init__(f"{len(errors)} error(s)")
@@ -108,6 +95,10 @@ class Loader(CoreLoading, DetailLoading):
             return None  # not a UUID: the schema check reports it
         return self.remember(obj) if obj is not None else None
 
+    def was_stored(self, obj):
+        """Whether `obj` was in the database before this import (else the import created it)."""
+        return hasattr(obj, "_stored_before_import")
+
     def remember(self, obj):
         """Note what a stored record holds before the import, to tell what the import changes."""
         if not hasattr(obj, "_stored_before_import"):
@@ -128,10 +119,10 @@ class Loader(CoreLoading, DetailLoading):
         obj = self.known(model, ident)
         return (obj, False) if obj else (model(uuid=ident), True)
 
-    def texts(self, obj, row, fields, required=(), table=None):
-        """Set translated fields from a row (`fields`: {model field: HSDS name}); a text longer
-        than the field allows (text_limits) is an error. Returns False after an error."""
-        fine = True
+    def texts(self, table, obj, row, fields, required=()):
+        """Set translated fields of `obj` (a record of HSDS `table`) from a row (`fields`:
+        {model field: HSDS name}); a text longer than the field allows (text_limits) is an
+        error, and the record is then not saved."""
         for field, name in fields.items():
             values = get_text(row, name, self.lang)
             if field in required and not values["fr"]:
@@ -141,11 +132,9 @@ class Loader(CoreLoading, DetailLoading):
                 problem = too_long(type(obj), f"{field}_{code}", value)
                 if problem:
                     own = name if code == self.lang else f"{PREFIX}{name}_{code}"
-                    self.fail(table or TABLES[type(obj).__name__], row, own, problem)
+                    self.fail(table, row, own, problem)
                     obj._import_refused = True
-                    fine = False
             set_text(obj, field, values)
-        return fine
 
     def slug(self, obj, row, source):
         model = type(obj)

@@ -66,7 +66,13 @@ class CoreLoading:
             sector.uuid = row["id"]
             parent = row.get("parent_id")
             sector.parent = self.sectors.get(parent) or by_uuid.get(parent) if parent else None
-            self.texts(sector, row, {"name": "name", "description": "description"}, ("name",))
+            self.texts(
+                "taxonomy_terms",
+                sector,
+                row,
+                {"name": "name", "description": "description"},
+                ("name",),
+            )
             sector.airs_code = row.get(f"{X}airs_code", "")
             sector.position = row.get(f"{X}position", sector.position or 0)
             if self.save("taxonomy_terms", row, sector, created):
@@ -77,6 +83,7 @@ class CoreLoading:
         for row in self.rows("organizations"):
             org, created = self.fetch(Organization, row["id"])
             self.texts(
+                "organizations",
                 org,
                 row,
                 {f: f for f in ("name", "alternate_name", "legal_status", "description")},
@@ -129,6 +136,7 @@ class CoreLoading:
             stored = {name: getattr(location, name) for name in WITHHELD}
             was_confidential = location.is_confidential
             self.texts(
+                "locations",
                 location,
                 row,
                 {"name": "name", "description": "description", "transportation": "transportation"},
@@ -226,7 +234,7 @@ class CoreLoading:
                 continue
             service.organization = org
             fields = {f: f for f in SERVICE_TEXT_FIELDS}
-            self.texts(service, row, fields, required=("name", "description"))
+            self.texts("services", service, row, fields, required=("name", "description"))
             docs = documents.get(row["id"], [])
             for code in ("fr", "en"):
                 text = "\n".join(d[code] for d in docs if d[code])
@@ -236,7 +244,6 @@ class CoreLoading:
             service.status = row["status"]
             if f"{X}is_free" in row:  # absent says nothing: staff's flag stays
                 service.is_free = row[f"{X}is_free"] is True
-            service._created_by_import = created
             service.assurer = row.get("assurer_email") or row.get(f"{X}assurer", "")
             if not self.service_numbers(service, row):
                 continue
@@ -298,5 +305,5 @@ class CoreLoading:
             created = sal is None
             sal = sal or ServiceAtLocation()
             sal.uuid, sal.service, sal.location = row["id"], service, location
-            self.texts(sal, row, {"description": "description"})
+            self.texts("service_at_location", sal, row, {"description": "description"})
             self.save("service_at_location", row, sal, created)

@@ -96,7 +96,7 @@ class DetailLoading:
                 kind = "voice"
             phone.type = kind
             phone.position = row.get(f"{X}position", 0)
-            self.texts(phone, row, {"description": "description"})
+            self.texts("phones", phone, row, {"description": "description"})
             self.save("phones", row, phone, created)
 
     def load_schedules(self):
@@ -125,7 +125,7 @@ class DetailLoading:
                 self.fail("schedules", primary, "valid_from", "not a date")
                 continue
             schedule.closed_on_holidays = primary.get(f"{X}closed_on_holidays", True) is not False
-            self.texts(schedule, primary, {"description": "description"})
+            self.texts("schedules", schedule, primary, {"description": "description"})
             periods = self.periods(rows)
             closures = self.closures(primary)
             if periods is None or closures is None:
@@ -213,7 +213,7 @@ class DetailLoading:
                 places = [place] if place else []
             scope = row.get(f"{X}scope")
             area.scope = scope if scope in scopes else territory_scope(row.get("name"), places)
-            self.texts(area, row, {"name": "name", "description": "description"})
+            self.texts("service_areas", area, row, {"name": "name", "description": "description"})
             area.extent = row.get("extent", "")
             area.extent_type = row.get("extent_type", "")
             # A name that only repeats what the area's municipalities or scope say (our exports
@@ -258,7 +258,10 @@ class DetailLoading:
             option, created = self.fetch(CostOption, row["id"])
             option.service = owners["service"]
             self.texts(
-                option, row, {"option": "option", "amount_description": "amount_description"}
+                "cost_options",
+                option,
+                row,
+                {"option": "option", "amount_description": "amount_description"},
             )
             amount = row.get("amount")
             try:
@@ -277,7 +280,7 @@ class DetailLoading:
             if (
                 isinstance(service, Service)
                 and f"{X}is_free" not in row
-                and getattr(service, "_created_by_import", False)
+                and not self.was_stored(service)
                 and given
                 and all(amount == 0 for amount in given)
             ):

@@ -229,3 +229,19 @@ def test_a_foreign_area_named_after_a_territory_serves_it(directory, tmp_path, n
     assert (area.scope, area.name_fr) == (scope, name)
     if scope == "local":
         assert [m.slug for m in area.municipalities.all()] == ["repentigny"]
+
+
+def test_an_oversized_price_text_is_refused_naming_it(priced, tmp_path):
+    call_command("export_hsds", tmp_path)
+    path = tmp_path / "services.json"
+    services = json.loads(path.read_text())
+    for service in services:
+        for option in service.get("cost_options", []):
+            option["option"] = "x" * 201
+    path.write_text(json.dumps(services))
+    with pytest.raises(ImportFailed) as failure:
+        import_path(tmp_path)
+    assert any(
+        error.startswith("cost_options ") and ": option: 201 characters, more than the 200" in error
+        for error in failure.value.errors
+    ), failure.value.errors
