@@ -179,15 +179,26 @@ def _phone_rows(phones, owner_field, owner_id, *key):
 
 
 def _periods(schedule):
-    return [
-        {
-            "weekday": day,
-            "opens_at": datetime.time.fromisoformat(opens),
-            "closes_at": datetime.time.fromisoformat(closes),
-        }
-        for spec, opens, closes in schedule.get("periods", [])
-        for day in weekdays(spec)
-    ]
+    """Each period's row; an optional fourth item is its rule: {"weeks": [1, 3]} (those weeks
+    of the month: 1st and 3rd, -1 the last), "every": 2 (every other week) from "from"."""
+    rows = []
+    for spec, opens, closes, *more in schedule.get("periods", []):
+        rule = more[0] if more else {}
+        for day in weekdays(spec):
+            for week in rule.get("weeks") or [None]:
+                start = rule.get("from")
+                rows.append(
+                    {
+                        "weekday": day,
+                        "opens_at": datetime.time.fromisoformat(opens),
+                        "closes_at": datetime.time.fromisoformat(closes),
+                        "frequency": "MONTHLY" if week else "WEEKLY",
+                        "week_of_month": week,
+                        "interval": rule.get("every", 1),
+                        "starts_on": datetime.date.fromisoformat(start) if start else None,
+                    }
+                )
+    return rows
 
 
 def _closures(schedule):

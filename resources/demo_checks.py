@@ -16,6 +16,7 @@ PHONE = re.compile(r"^(?:(?:450|514|579) 555-01\d\d|1 800 555-01\d\d|211)$")
 POSTAL_CODE = re.compile(r"^[A-Z]\d[A-Z] \d[A-Z]\d$")
 TIME = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKS = (1, 2, 3, 4, 5, -1, -2, -3, -4, -5)  # of the month: -1 the last
 PHONE_TYPES = {choice.value for choice in Phone.Type}
 LOCATION_TYPES = {choice.value for choice in Location.Type}
 STATUSES = {choice.value for choice in Service.Status}
@@ -243,6 +244,25 @@ class Checker:
         except (TypeError, ValueError):
             self.error(where, f"date « {key} » invalide {value!r} (AAAA-MM-JJ)")
 
+    @staticmethod
+    def valid_rule(rule):
+        """{"weeks": [1..5 or -1..-5]} or {"every": 2..52, "from": "YYYY-MM-DD"}."""
+        if not isinstance(rule, dict) or not rule or set(rule) - {"weeks", "every", "from"}:
+            return False
+        weeks, every, start = rule.get("weeks"), rule.get("every"), rule.get("from")
+        if weeks is not None and not (
+            isinstance(weeks, list) and weeks and all(w in WEEKS for w in weeks)
+        ):
+            return False
+        if every is not None:
+            if weeks or not isinstance(every, int) or not 2 <= every <= 52 or not start:
+                return False
+        try:
+            start and datetime.date.fromisoformat(start)
+        except (TypeError, ValueError):
+            return False
+        return True
+
     def check_schedule(self, where, schedule):
         if not isinstance(schedule, dict):
             self.error(where, "un objet est attendu")
@@ -250,11 +270,17 @@ class Checker:
         self.check_text(where, schedule, "description", "description", Schedule)
         for period in schedule.get("periods", []):
             try:
-                day, opens, closes = period
+                day, opens, closes, *rule = period
                 weekdays(day)
             except (AttributeError, TypeError, ValueError):
                 self.error(where, f'période invalide {period!r} (ex. ["mon-fri", "09:00", …])')
                 continue
+            if rule and not self.valid_rule(rule[0]):
+                self.error(
+                    where,
+                    f'règle invalide {rule[0]!r} (ex. {{"weeks": [1, 3]}} ou '
+                    '{"every": 2, "from": "2026-01-03"})',
+                )
             if not (isinstance(opens, str) and TIME.match(opens)) or not (
                 isinstance(closes, str) and TIME.match(closes)
             ):

@@ -10,18 +10,32 @@ import datetime
 from functools import lru_cache
 
 import holidays
+from django.utils import translation
+from django.utils.translation import gettext
 
 
 @lru_cache(maxsize=64)
-def quebec_holidays(year):
-    """{date: French name} of the statutory holidays of `year`."""
-    days = dict(holidays.Canada(subdiv="QC", observed=False, years=year, language="fr"))
-    for month, day, name in ((6, 24, "Fête nationale du Québec"), (7, 1, "Fête du Canada")):
+def quebec_holidays(year, language="fr"):
+    """{date: name} of the statutory holidays of `year`, named in French or English."""
+    days = dict(
+        holidays.Canada(
+            subdiv="QC", observed=False, years=year, language="en_CA" if language == "en" else "fr"
+        )
+    )
+    for month, day in ((6, 24), (7, 1)):
         date = datetime.date(year, month, day)
         if date.weekday() == 6:
-            days[date + datetime.timedelta(days=1)] = f"{name} (reportée)"
+            with translation.override(language):
+                moved = gettext("%(name)s (reportée)") % {"name": days[date]}
+            days[date + datetime.timedelta(days=1)] = moved
     return days
 
 
 def is_statutory_holiday(date):
     return date in quebec_holidays(date.year)
+
+
+def holiday_name(date):
+    """The holiday's name in the active language ("en" or else French)."""
+    language = "en" if (translation.get_language() or "fr").startswith("en") else "fr"
+    return quebec_holidays(date.year, language).get(date, "")

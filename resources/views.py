@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from .models import Municipality, Organization, Sector, Service
+from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition
 
 SERVICES_PER_PAGE = 25
@@ -88,10 +89,21 @@ def service_detail(request, slug):
     service = get_object_or_404(
         Service.objects.active()
         .with_listing_data()
-        .prefetch_related("service_at_locations__location__phones"),
+        .prefetch_related(
+            "service_at_locations__location__phones",
+            *(
+                f"{owner}schedules__{rows}"
+                for owner in ("", "service_at_locations__", "service_at_locations__location__")
+                for rows in ("periods", "closures")
+            ),
+        ),
         slug=slug,
     )
-    context = {"service": service, "phones": phones_to_call(service)}
+    context = {
+        "service": service,
+        "phones": phones_to_call(service),
+        "hours": Hours(schedules_of(service)),
+    }
     return render(request, "resources/service_detail.html", context)
 
 

@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from resources.models.directory import DialledNumber
-from resources.models.schedules import WeeklyHours, closed_by_dates, period_interval
+from resources.models.schedules import (
+    WeeklyHours,
+    closed_by_dates,
+    keys_match,
+    period_interval,
+)
 
 from . import sql
 
@@ -100,7 +105,7 @@ class ResultPhone(DialledNumber):
 
 @dataclass
 class Opening:
-    """A weekly period from the index, with whether an exceptional closure covers the day it
+    """A period from the index (and its rule), with whether an exceptional closure covers the day it
     would open (today or yesterday: the only days a card is asked about)."""
 
     weekday: int
@@ -110,6 +115,10 @@ class Opening:
     valid_from: datetime.date
     valid_to: datetime.date
     closed: bool
+    nth: int = None
+    every: int = 1
+    unit: str = "W"
+    anchor: int = None
 
     @classmethod
     def from_minutes(cls, weekday, opens, closes, *rest):
@@ -118,7 +127,7 @@ class Opening:
 
     def opens_on(self, day):
         return (
-            self.weekday == day.weekday()
+            keys_match(day, self.weekday, self.nth, self.every, self.unit, self.anchor)
             and not self.closed
             and not closed_by_dates(day, self.valid_from, self.valid_to, self.closed_on_holidays)
         )
@@ -162,7 +171,8 @@ def load(cursor, ids, now=None):
     data, openings = {}, {}
     for row in cursor:
         sid, text, weekday, opens, closes, holidays, valid_from, valid_to = row[:8]
-        closed = row[8] if weekday == today.weekday() else row[9]
+        rule = row[8:12]
+        closed = row[12] if weekday == today.weekday() else row[13]
         data.setdefault(sid, text)
         periods = openings.setdefault(sid, [])
         if weekday is not None:
@@ -175,6 +185,7 @@ def load(cursor, ids, now=None):
                     _date(valid_from),
                     _date(valid_to),
                     bool(closed),
+                    *rule,
                 )
             )
     cards = {}

@@ -69,6 +69,14 @@ def _grouped(pairs):
     return grouped
 
 
+def _latest(*dates):
+    return max((d for d in dates if d), default=None)
+
+
+def _earliest(*dates):
+    return min((d for d in dates if d), default=None)
+
+
 def _openings(ids, sal_by_service):
     """SearchOpening rows for the services `ids` (see the module docstring for the rule)."""
     sal_ids = {sal: sid for sid, sals in sal_by_service.items() for sal, _ in sals}
@@ -96,6 +104,7 @@ def _openings(ids, sal_by_service):
         for schedule in chosen:
             for period in schedule.periods.all():
                 opens, closes = _minutes(period.opens_at), _minutes(period.closes_at)
+                rule = period.rule_keys()
                 rows.append(
                     SearchOpening(
                         service_id=sid,
@@ -104,8 +113,12 @@ def _openings(ids, sal_by_service):
                         opens=opens,
                         closes=closes if closes > opens else closes + 1440,
                         closed_on_holidays=schedule.closed_on_holidays,
-                        valid_from=schedule.valid_from,
-                        valid_to=schedule.valid_to,
+                        valid_from=_latest(schedule.valid_from, rule["first"]),
+                        valid_to=_earliest(schedule.valid_to, rule["last"]),
+                        nth=rule["nth"],
+                        every=rule["every"],
+                        unit=rule["unit"],
+                        anchor=rule["anchor"],
                     )
                 )
     return rows

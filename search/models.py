@@ -48,8 +48,11 @@ class SearchEntry(models.Model):
 
 
 class SearchOpening(models.Model):
-    """A weekly opening period of a service, in minutes from the local midnight of the day it
-    opens (`closes` may pass 1440 when it ends the next day)."""
+    """An opening period of a service, in minutes from the local midnight of the day it opens
+    (`closes` may pass 1440 when it ends the next day). A period that does not open every week
+    carries its rule as `OpeningPeriod.rule_keys` gives it (`nth` weekday of the month, every
+    `every` weeks or months counted from `anchor`), its own first and last dates folded into
+    `valid_from` / `valid_to`; resources.models.schedules.keys_match reads them."""
 
     service = models.ForeignKey(
         "resources.Service", on_delete=models.CASCADE, related_name="search_openings"
@@ -61,6 +64,10 @@ class SearchOpening(models.Model):
     closed_on_holidays = models.BooleanField()
     valid_from = models.DateField(null=True)
     valid_to = models.DateField(null=True)
+    nth = models.SmallIntegerField(null=True)
+    every = models.PositiveSmallIntegerField(default=1)
+    unit = models.CharField(max_length=1, default="W")
+    anchor = models.IntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["service", "weekday"], name="search_opening_day")]

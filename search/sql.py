@@ -21,7 +21,7 @@ them alone to tell the search's own overhead from the database's work.
 import datetime
 from dataclasses import dataclass
 
-from resources.models.schedules import local_zone
+from resources.models.schedules import day_keys, local_zone
 from resources.statutory_holidays import is_statutory_holiday
 
 COUNT_CAP = 1000  # counts stop here ("1000+"): exact counts of 100,000 matches cost seconds
@@ -218,10 +218,24 @@ def filters(criteria, eng, now):
     return found
 
 
+# A period's rule (resources.models.schedules.keys_match says the same in Python): the Nth or
+# Nth-from-last weekday of the month, every N weeks or months from its anchor.
+RULE_HOLDS = (
+    " AND (o.nth IS NULL OR o.nth IN (%s, %s))"
+    " AND (o.every = 1 OR (o.unit = 'W' AND (%s - o.anchor) %% o.every = 0)"
+    " OR (o.unit = 'M' AND (%s - o.anchor) %% o.every = 0))"
+)
+
+
+def rule_params(day):
+    week, month, first, last = day_keys(day)
+    return [first, last, week, month]
+
+
 def open_now(now):
     """SQL for "open at `now`": a period opened today, or opened yesterday and running past
-    midnight, on a day its schedule is valid, not a closed holiday, and not an exceptional
-    closure."""
+    midnight, on a day its schedule is valid, its rule holds, not a closed holiday, and not an
+    exceptional closure."""
     local = now.astimezone(local_zone())
     minute = local.hour * 60 + local.minute
     parts, params = [], []
@@ -231,11 +245,13 @@ def open_now(now):
         parts.append(
             "(o.weekday = %s AND o.opens <= %s AND o.closes > %s"
             " AND (o.valid_from IS NULL OR o.valid_from <= %s)"
-            " AND (o.valid_to IS NULL OR o.valid_to >= %s)" + holiday + " AND NOT EXISTS ("
-            "SELECT 1 FROM resources_scheduleclosure c WHERE c.schedule_id = o.schedule_id"
-            " AND c.start_date <= %s AND c.end_date >= %s))"
+            " AND (o.valid_to IS NULL OR o.valid_to >= %s)"
+            + holiday
+            + RULE_HOLDS
+            + " AND NOT EXISTS (SELECT 1 FROM resources_scheduleclosure c"
+            " WHERE c.schedule_id = o.schedule_id AND c.start_date <= %s AND c.end_date >= %s))"
         )
-        params += [day.weekday(), start, start, day, day, day, day]
+        params += [day.weekday(), start, start, day, day, *rule_params(day), day, day]
     sql = (
         "EXISTS (SELECT 1 FROM search_searchopening o WHERE o.service_id = e.service_id AND ("
         + " OR ".join(parts)
@@ -246,7 +262,7 @@ def open_now(now):
 
 _CARDS = """
 SELECT c.service_id, c.data, o.weekday, o.opens, o.closes, o.closed_on_holidays,
-    o.valid_from, o.valid_to,
+    o.valid_from, o.valid_to, o.nth, o.every, o.unit, o.anchor,
     EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id
         AND x.start_date <= %s AND x.end_date >= %s),
     EXISTS (SELECT 1 FROM resources_scheduleclosure x WHERE x.schedule_id = o.schedule_id

@@ -2,6 +2,8 @@
 languages, sector links (attributes) and change history (metadata)."""
 
 import datetime
+import re
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -28,6 +30,24 @@ from . import history
 from .load_core import parse_date
 from .profile import PREFIX, get_text
 from .rows import WEEKDAYS, derived_area_name
+
+BYDAY = re.compile(r"(?P<nth>[+-]?\d{1,2})?(?P<day>MO|TU|WE|TH|FR|SA|SU)")
+PERIOD_FIELDS = (
+    "weekday",
+    "opens_at",
+    "closes_at",
+    "frequency",
+    "interval",
+    "week_of_month",
+    "starts_on",
+    "ends_on",
+    "count",
+)
+
+
+def period_key(period):
+    return tuple(getattr(period, name) for name in PERIOD_FIELDS)
+
 
 X = PREFIX
 # Two-letter ISO 639-1 codes others use for the languages we list with ISO 639-2 codes.
@@ -137,14 +157,14 @@ class DetailLoading:
         """The schedule's periods and closures as the file gives them; rewritten only when they
         differ from the stored ones (listed when the file empties them)."""
         stored = [] if created else list(schedule.periods.all())
-        if sorted(periods) != sorted((p.weekday, p.opens_at, p.closes_at) for p in stored):
+        if Counter(periods) != Counter(period_key(p) for p in stored):
             if stored and not periods:
                 self.clear("schedules", row, "periods")
             schedule.periods.all().delete()
             # One by one, not bulk: saving a period keeps the search index in step.
-            for weekday, opens, closes in periods:
+            for values in periods:
                 OpeningPeriod.objects.create(
-                    schedule=schedule, weekday=weekday, opens_at=opens, closes_at=closes
+                    schedule=schedule, **dict(zip(PERIOD_FIELDS, values, strict=True))
                 )
         fields = ("start_date", "end_date", "reason_fr", "reason_en")
         stored = [] if created else list(schedule.closures.all())
@@ -158,27 +178,82 @@ class DetailLoading:
             )
 
     def periods(self, rows):
-        """[(weekday, opens, closes)] from weekly rows; None (after an error) if unreadable."""
+        """[period_key tuples] from the rows' rules; None (after an error) if unreadable. A
+        rule we cannot store (days of the month or of the year, week numbers, another week
+        start with an interval, an interval without a first date) keeps its row's text only,
+        with a warning."""
         found = []
         for row in rows:
             if not row.get("opens_at") and not row.get("byday"):
                 continue
-            days = [d.strip() for d in row.get("byday", "").split(",") if d.strip()]
-            if row.get("freq", "WEEKLY") != "WEEKLY" or not days or not row.get("closes_at"):
-                self.warn("schedules", row, "not a weekly opening period: kept as text only")
+            rule = self.rule(row)
+            if rule is None:
+                return None
+            if rule is False:
                 continue
             try:
                 opens = datetime.time.fromisoformat(row["opens_at"])
                 closes = datetime.time.fromisoformat(row["closes_at"])
-            except (KeyError, ValueError):
+            except (KeyError, TypeError, ValueError):
                 self.fail("schedules", row, "opens_at", "opening and closing times HH:MM needed")
                 return None
-            for day in days:
-                if day not in WEEKDAYS:
-                    self.fail("schedules", row, "byday", f"'{day}' is not a day (MO..SU)")
-                    return None
-                found.append((WEEKDAYS.index(day), opens, closes))
+            days, frequency, interval, starts_on, ends_on, count = rule
+            for weekday, nth in days:
+                found.append(
+                    (weekday, opens, closes, frequency, interval, nth, starts_on, ends_on, count)
+                )
         return found
+
+    def rule(self, row):
+        """(days [(weekday, nth)], freq, interval, dtstart, until, count) of a row; False when
+        only its text can be kept (warned), None after an error."""
+        frequency = str(row.get("freq") or "WEEKLY").upper()
+        ignored = [name for name in ("bymonthday", "byweekno", "byyearday") if row.get(name)]
+        if frequency not in ("WEEKLY", "MONTHLY") or ignored or not row.get("byday"):
+            what = ignored or ([] if row.get("byday") else ["no byday"]) or [f"freq {frequency}"]
+            self.warn("schedules", row, f"rule not stored ({', '.join(what)}): kept as text only")
+            return False
+        try:
+            interval = int(row.get("interval") or 1)
+            count = int(row["count"]) if row.get("count") not in (None, "") else None
+        except (TypeError, ValueError):
+            self.fail("schedules", row, "interval", "interval and count must be whole numbers")
+            return None
+        if not 1 <= interval <= 52 or (count is not None and not 1 <= count <= 1000):
+            self.fail("schedules", row, "interval", "interval 1 to 52, count 1 to 1000")
+            return None
+        try:
+            starts_on = parse_date(row["dtstart"]) if row.get("dtstart") else None
+            ends_on = parse_date(row["until"]) if row.get("until") else None
+        except ValueError:
+            self.fail("schedules", row, "dtstart", "dtstart and until must be dates YYYY-MM-DD")
+            return None
+        if starts_on and ends_on and ends_on < starts_on:
+            self.fail("schedules", row, "until", "before dtstart")
+            return None
+        if (interval > 1 or count) and not starts_on:
+            self.warn("schedules", row, "interval or count without dtstart: kept as text only")
+            return False
+        if interval > 1 and frequency == "WEEKLY" and (row.get("wkst") or "MO") != "MO":
+            self.warn("schedules", row, "weeks not starting on MO: kept as text only")
+            return False
+        days = []
+        for item in str(row["byday"]).split(","):
+            match = BYDAY.fullmatch(item.strip().upper())
+            nth = int(match["nth"]) if match and match["nth"] else None
+            if not match or (nth is not None and (frequency != "MONTHLY" or not nth)):
+                self.fail(
+                    "schedules",
+                    row,
+                    "byday",
+                    f"'{item.strip()}' is not a day (MO..SU; 2TU or -1FR when MONTHLY)",
+                )
+                return None
+            if nth is not None and not -5 <= nth <= 5:
+                self.fail("schedules", row, "byday", f"'{item.strip()}': position -5 to 5")
+                return None
+            days.append((WEEKDAYS.index(match["day"]), nth))
+        return days, frequency, interval, starts_on, ends_on, count
 
     def closures(self, row):
         found = []

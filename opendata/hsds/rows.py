@@ -154,12 +154,27 @@ def phone_row(phone, lang, owners):
     return compact(row)
 
 
+def _rule(period):
+    """A period's rule as HSDS writes it, beside its hours: () for every week."""
+    if period.is_every_week:
+        return ()
+    return (
+        period.frequency,
+        period.interval,
+        period.starts_on.isoformat() if period.starts_on else "",
+        period.ends_on.isoformat() if period.ends_on else "",
+        period.count or 0,
+    )
+
+
 def schedule_rows(schedule, lang, owner):
-    """One HSDS schedule row per (opens, closes) pair, days in `byday`; the first row carries
-    the schedule's own id, the others a derived one, all grouped by `x211_schedule_id`."""
+    """One HSDS schedule row per (opens, closes, rule), days in `byday` (with their position
+    in the month when monthly: `2TU`); the first row carries the schedule's own id, the others
+    a derived one, all grouped by `x211_schedule_id`."""
     groups = {}
     for period in schedule.periods.all():
-        groups.setdefault((period.opens_at, period.closes_at), []).append(period.weekday)
+        key = (period.opens_at, period.closes_at, _rule(period))
+        groups.setdefault(key, []).append((period.weekday, period.week_of_month or 0))
     common = {
         **owner,
         "valid_from": schedule.valid_from.isoformat() if schedule.valid_from else None,
@@ -170,15 +185,20 @@ def schedule_rows(schedule, lang, owner):
     }
     text(common, schedule, "description", lang)
     rows = []
-    for index, ((opens, closes), days) in enumerate(sorted(groups.items())):
-        key = f"{opens:%H:%M}-{closes:%H:%M}"
+    for index, ((opens, closes, rule), days) in enumerate(sorted(groups.items())):
+        key = f"{opens:%H:%M}-{closes:%H:%M}" + "".join(f"-{part}" for part in rule)
+        frequency, interval, starts_on, ends_on, count = rule or ("WEEKLY", 1, "", "", 0)
         rows.append(
             {
                 **common,
                 "id": str(schedule.uuid) if index == 0 else derived_id(schedule.uuid, key),
-                "freq": "WEEKLY",
+                "freq": frequency,
                 "wkst": "MO",
-                "byday": ",".join(WEEKDAYS[d] for d in sorted(days)),
+                "interval": interval if interval > 1 else None,
+                "dtstart": starts_on or None,
+                "until": ends_on or None,
+                "count": count or None,
+                "byday": ",".join(f"{nth or ''}{WEEKDAYS[d]}" for d, nth in sorted(days)),
                 "opens_at": opens.isoformat(),
                 "closes_at": closes.isoformat(),
             }

@@ -1,4 +1,5 @@
-"""Opening hours: weekly periods, validity dates, holidays and exceptional closures.
+"""Opening hours: periods repeating by an RFC 5545 rule, validity dates, holidays and exceptional
+closures.
 
 Rules (pinned by tests/resources/test_hours.py):
 - Times are wall-clock times in America/Toronto (settings.TIME_ZONE); moments are compared in UTC,
@@ -7,16 +8,28 @@ Rules (pinned by tests/resources/test_hours.py):
   whole day, and seven of them make a 24/7 line.
 - A period belongs to the day it opens: the validity dates, statutory holidays (when the schedule
   is closed on holidays) and exceptional closures are checked against that day.
+- A period repeats on its weekday, every week by default. It may instead follow a rule (HSDS
+  `freq`, `interval`, `byday` with a position, `dtstart`, `until`, `count`): every N weeks or
+  months, on the Nth or last weekday of the month, from a first date, up to a last date or a
+  number of times. The rule is expanded by python-dateutil's `rrule` (weeks start on Monday), the
+  one reading of it: pages and the admin ask `OpeningPeriod.occurs_on`, and the search index
+  stores the same rule as a few numbers (`rule_keys`, `day_keys`) that tests/resources/
+  test_schedule_rules.py proves equal to `rrule` day by day.
 """
 
 import datetime
+import functools
 import uuid
 import zoneinfo
 
+from dateutil import rrule
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..statutory_holidays import is_statutory_holiday
@@ -30,6 +43,71 @@ WEEKDAYS = [
     (5, _("samedi")),
     (6, _("dimanche")),
 ]
+
+
+# Weeks are counted from this Monday (RFC 5545's default week start), months from year 0.
+WEEK_ZERO = datetime.date(2000, 1, 3)
+WEEKLY, MONTHLY = "WEEKLY", "MONTHLY"
+WEEK_OF_MONTH = [
+    (1, _("1re semaine")),
+    (2, _("2e semaine")),
+    (3, _("3e semaine")),
+    (4, _("4e semaine")),
+    (5, _("5e semaine")),
+    (-1, _("dernière semaine")),
+    (-2, _("avant-dernière semaine")),
+    (-3, _("3e semaine avant la fin")),
+    (-4, _("4e semaine avant la fin")),
+    (-5, _("5e semaine avant la fin")),
+]
+
+NTH_WEEKDAY = {
+    1: gettext_noop("1er %(day)s du mois"),
+    2: gettext_noop("2e %(day)s du mois"),
+    3: gettext_noop("3e %(day)s du mois"),
+    4: gettext_noop("4e %(day)s du mois"),
+    5: gettext_noop("5e %(day)s du mois"),
+    -1: gettext_noop("Dernier %(day)s du mois"),
+    -2: gettext_noop("Avant-dernier %(day)s du mois"),
+    -3: gettext_noop("3e %(day)s avant la fin du mois"),
+    -4: gettext_noop("4e %(day)s avant la fin du mois"),
+    -5: gettext_noop("5e %(day)s avant la fin du mois"),
+}
+
+
+def week_number(day):
+    """Weeks (Monday to Sunday) since WEEK_ZERO's."""
+    return (day - WEEK_ZERO).days // 7
+
+
+def month_number(day):
+    return day.year * 12 + day.month - 1
+
+
+def day_keys(day):
+    """What the search index compares a period's rule with, for `day`: (week number, month
+    number, position of its weekday in the month from the start, from the end: -1 the last)."""
+    following = day.replace(day=28) + datetime.timedelta(days=4)
+    days_in_month = (following - datetime.timedelta(days=following.day)).day
+    return (
+        week_number(day),
+        month_number(day),
+        (day.day - 1) // 7 + 1,
+        -((days_in_month - day.day) // 7 + 1),
+    )
+
+
+def keys_match(day, weekday, nth, every, unit, anchor):
+    """The index's reading of a rule (see `OpeningPeriod.rule_keys`) for `day`; the SQL of
+    search.sql.open_now says the same."""
+    if weekday != day.weekday():
+        return False
+    week, month, first, last = day_keys(day)
+    if nth is not None and nth not in (first, last):
+        return False
+    if every <= 1:
+        return True
+    return ((week if unit == "W" else month) - anchor) % every == 0
 
 
 def local_zone():
@@ -159,19 +237,28 @@ class Schedule(WeeklyHours, models.Model):
         return sorted(
             period_interval(day, p.opens_at, p.closes_at)
             for p in self.periods.all()
-            if p.weekday == day.weekday()
+            if p.occurs_on(day)
         )
 
     @property
     def is_always_open(self):
         """A 24/7 line: every day open 00:00 to 00:00, holidays included."""
         whole_days = {
-            p.weekday for p in self.periods.all() if p.opens_at == p.closes_at == datetime.time(0)
+            p.weekday
+            for p in self.periods.all()
+            if p.opens_at == p.closes_at == datetime.time(0) and p.is_every_week
         }
         return whole_days == set(range(7)) and not self.closed_on_holidays
 
 
 class OpeningPeriod(models.Model):
+    """Opening hours on a weekday, every week unless a rule says otherwise (HSDS schedule
+    `freq`, `interval`, `byday` position, `dtstart`, `until`, `count`)."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = WEEKLY, _("chaque semaine")
+        MONTHLY = MONTHLY, _("chaque mois")
+
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="periods")
     weekday = models.PositiveSmallIntegerField(_("jour"), choices=WEEKDAYS)
     opens_at = models.TimeField(_("ouvre à"))
@@ -179,6 +266,29 @@ class OpeningPeriod(models.Model):
         _("ferme à"),
         help_text=_("Une heure égale ou antérieure à l'ouverture signifie le lendemain."),
     )
+    frequency = models.CharField(
+        _("fréquence"), max_length=7, choices=Frequency, default=Frequency.WEEKLY
+    )
+    interval = models.PositiveSmallIntegerField(
+        _("intervalle"),
+        default=1,
+        help_text=_("2 : une semaine (ou un mois) sur deux, à compter de la date de début."),
+    )
+    week_of_month = models.SmallIntegerField(
+        _("semaine du mois"),
+        choices=WEEK_OF_MONTH,
+        null=True,
+        blank=True,
+        help_text=_("Chaque mois seulement : par exemple le 2e mardi, ou le dernier vendredi."),
+    )
+    starts_on = models.DateField(
+        _("première date"),
+        null=True,
+        blank=True,
+        help_text=_("Nécessaire avec un intervalle ou un nombre de fois."),
+    )
+    ends_on = models.DateField(_("dernière date"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("nombre de fois"), null=True, blank=True)
 
     class Meta:
         ordering = ["weekday", "opens_at"]
@@ -188,10 +298,144 @@ class OpeningPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(weekday__gte=0, weekday__lte=6), name="openingperiod_weekday_range"
             ),
+            models.CheckConstraint(
+                condition=Q(interval__gte=1, interval__lte=52), name="openingperiod_interval_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(week_of_month__isnull=True)
+                | Q(frequency=MONTHLY, week_of_month__gte=-5, week_of_month__lte=5)
+                & ~Q(week_of_month=0),
+                name="openingperiod_week_of_month_monthly",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=False) | Q(interval=1, count__isnull=True),
+                name="openingperiod_rule_has_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(starts_on__lte=models.F("ends_on")),
+                name="openingperiod_rule_dates_ordered",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        return f"{self.repetition} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.week_of_month is not None and self.frequency != MONTHLY:
+            errors["week_of_month"] = _("Une semaine du mois ne va qu'avec « chaque mois ».")
+        if (self.interval or 1) > 1 and not self.starts_on:
+            errors["starts_on"] = _("Un intervalle compte à partir d'une première date.")
+        if self.count and not self.starts_on:
+            errors["starts_on"] = _("Un nombre de fois compte à partir d'une première date.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("La dernière date précède la première.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_every_week(self):
+        """The plain case: every week on its weekday, with no dates of its own."""
+        return (
+            self.frequency == WEEKLY
+            and self.interval == 1
+            and not (self.starts_on or self.ends_on or self.count)
+        )
+
+    def rule(self, day=None):
+        """The period's days as a dateutil `rrule` (its last date aside: see `occurs_on`). A
+        rule that repeats every week or month with no count reads the same from any start: it
+        starts at `day` when given (or at its own first date, if later), so that asking about
+        one day expands at most one week or month."""
+        start = self.starts_on
+        if day is not None and self.interval == 1 and not self.count:
+            start = max(start, day) if start else day
+        return _rule(
+            self.frequency,
+            self.interval,
+            self.weekday,
+            self.week_of_month,
+            start or WEEK_ZERO,
+            self.count,
+        )
+
+    def occurs_on(self, day):
+        """Does the period open on `day` (the validity of its schedule aside)?"""
+        if self.is_every_week:
+            return self.weekday == day.weekday()
+        if (self.starts_on and day < self.starts_on) or (self.ends_on and day > self.ends_on):
+            return False
+        found = self.rule(day).after(datetime.datetime.combine(day, datetime.time()), inc=True)
+        return found is not None and found.date() == day
+
+    def rule_keys(self):
+        """The rule as the search index stores it: {nth, every, unit, anchor, first, last} (see
+        `keys_match`); `first`/`last` bound its days (a count becomes its last day)."""
+        first, last = self.starts_on, self.ends_on
+        if self.count:
+            occurrences = list(self.rule())
+            by_count = occurrences[-1].date() if occurrences else first
+            last = min(last, by_count) if last else by_count
+        unit = "M" if self.frequency == MONTHLY else "W"
+        anchor = None
+        if self.interval > 1:
+            anchor = month_number(first) if unit == "M" else week_number(first)
+        return {
+            "nth": self.week_of_month,
+            "every": self.interval,
+            "unit": unit,
+            "anchor": anchor,
+            "first": first,
+            "last": last,
+        }
+
+    @property
+    def repetition(self):
+        """How the period repeats, in words: "Lundi", "2e mardi du mois", "Un lundi sur deux
+        (à partir du 5 janvier 2026)"."""
+        day = self.get_weekday_display()
+        if self.frequency == MONTHLY:
+            if self.week_of_month:
+                words = gettext(NTH_WEEKDAY[self.week_of_month]) % {"day": day}
+            else:
+                words = gettext("Chaque %(day)s") % {"day": day}
+            if self.interval > 1:
+                words = gettext("%(words)s, tous les %(n)s mois") % {
+                    "words": words,
+                    "n": self.interval,
+                }
+        elif self.interval == 2:
+            words = gettext("Un %(day)s sur deux") % {"day": day}
+        elif self.interval > 2:
+            words = gettext("Un %(day)s sur %(n)s") % {"day": day, "n": self.interval}
+        else:
+            words = day.capitalize()
+        dates = []
+        if self.starts_on:
+            dates.append(gettext("à partir du %(date)s") % {"date": date_format(self.starts_on)})
+        if self.ends_on:
+            dates.append(gettext("jusqu'au %(date)s") % {"date": date_format(self.ends_on)})
+        if self.count:
+            dates.append(
+                ngettext("%(count)s fois", "%(count)s fois", self.count) % {"count": self.count}
+            )
+        return f"{words} ({', '.join(dates)})" if dates else words
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule(frequency, interval, weekday, nth, start, count):
+    day = rrule.weekday(weekday, nth) if nth else rrule.weekday(weekday)
+    return rrule.rrule(
+        rrule.MONTHLY if frequency == MONTHLY else rrule.WEEKLY,
+        interval=interval,
+        byweekday=day,
+        dtstart=datetime.datetime.combine(start, datetime.time()),
+        count=count,
+        wkst=rrule.MO,
+        cache=True,
+    )
 
 
 class ScheduleClosure(models.Model):

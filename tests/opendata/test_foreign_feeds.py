@@ -126,9 +126,17 @@ def test_a_csv_package_is_kept_field_by_field(imported_csv):
 def test_a_csv_package_reports_what_it_cannot_keep(imported_csv):
     assert "services.wait_time: 1 record(s) not stored" in imported_csv
     assert "organizations.tax_status: 1 record(s) not stored" in imported_csv
-    # A monthly schedule keeps its text; its rule is not kept yet (left in the issue).
-    assert "not a weekly opening period: kept as text only" in imported_csv
+    assert "kept as text only" not in imported_csv
+
+
+def test_a_csv_package_keeps_its_monthly_schedule(imported_csv):
     monthly = Service.objects.get(uuid=CSV_SERVICE).schedules.get(
         description_fr="Clinique d'impôts le deuxième mardi"
     )
-    assert not monthly.periods.exists()
+    period = monthly.periods.get()
+    assert (period.frequency, period.week_of_month, period.weekday) == ("MONTHLY", 2, 1)
+    assert [period.occurs_on(datetime.date(2026, 12, d)) for d in (1, 8, 15)] == [
+        False,
+        True,
+        False,
+    ]

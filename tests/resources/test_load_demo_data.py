@@ -144,6 +144,18 @@ def _broken(change):
             " › lieu main: le code postal H2X 1Y4 n'est pas un préfixe de cette municipalité",
         ),
         (
+            lambda org: org["services"][0]["schedule"]["periods"].append(
+                ["tue", "09:00", "10:00", {"weeks": [0]}]
+            ),
+            " › service essai-service › schedule: règle invalide {'weeks': [0]}",
+        ),
+        (
+            lambda org: org["services"][0]["schedule"]["periods"].append(
+                ["sat", "09:00", "10:00", {"every": 2}]
+            ),
+            " › service essai-service › schedule: règle invalide {'every': 2}",
+        ),
+        (
             lambda org: org["services"][0]["schedule"]["periods"].append(["lundi", "9:00", "10"]),
             " › service essai-service › schedule: période invalide ['lundi', '9:00', '10']",
         ),
