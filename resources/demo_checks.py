@@ -254,9 +254,10 @@ class Checker:
             isinstance(weeks, list) and weeks and all(w in WEEKS for w in weeks)
         ):
             return False
-        if every is not None:
-            if weeks or not isinstance(every, int) or not 2 <= every <= 52 or not start:
-                return False
+        if every is not None and (
+            weeks or not isinstance(every, int) or not 2 <= every <= 52 or not start
+        ):
+            return False
         try:
             start and datetime.date.fromisoformat(start)
         except (TypeError, ValueError):

@@ -175,6 +175,8 @@ def _broken(change):
         "unknown-municipality",
         "unknown-language",
         "postal-code-of-another-place",
+        "week-of-month-zero",
+        "every-other-week-without-a-start",
         "bad-period",
         "closed-without-alert",
         "confidential-with-address",
