@@ -15,6 +15,7 @@ from dateutil import rrule
 from django.core.management import call_command
 from django.utils import timezone
 
+from opendata.hsds import validation
 from opendata.hsds.importer import ImportFailed, import_path
 from resources.models import OpeningPeriod, Schedule, Service
 from tests.factories import at
@@ -211,3 +212,14 @@ def test_a_rule_we_cannot_store_keeps_its_text_and_says_so(tmp_path, rule, reaso
     schedule = Schedule.objects.get(service__uuid=service_id("Z"))
     assert schedule.description_fr == "Le 15 du mois"
     assert not schedule.periods.exists()
+
+
+def test_the_api_gives_the_rules_valid_against_the_schema(imported, client):
+    service = client.get(f"/api/services/{service_id('G')}").json()
+    assert validation.errors("service", service) == []
+    rows = service["schedules"]
+    assert [(r["freq"], r["interval"], r["byday"], r["dtstart"]) for r in rows] == [
+        ("MONTHLY", 2, "-2WE,3SU", "2026-01-15")
+    ]
+    five = client.get(f"/api/services/{service_id('E')}").json()["schedules"][0]
+    assert (five["count"], five["byday"], five["dtstart"]) == (5, "WE", "2026-03-01")
