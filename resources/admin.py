@@ -8,7 +8,9 @@ columns show, so their number of queries does not grow with the number of rows.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Min, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -36,6 +38,7 @@ from .admin_inlines import (
     ServiceSummaryInline,
 )
 from .models import (
+    Attribute,
     Language,
     Location,
     Municipality,
@@ -47,6 +50,8 @@ from .models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
 )
 
 admin.site.site_header = _("Répertoire 211 — administration")
@@ -148,7 +153,7 @@ class ServiceAdmin(HistoryTranslationAdmin):
     search_fields = ("name_fr", "name_en", "alternate_name_fr", "slug", "organization__name_fr")
     autocomplete_fields = ("organization", "sectors", "languages")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = RECORD_FIELDS
+    readonly_fields = (*RECORD_FIELDS, "feed_attributes")
     fieldsets = (
         (
             None,
@@ -179,6 +184,7 @@ class ServiceAdmin(HistoryTranslationAdmin):
         ),
         (_("Coordonnées"), {"fields": ("url", "email")}),
         (_("Vérification"), {"fields": ("assured_date", "assurer")}),
+        (_("Classement d'un flux importé"), {"fields": ("feed_attributes",)}),
         (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
     inlines = (
@@ -193,6 +199,29 @@ class ServiceAdmin(HistoryTranslationAdmin):
     @admin.action(description=_("Marquer comme vérifiés aujourd'hui"))
     def mark_verified(self, request, queryset):
         report_verified(self, request, mark_services_verified(request, queryset))
+
+    @admin.display(description=_("attributs du flux"))
+    def feed_attributes(self, service):
+        """What an imported feed said of the service with its own taxonomy (read only)."""
+        found = Attribute.objects.filter(link_entity="service", link_id=service.uuid)
+        found = found.select_related("taxonomy_term__taxonomy", "sector")
+        if not service.pk or not found:
+            return _("Aucun")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} <small>({})</small>{}</li>",
+                (
+                    (
+                        a.term,
+                        (a.taxonomy_term.taxonomy or "—") if a.taxonomy_term_id else _("secteurs"),
+                        " — ".join(["", *filter(None, (a.link_type, a.label, a.value))]),
+                    )
+                    for a in found
+                ),
+            ),
+        )
 
 
 @admin.register(Location)
@@ -332,6 +361,56 @@ class SectorAdmin(HistoryTranslationAdmin):
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("uuid",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records an import keeps as a feed gave them: staff read them (and may delete them)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(ReadOnlyAdmin):
+    list_display = ("name", "version", "uri", "term_count")
+    search_fields = ("name", "uri")
+    fields = ("name", "description", "uri", "version", "uuid", "terms")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(term_total=Count("terms"))
+
+    @admin.display(description=_("termes"), ordering="term_total")
+    def term_count(self, taxonomy):
+        return taxonomy.term_total
+
+    @admin.display(description=_("termes"))
+    def terms(self, taxonomy):
+        url = reverse("admin:resources_taxonomyterm_changelist")
+        label = _("Voir les %(count)s termes") % {"count": taxonomy.terms.count()}
+        return format_html('<a href="{}?taxonomy__id__exact={}">{}</a>', url, taxonomy.pk, label)
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "parent", "taxonomy", "language")
+    list_filter = (("taxonomy", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("parent", "taxonomy")
+    search_fields = ("code", "name", "uuid")
+    fields = (
+        "taxonomy",
+        "code",
+        "name",
+        "description",
+        "parent",
+        "language",
+        "term_uri",
+        "uuid",
+    )
+    readonly_fields = fields
 
 
 @admin.register(Municipality)

@@ -9,7 +9,15 @@ import math
 from django.db.models import Q
 from geopy.distance import great_circle
 
-from resources.models import Organization, PostalPrefix, Sector, Service, ServiceAtLocation
+from resources.models import (
+    Attribute,
+    Organization,
+    PostalPrefix,
+    Sector,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from resources.querysets import in_sector_condition
 from search.finder import find_ids
 from search.places import normalize_postal_code
@@ -31,7 +39,9 @@ def service_filters(request):
     condition = Q()
     term = params.identifier(request, "taxonomy_term_id")
     if term:
-        condition &= in_sector_condition(term, "__uuid")
+        # One of our sectors (and its subsectors), or a feed's term its attributes name.
+        tagged = Attribute.objects.filter(link_entity="service", taxonomy_term__uuid=term)
+        condition &= in_sector_condition(term, "__uuid") | Q(uuid__in=tagged.values("link_id"))
     org = params.identifier(request, "organization_id")
     if org:
         condition &= Q(organization__uuid=org)
@@ -84,20 +94,28 @@ def organization_ids(request):
     return queryset.order_by("uuid")
 
 
-def term_queryset(request, taxonomy_id):
-    queryset = Sector.objects.select_related("parent").order_by("uuid")
+def term_keys(request, taxonomy_id):
+    """[("sector" | "term", primary key)] by id: our sectors (taxonomy `taxonomy_id`) and the
+    terms of the feeds' taxonomies, filtered by taxonomy_id, parent_id, top_only and search."""
+    sectors = Sector.objects.all()
+    terms = TaxonomyTerm.objects.all()
     taxonomy = params.identifier(request, "taxonomy_id")
-    if taxonomy and str(taxonomy) != taxonomy_id:
-        return queryset.none()
+    if taxonomy:
+        ours = str(taxonomy) == taxonomy_id
+        sectors = sectors if ours else sectors.none()
+        terms = terms.none() if ours else terms.filter(taxonomy__uuid=taxonomy)
     parent = params.identifier(request, "parent_id")
     if parent:
-        queryset = queryset.filter(parent__uuid=parent)
+        sectors, terms = sectors.filter(parent__uuid=parent), terms.filter(parent__uuid=parent)
     if params.boolean(request, "top_only"):
-        queryset = queryset.filter(parent__isnull=True)
+        sectors, terms = sectors.filter(parent__isnull=True), terms.filter(parent__isnull=True)
     raw = params.text(request, "search")
     if raw:
-        queryset = queryset.filter(Q(name_fr__icontains=raw) | Q(name_en__icontains=raw))
-    return queryset
+        sectors = sectors.filter(Q(name_fr__icontains=raw) | Q(name_en__icontains=raw))
+        terms = terms.filter(Q(name__icontains=raw) | Q(code__icontains=raw))
+    found = [(uuid, "sector", pk) for uuid, pk in sectors.values_list("uuid", "pk")]
+    found.extend((uuid, "term", pk) for uuid, pk in terms.values_list("uuid", "pk"))
+    return [(kind, pk) for _, kind, pk in sorted(found)]
 
 
 def postcode_place(request):

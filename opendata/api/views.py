@@ -9,13 +9,14 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from resources.models import Organization, Sector, Service, ServiceAtLocation
+from resources.models import Organization, Sector, Service, ServiceAtLocation, Taxonomy
 
 from ..hsds import rows
 from ..hsds.nesting import Nester
 from ..hsds.profile import HSDS_VERSION, TAXONOMY_ID
 from ..hsds.tables import (
     TableBuilder,
+    feed_terms_queryset,
     organizations_queryset,
     services_queryset,
 )
@@ -112,44 +113,63 @@ def organization_detail(request, language, ident):
     return Nester(tables).organization(tables["organizations"][0])
 
 
+def all_taxonomies(language):
+    """Ours and the feeds' kept by imports, as HSDS taxonomy objects, by id."""
+    found = [rows.taxonomy_row(language)]
+    found.extend(rows.feed_taxonomy_row(t) for t in Taxonomy.objects.all())
+    return sorted(found, key=lambda row: row["id"])
+
+
 @api_view
 def taxonomies(request, language):
-    params.page(request)  # checked, though there is one taxonomy
-    taxonomy = rows.taxonomy_row(language)
     raw = params.text(request, "search").lower()
-    contents = [taxonomy] if raw in taxonomy["name"].lower() else []
-    return envelope(contents, len(contents), 1, max(1, len(contents)))
+    found = [t for t in all_taxonomies(language) if raw in t["name"].lower()]
+    keys, total, page, per_page = paginate(request, found)
+    return envelope(keys, total, page, per_page)
 
 
 @api_view
 def taxonomy_detail(request, language, ident):
-    if str(ident) != TAXONOMY_ID:
+    if str(ident) == TAXONOMY_ID:
+        return rows.taxonomy_row(language)
+    taxonomy = Taxonomy.objects.filter(uuid=ident).first()
+    if taxonomy is None:
         raise Http404
-    return rows.taxonomy_row(language)
+    return rows.feed_taxonomy_row(taxonomy)
 
 
-def term(sector, language):
-    parent = sector.parent.uuid if sector.parent_id else None
-    return {
-        **rows.term_row(sector, language, parent),
-        "taxonomy_detail": rows.taxonomy_row(language),
-    }
+def term(record, language):
+    """A sector (our taxonomy) or a feed's term, with its taxonomy nested."""
+    if isinstance(record, Sector):
+        parent = record.parent.uuid if record.parent_id else None
+        return {
+            **rows.term_row(record, language, parent),
+            "taxonomy_detail": rows.taxonomy_row(language),
+        }
+    row = rows.feed_term_row(record)
+    if record.taxonomy_id:
+        row["taxonomy_detail"] = rows.feed_taxonomy_row(record.taxonomy)
+    return row
 
 
 @api_view
 def taxonomy_terms(request, language):
-    selection = queries.term_queryset(request, TAXONOMY_ID)
-    keys, total, page, per_page = paginate(request, selection)
-    found = in_order(Sector.objects.select_related("parent"), keys)
-    return envelope([term(s, language) for s in found], total, page, per_page)
+    keys, total, page, per_page = paginate(request, queries.term_keys(request, TAXONOMY_ID))
+    sectors = Sector.objects.select_related("parent").in_bulk(
+        [pk for kind, pk in keys if kind == "sector"]
+    )
+    feed = feed_terms_queryset().in_bulk([pk for kind, pk in keys if kind == "term"])
+    found = [(sectors if kind == "sector" else feed).get(pk) for kind, pk in keys]
+    return envelope([term(t, language) for t in found if t], total, page, per_page)
 
 
 @api_view
 def taxonomy_term_detail(request, language, ident):
-    sector = Sector.objects.select_related("parent").filter(uuid=ident).first()
-    if sector is None:
+    found = Sector.objects.select_related("parent").filter(uuid=ident).first()
+    found = found or feed_terms_queryset().filter(uuid=ident).first()
+    if found is None:
         raise Http404
-    return term(sector, language)
+    return term(found, language)
 
 
 def sal_queryset():

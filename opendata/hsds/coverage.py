@@ -2,9 +2,9 @@
 loading steps do not read is counted and reported by path (`services.fees: 10 record(s) not
 stored`), properties HSDS 3.0 does not define apart (`... not an HSDS 3.0 property`).
 
-KEPT lists, per table, the properties the loading steps read (load_core.py, load_details.py),
-with the ones they read to find a record's place or owner. Keep it in step with them: a test
-imports our own export and expects no line in the report.
+KEPT lists, per table, the properties the loading steps read (load_core.py, load_details.py,
+load_taxonomies.py), with the ones they read to find a record's place or owner. Keep it in step
+with them: a test imports our own export and expects no line in the report.
 """
 
 from . import validation
@@ -123,9 +123,19 @@ KEPT = {
         "valid_from",
         "valid_to",
     },
-    "attributes": {"id", "link_id", "link_entity", "link_type", "taxonomy_term_id"},
-    # A term's `taxonomy` (the taxonomy's name) and `language` are those of its taxonomy and
-    # file: our sectors' are fixed, a feed's terms only map onto sectors.
+    # `label` is HSDS 3.1's; our exports write it as `x211_label` (HSDS 3.0 has no such field).
+    "attributes": {
+        "id",
+        "link_id",
+        "link_entity",
+        "link_type",
+        "taxonomy_term_id",
+        "value",
+        "label",
+        f"{X}label",
+    },
+    # A feed's terms are kept as they are (load_taxonomies.py); for our own taxonomy's terms,
+    # `taxonomy` and `language` are those of the taxonomy and the file.
     "taxonomy_terms": {
         "id",
         "taxonomy",
@@ -135,10 +145,11 @@ KEPT = {
         "name",
         "description",
         "parent_id",
+        "term_uri",
         f"{X}airs_code",
         f"{X}position",
     },
-    # Our sectors are one fixed taxonomy; a feed's taxonomy records only name their terms'.
+    # Our sectors are one fixed taxonomy; a feed's taxonomies are kept.
     "taxonomies": {"id", "name", "description", "uri", "version"},
     "required_documents": {"id", "service_id", "document"},
     "metadata": {

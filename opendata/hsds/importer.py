@@ -20,6 +20,7 @@ from resources.text_limits import too_long
 from .coverage import not_kept
 from .load_core import CoreLoading
 from .load_details import DetailLoading
+from .load_taxonomies import TaxonomyLoading
 from .profile import DEFAULT_LANGUAGE, LANGUAGES, PREFIX, get_text, set_text
 from .reader import read_source
 
@@ -38,7 +39,7 @@ class ImportFailed(Exception):
         self.errors = errors
 
 
-class Loader(CoreLoading, DetailLoading):
+class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
     def __init__(self, tables, language, sector_map=None, tick=None):
         self.t = tables
         self.lang = language
@@ -47,7 +48,8 @@ class Loader(CoreLoading, DetailLoading):
         self.errors, self.warnings = [], []
         self.counts = Counter()
         self.objects = {}
-        self.sectors = {}
+        self.sectors = {}  # term id → our Sector (ours, or a feed's term mapped to one)
+        self.terms = {}  # term id → a feed's TaxonomyTerm
         self.skipped = set()
         # "table id: field" of every value this import empties (a dry run lists them).
         self.cleared = []
@@ -135,6 +137,23 @@ class Loader(CoreLoading, DetailLoading):
                     self.fail(table, row, own, problem)
                     obj._import_refused = True
             set_text(obj, field, values)
+
+    def plain(self, table, obj, row, fields):
+        """Set untranslated text fields of `obj` from a row ({model field: HSDS name}): a value
+        that is not a text, or longer than the field allows, is an error (record not saved)."""
+        for field, name in fields.items():
+            value = row.get(name)
+            value = "" if value is None else value
+            problem = (
+                f"{value!r:.60} is not a text"
+                if not isinstance(value, str)
+                else too_long(type(obj), field, value)
+            )
+            if problem:
+                self.fail(table, row, name, problem)
+                obj._import_refused = True
+                continue
+            setattr(obj, field, value)
 
     def slug(self, obj, row, source):
         model = type(obj)

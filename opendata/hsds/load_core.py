@@ -1,18 +1,17 @@
-"""Import steps for the main records: taxonomy terms, organizations, locations, services."""
+"""Import steps for the main records: organizations, locations, services."""
 
 import datetime
 
 from resources.models import (
     Location,
     Organization,
-    Sector,
     Service,
     ServiceAtLocation,
 )
 from search import lookups
 
 from .history import CONFIDENTIAL_FIELDS
-from .profile import PREFIX, SERVICE_TEXT_FIELDS, TAXONOMY_ID, get_text
+from .profile import PREFIX, SERVICE_TEXT_FIELDS, get_text
 
 X = PREFIX
 # What a confidential location's exports leave empty (docs/hsds-profile.md): its street,
@@ -34,51 +33,6 @@ def parse_date(value):
 
 
 class CoreLoading:
-    def load_taxonomy_terms(self):
-        """Map each term to a sector: the mapping file first, then the same id, then (our own
-        taxonomy) the same code. Terms of our taxonomy unknown here become new sectors."""
-        by_slug = {s.slug: self.remember(s) for s in Sector.objects.all()}
-        by_uuid = {str(s.uuid): s for s in by_slug.values()}
-        terms = self.rows("taxonomy_terms")
-        ours = [t for t in terms if t.get("taxonomy_id") == TAXONOMY_ID]
-        our_ids = {t["id"] for t in ours}
-        for row in terms:
-            mapped = self.sector_map.get(row["id"]) or self.sector_map.get(row.get("code", ""))
-            if mapped:
-                if mapped not in by_slug:
-                    self.fail("taxonomy_terms", row, "id", f"mapping names no sector '{mapped}'")
-                    continue
-                self.sectors[row["id"]] = by_slug[mapped]
-            elif row["id"] in by_uuid and row["id"] not in our_ids:
-                self.sectors[row["id"]] = by_uuid[row["id"]]
-            elif row["id"] not in our_ids:
-                self.warn(
-                    "taxonomy_terms",
-                    row,
-                    f"term '{row.get('name')}' matches no sector: its links are skipped "
-                    "(add it to the mapping file)",
-                )
-        # Parents first, so that a new subsector finds its sector.
-        for row in sorted(ours, key=lambda r: (bool(r.get("parent_id")), r["id"])):
-            sector = by_uuid.get(row["id"]) or by_slug.get(row.get("code", ""))
-            created = sector is None
-            sector = sector or Sector(slug=row.get("code") or row["id"])
-            sector.uuid = row["id"]
-            parent = row.get("parent_id")
-            sector.parent = self.sectors.get(parent) or by_uuid.get(parent) if parent else None
-            self.texts(
-                "taxonomy_terms",
-                sector,
-                row,
-                {"name": "name", "description": "description"},
-                ("name",),
-            )
-            sector.airs_code = row.get(f"{X}airs_code", "")
-            sector.position = row.get(f"{X}position", sector.position or 0)
-            if self.save("taxonomy_terms", row, sector, created):
-                self.sectors[row["id"]] = sector
-                by_uuid[row["id"]] = sector
-
     def load_organizations(self):
         for row in self.rows("organizations"):
             org, created = self.fetch(Organization, row["id"])

@@ -1,5 +1,5 @@
 """Import steps for what hangs off the main records: phones, schedules, service areas,
-languages, sector links (attributes) and change history (metadata)."""
+languages, prices and change history (metadata)."""
 
 import datetime
 import re
@@ -360,20 +360,6 @@ class DetailLoading:
                 and all(amount == 0 for amount in given)
             ):
                 Service.objects.filter(pk=service.pk).update(is_free=True)
-
-    def load_attributes(self):
-        chosen = {}
-        for row in self.rows("attributes"):
-            sector = self.sectors.get(row.get("taxonomy_term_id"))
-            service = self.known(Service, row.get("link_id"))
-            if sector is None or service is None:
-                self.warn("attributes", row, "links no service to a known sector: skipped")
-                continue
-            chosen.setdefault(str(service.uuid), []).append(sector)
-        for row in self.rows("services"):
-            service = self.objects.get(row["id"])
-            if isinstance(service, Service):
-                self.set_many("services", row, service, "sectors", chosen.get(row["id"], []))
 
     def load_metadata(self):
         records = {}

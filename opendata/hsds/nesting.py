@@ -93,6 +93,14 @@ class Nester:
     def metadata(self, ident):
         return self.t.children("metadata", "resource_id", ident)
 
+    def attributes(self, entity, ident):
+        """A record's attributes, each with its term nested (as HSDS nests them)."""
+        return [
+            _with(a, taxonomy_term=self.t.by_id("taxonomy_terms", a["taxonomy_term_id"]))
+            for a in self.t.children("attributes", "link_id", ident)
+            if a.get("link_entity", entity) == entity
+        ]
+
     def location(self, row):
         ident = row["id"]
         return _with(
@@ -101,6 +109,7 @@ class Nester:
             accessibility=self.t.children("accessibility", "location_id", ident),
             phones=self.phones("location_id", ident),
             schedules=self.schedules("location_id", ident),
+            attributes=self.attributes("location", ident),
             metadata=self.metadata(ident),
         )
 
@@ -109,6 +118,7 @@ class Nester:
             _with(
                 p,
                 languages=self.t.children("languages", "phone_id", p["id"]),
+                attributes=self.attributes("phone", p["id"]),
                 metadata=self.metadata(p["id"]),
             )
             for p in self.t.children("phones", column, ident)
@@ -116,7 +126,9 @@ class Nester:
 
     def schedules(self, column, ident):
         return [
-            _with(s, metadata=self.metadata(s["id"]))
+            _with(
+                s, attributes=self.attributes("schedule", s["id"]), metadata=self.metadata(s["id"])
+            )
             for s in self.t.children("schedules", column, ident)
         ]
 
@@ -132,28 +144,32 @@ class Nester:
                 _with(
                     sal,
                     schedules=self.schedules("service_at_location_id", sal["id"]),
+                    attributes=self.attributes("service_at_location", sal["id"]),
                     metadata=self.metadata(sal["id"]),
                     location=location and self.location(location),
                 )
             )
-        attributes = [
-            _with(a, taxonomy_term=self.t.by_id("taxonomy_terms", a["taxonomy_term_id"]))
-            for a in self.t.children("attributes", "link_id", ident)
-        ]
         return _with(
             row,
             organization=organization,
             phones=self.phones("service_id", ident),
             schedules=self.schedules("service_id", ident),
-            service_areas=self.t.children("service_areas", "service_id", ident),
+            service_areas=[
+                _with(a, attributes=self.attributes("service_area", a["id"]))
+                for a in self.t.children("service_areas", "service_id", ident)
+            ],
             service_at_locations=sals,
             languages=self.t.children("languages", "service_id", ident),
             required_documents=self.t.children("required_documents", "service_id", ident),
             cost_options=[
-                _with(c, metadata=self.metadata(c["id"]))
+                _with(
+                    c,
+                    attributes=self.attributes("cost_option", c["id"]),
+                    metadata=self.metadata(c["id"]),
+                )
                 for c in self.t.children("cost_options", "service_id", ident)
             ],
-            attributes=attributes,
+            attributes=self.attributes("service", ident),
             metadata=self.metadata(ident),
         )
 
@@ -168,6 +184,7 @@ class Nester:
             row,
             phones=self.phones("organization_id", ident),
             locations=locations,
+            attributes=self.attributes("organization", ident),
             metadata=self.metadata(ident),
         )
 

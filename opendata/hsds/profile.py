@@ -49,6 +49,7 @@ EXTRA_TYPES = {
     "extension": ("string",),
     "fallback": ("array", "string"),
     "is_free": ("boolean",),
+    "label": ("string",),
     "language": ("string",),
     "municipalities": ("array", "string"),
     "position": ("integer",),

@@ -280,3 +280,53 @@ def term_row(sector, lang, parent_uuid=None):
     row = compact(row)
     row.setdefault("description", "")
     return row
+
+
+def feed_attribute_row(attribute):
+    """An attribute kept from a feed: its term (a feed's, or one of our sectors), value and
+    label (HSDS 3.0 has no label: `x211_label`)."""
+    return compact(
+        {
+            "id": str(attribute.uuid),
+            "link_id": str(attribute.link_id),
+            "link_entity": attribute.link_entity,
+            "link_type": attribute.link_type,
+            "taxonomy_term_id": str(attribute.term.uuid),
+            "value": attribute.value,
+            f"{X}label": attribute.label,
+        }
+    )
+
+
+def feed_taxonomy_row(taxonomy):
+    row = compact(
+        {
+            "id": str(taxonomy.uuid),
+            "name": taxonomy.name,
+            "description": taxonomy.description,
+            "uri": taxonomy.uri,
+            "version": taxonomy.version,
+        }
+    )
+    row.setdefault("description", "")
+    return row
+
+
+def feed_term_row(term):
+    """A feed's term as the feed gave it, in its own language (`language`)."""
+    taxonomy = term.taxonomy
+    row = compact(
+        {
+            "id": str(term.uuid),
+            "code": term.code,
+            "name": term.name,
+            "description": term.description,
+            "parent_id": str(term.parent.uuid) if term.parent_id else None,
+            "taxonomy": taxonomy.name if taxonomy else None,
+            "taxonomy_id": str(taxonomy.uuid) if taxonomy else None,
+            "language": term.language,
+            "term_uri": term.term_uri,
+        }
+    )
+    row.setdefault("description", "")
+    return row

@@ -7,6 +7,7 @@ number of records (the API builds its pages with the same functions).
 from django.db.models import Prefetch
 
 from resources.models import (
+    Attribute,
     CostOption,
     Location,
     Organization,
@@ -15,6 +16,8 @@ from resources.models import (
     Sector,
     Service,
     ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
 )
 
 from . import history, rows
@@ -28,6 +31,19 @@ RESOURCE_TYPES = {
     Schedule: "schedule",
     Sector: "taxonomy_term",
     CostOption: "cost_option",
+}
+
+
+# The table of each HSDS entity an attribute may link (opendata/hsds/load_taxonomies.LINKED).
+ENTITY_TABLES = {
+    "service": "services",
+    "organization": "organizations",
+    "location": "locations",
+    "service_at_location": "service_at_location",
+    "phone": "phones",
+    "schedule": "schedules",
+    "service_area": "service_areas",
+    "cost_option": "cost_options",
 }
 
 
@@ -105,6 +121,16 @@ def sectors_queryset():
     return Sector.objects.select_related("parent")
 
 
+def feed_terms_queryset():
+    return TaxonomyTerm.objects.select_related("taxonomy", "parent")
+
+
+def attributes_queryset():
+    return Attribute.objects.select_related(
+        "taxonomy_term__taxonomy", "taxonomy_term__parent", "sector__parent"
+    )
+
+
 def metadata_order(row):
     """History reads best per record, oldest first."""
     return (row["resource_id"], row["last_action_date"], row["field_name"], row["id"])
@@ -113,8 +139,10 @@ def metadata_order(row):
 class TableBuilder:
     """Collects rows, once per id, and the objects whose history becomes `metadata`."""
 
-    def __init__(self, language, with_metadata=True):
+    def __init__(self, language, with_metadata=True, all_attributes=False):
         self.language = language
+        # The whole directory reads every attribute at once; a page, those of its records.
+        self.all_attributes = all_attributes
         self.tables = empty_tables()
         self.seen = set()
         self.with_metadata = with_metadata
@@ -186,8 +214,39 @@ class TableBuilder:
             parent = sector.parent.uuid if sector.parent_id else None
             self.add("taxonomy_terms", rows.term_row(sector, self.language, parent), sector)
 
+    def add_feed_taxonomies(self, taxonomies, terms):
+        for taxonomy in taxonomies:
+            self.add("taxonomies", rows.feed_taxonomy_row(taxonomy))
+        for term in terms:
+            self.add("taxonomy_terms", rows.feed_term_row(term))
+
+    def term(self, attribute):
+        """The term row of an attribute's term (a feed's, or one of our sectors)."""
+        if attribute.taxonomy_term_id:
+            return rows.feed_term_row(attribute.taxonomy_term)
+        sector = attribute.sector
+        parent = sector.parent.uuid if sector.parent_id else None
+        return rows.term_row(sector, self.language, parent)
+
+    def add_attributes(self):
+        """The feed attributes kept for the records collected (one query), with their terms."""
+        if self.all_attributes:
+            found = attributes_queryset()
+        else:
+            linked = set(ENTITY_TABLES.values())
+            ids = sorted({ident for table, ident in self.seen if table in linked})
+            found = attributes_queryset().filter(link_id__in=ids) if ids else []
+        for attribute in found:
+            table = ENTITY_TABLES.get(attribute.link_entity)
+            if (table, str(attribute.link_id)) not in self.seen:
+                continue  # its record is not in these tables (or no longer exists)
+            self.add("attributes", rows.feed_attribute_row(attribute))
+            self.add("taxonomy_terms", self.term(attribute))
+
     def finish(self):
-        """Attach history as metadata (one query per model), sort every table by id."""
+        """Attach the feed attributes, and history as metadata (one query per model); sort
+        every table by id."""
+        self.add_attributes()
         for model, objects in self.tracked.items():
             found = history.history_rows(model, list(objects.values()))
             for pk, obj in objects.items():
@@ -199,11 +258,13 @@ class TableBuilder:
 
 
 def directory_tables(language):
-    """Everything: every organization, service and sector, with their history."""
-    builder = TableBuilder(language)
+    """Everything: every organization, service and sector, with their history; the feeds'
+    taxonomies, terms and attributes."""
+    builder = TableBuilder(language, all_attributes=True)
     for org in organizations_queryset():
         builder.add_organization(org)
     for service in services_queryset():
         builder.add_service(service)
     builder.add_taxonomy(sectors_queryset())
+    builder.add_feed_taxonomies(Taxonomy.objects.all(), feed_terms_queryset())
     return builder.finish()

@@ -11,8 +11,10 @@ from .directory import (
 )
 from .reference import Language, Municipality, MunicipalityAlias, PostalPrefix, Sector
 from .schedules import OpeningPeriod, Schedule, ScheduleClosure
+from .taxonomies import Attribute, Taxonomy, TaxonomyTerm
 
 __all__ = [
+    "Attribute",
     "CostOption",
     "Language",
     "Location",
@@ -28,4 +30,6 @@ __all__ = [
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
+    "Taxonomy",
+    "TaxonomyTerm",
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from resources.models import (
+    Attribute,
     CostOption,
     Location,
     MunicipalityAlias,
@@ -24,6 +25,8 @@ from resources.models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
 )
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
@@ -34,6 +37,10 @@ REGISTERED = sorted(
     key=lambda model: model._meta.model_name,
 )
 INLINE_ONLY = {OpeningPeriod, ScheduleClosure, MunicipalityAlias, CostOption}
+# Shown on the page of the record it describes (a service's feed attributes), not apart.
+SHOWN_INSIDE = {Attribute}
+# What an import keeps as a feed gave it: staff read it, never add or change it.
+READ_ONLY = {Taxonomy, TaxonomyTerm}
 
 
 def admin_url(model, view, *args):
@@ -55,6 +62,15 @@ def make_listing(sectors=("food",)):
         reason_fr="Vacances des Fêtes",
     )
     Schedule.objects.create(location=location, description_fr="Sur rendez-vous")
+    taxonomy = Taxonomy.objects.create(name="Taxonomie d'un flux", version="2")
+    term = TaxonomyTerm.objects.create(taxonomy=taxonomy, code="ALIM-01", name="Aide alimentaire")
+    Attribute.objects.create(
+        taxonomy_term=term,
+        link_entity="service",
+        link_id=service.uuid,
+        link_type="service_type",
+        value="Paniers",
+    )
     return service
 
 
@@ -68,18 +84,19 @@ def test_every_model_of_the_directory_is_in_the_admin_or_inlined():
 
     models = set(apps.get_app_config("resources").get_models())
     historical = {m for m in models if m.__name__.startswith("Historical")}
-    assert models - historical - INLINE_ONLY == set(REGISTERED)
+    assert models - historical - INLINE_ONLY - SHOWN_INSIDE == set(REGISTERED)
+
+
+def views(model):
+    return ["changelist", "change"] if model in READ_ONLY else ["changelist", "add", "change"]
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
 def test_admin_pages_answer_for_a_superuser(admin_client, listing, model):
     obj = model.objects.first()
     assert obj is not None
-    for url in (
-        admin_url(model, "changelist"),
-        admin_url(model, "add"),
-        admin_url(model, "change", obj.pk),
-    ):
+    for view in views(model):
+        url = admin_url(model, view, obj.pk) if view == "change" else admin_url(model, view)
         assert admin_client.get(url).status_code == 200, url
 
 
@@ -108,6 +125,25 @@ def test_change_history_page_lists_the_records_versions(admin_client, listing, m
     version = obj.history.last()
     url = admin_url(model, "simple_history", obj.pk, version.history_id)
     assert admin_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("model", sorted(READ_ONLY, key=str), ids=lambda m: m.__name__)
+def test_a_feeds_taxonomy_is_read_only(admin_client, listing, model):
+    obj = model.objects.first()
+    assert admin_client.get(admin_url(model, "add")).status_code == 403
+    page = admin_client.get(admin_url(model, "change", obj.pk))
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert admin_client.post(admin_url(model, "change", obj.pk), {"name": "x"}).status_code == 403
+    obj.refresh_from_db()
+    assert obj.name != "x"
+
+
+def test_a_service_page_shows_its_feed_attributes(admin_client, listing):
+    html = admin_client.get(admin_url(Service, "change", listing.pk)).content.decode()
+    assert "ALIM-01 Aide alimentaire" in html and "Taxonomie d&#x27;un flux" in html
+    assert "service_type" in html and "Paniers" in html
+    terms = admin_client.get(admin_url(TaxonomyTerm, "changelist")).content.decode()
+    assert "Aide alimentaire" in terms
 
 
 def test_service_form_has_a_tab_per_language_for_translated_fields(admin_client, listing):
