@@ -10,10 +10,14 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from ..text_limits import NOTE, bounded_text
+from .directory import HSDSRecord
 from .reference import Sector
+from .schedules import Schedule
 
 # The longest name or code a feed's taxonomy record may give (text_limits: every imported text
 # is bounded; docs/hsds-profile.md lists them).
@@ -129,3 +133,12 @@ class Attribute(models.Model):
     @property
     def term(self):
         return self.taxonomy_term or self.sector
+
+
+@receiver(post_delete, dispatch_uid="attributes_follow_their_record")
+def attributes_follow_their_record(sender, instance, **kwargs):
+    """A deleted record (a service, a schedule...) takes its feed attributes with it: they point
+    at it by uuid, not by a foreign key that would cascade. (Historical rows share the uuid of
+    their record but are not HSDS records: deleting them leaves the attributes.)"""
+    if isinstance(instance, (HSDSRecord, Schedule)):
+        Attribute.objects.filter(link_id=instance.uuid).delete()

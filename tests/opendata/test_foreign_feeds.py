@@ -152,6 +152,19 @@ def export_counts(output):
     }
 
 
+def test_a_deleted_record_takes_its_attributes_along(imported, admin_client):
+    organization = Attribute.objects.get(link_entity="organization")
+    owner = Organization.objects.get(uuid=organization.link_id)
+    food = Service.objects.get(uuid=FOOD)
+    assert Attribute.objects.filter(link_id=food.uuid).exists()
+    response = admin_client.post(
+        f"/admin/resources/organization/{owner.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Attribute.objects.filter(link_id=owner.uuid).exists()
+    assert not Attribute.objects.filter(link_id=food.uuid).exists()  # its service went too
+
+
 @pytest.mark.parametrize("file_format", ["json", "csv"])
 def test_export_then_reimport_keeps_them_and_changes_nothing(imported, tmp_path, file_format):
     first, second = tmp_path / "first", tmp_path / "second"
