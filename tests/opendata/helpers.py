@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from resources.models import (
+    CostOption,
     Location,
     Organization,
     Phone,
@@ -19,6 +20,19 @@ from resources.models import (
 )
 from search import indexing
 
+# Every model with change history (resources/translation.py).
+HISTORY_MODELS = (
+    Organization,
+    Service,
+    Location,
+    ServiceAtLocation,
+    Phone,
+    ServiceArea,
+    Schedule,
+    CostOption,
+    Sector,
+)
+
 
 def read_folder(path):
     return {p.name: p.read_bytes() for p in sorted(Path(path).iterdir())}
@@ -29,9 +43,8 @@ def empty_directory():
     site's would): the import must match our taxonomy terms by code, not by id."""
     with indexing.deferred_refresh():  # one refresh of the index, not one per deleted row
         Organization.objects.all().delete()
-    for model in (Organization, Service, Location, ServiceAtLocation, Phone, ServiceArea, Schedule):
+    for model in HISTORY_MODELS:
         model.history.model.objects.all().delete()
-    Sector.history.model.objects.all().delete()
     for sector in Sector.objects.all():
         Sector.objects.filter(pk=sector.pk).update(uuid=uuid.uuid4())
 
