@@ -7,7 +7,12 @@ Rules:
   Children of demo records (locations, phones, service areas, schedules and their periods) are
   rewritten to match the files, reusing existing rows; records whose slug is not in the files are
   never touched.
-- Bulk queries only: history is not written, because loading demo data is not an editorial change.
+- Bulk queries only, history included (docs/hsds-profile.md, "Change history"): every demo
+  record whose history does not end with what it holds gets one version, signed with the
+  directory's name (settings.DIRECTORY_NAME) and linked to no account, written in bulk: "+" for a
+  record without history (a new one), "~" for one the files changed. A second run over unchanged
+  files writes no version, so versions never pile up; the demo's export → import into an empty
+  directory → export stays byte-identical (the import keeps the history the export describes).
 """
 
 import datetime
@@ -99,8 +104,9 @@ def _texts(record, mapping):
     return values
 
 
-def _upsert(model, key, rows):
-    """Create or update `rows` ({key value: field values}) in bulk; returns {key value: object}."""
+def _upsert(model, key, rows, now):
+    """Create or update `rows` ({key value: field values}) in bulk, with their versions dated
+    `now`; returns {key value: object}."""
     existing = model.objects.in_bulk(list(rows), field_name=key)
     new, changed, fields = [], [], set()
     for value, values in rows.items():
@@ -120,7 +126,48 @@ def _upsert(model, key, rows):
         mirrored = {f.removesuffix("_fr"): F(f) for f in fields if f.endswith("_fr")}
         if mirrored:
             QuerySet(model).filter(pk__in=[obj.pk for obj in changed]).update(**mirrored)
-    return model.objects.in_bulk(list(rows), field_name=key)
+    objects = model.objects.in_bulk(list(rows), field_name=key)
+    _write_versions(model, list(objects.values()), now)
+    return objects
+
+
+def _content_fields(model):
+    """What a version must hold like its record: every column but the keys, the timestamps and
+    the untranslated copy of a translated field (`name` beside `name_fr` and `name_en`)."""
+    names = [f.name for f in model._meta.concrete_fields]
+    bases = {n.rsplit("_", 1)[0] for n in names if n.endswith(("_fr", "_en"))}
+    skipped = bases | {"id", "uuid", "created", "modified"}
+    return [f.attname for f in model._meta.concrete_fields if f.name not in skipped]
+
+
+def _write_versions(model, objects, now):
+    """One version for each of `objects` whose history does not end with what it holds: "+"
+    without history, "~" after a change; none when it is as its last version says. In bulk:
+    one query reads the versions, one insert per kind writes them."""
+    fields = _content_fields(model)
+    historical = model.history.model
+    last = {}
+    for row in historical.objects.filter(id__in=[obj.pk for obj in objects]).order_by(
+        "history_date", "history_id"
+    ):
+        last[row.id] = row
+    created, updated = [], []
+    for obj in objects:
+        row = last.get(obj.pk)
+        if row is None:
+            created.append(obj)
+        elif any(getattr(row, name) != getattr(obj, name) for name in fields):
+            updated.append(obj)
+    for objs, update in ((created, False), (updated, True)):
+        for obj in objs:
+            obj._history_user = None  # the directory's, never an account's
+        model.history.bulk_history_create(
+            objs,
+            update=update,
+            default_change_reason=settings.DIRECTORY_NAME,
+            default_date=now,
+            batch_size=500,
+        )
 
 
 def _sync_rows(model, parent_field, wanted):
@@ -157,9 +204,9 @@ def _sync_links(through, owner, target, wanted):
     )
 
 
-def _replace(model, owner_filter, rows):
+def _replace(model, owner_filter, rows, now):
     """Upsert `rows` by UUID and delete the other rows of the same owners (stale demo children)."""
-    objects = _upsert(model, "uuid", rows)
+    objects = _upsert(model, "uuid", rows, now)
     model.objects.filter(**owner_filter).exclude(uuid__in=list(rows)).delete()
     return objects
 
@@ -226,7 +273,7 @@ def _write(organizations, checker):
         }
         for org in organizations
     }
-    orgs = _upsert(Organization, "slug", org_rows)
+    orgs = _upsert(Organization, "slug", org_rows, now)
     org_ids = [org.pk for org in orgs.values()]
 
     location_rows = {}
@@ -246,7 +293,7 @@ def _write(organizations, checker):
                 "modified": now,
                 **_texts(location, LOCATION_TEXTS),
             }
-    locations = _replace(Location, {"organization_id__in": org_ids}, location_rows)
+    locations = _replace(Location, {"organization_id__in": org_ids}, location_rows, now)
 
     service_rows, owners = {}, {}
     for org in organizations:
@@ -265,7 +312,7 @@ def _write(organizations, checker):
                 "modified": now,
                 **_texts(service, SERVICE_TEXTS),
             }
-    services = _upsert(Service, "slug", service_rows)
+    services = _upsert(Service, "slug", service_rows, now)
     service_ids = [service.pk for service in services.values()]
     data = {service["slug"]: service for org in organizations for service in org["services"]}
 
@@ -280,6 +327,7 @@ def _write(organizations, checker):
             for slug, service in data.items()
             for key in service.get("locations", [])
         },
+        now,
     )
     _sync_links(
         Service.sectors.through,
@@ -302,12 +350,12 @@ def _write(organizations, checker):
         org_phones.update(
             _phone_rows(org.get("phones", []), "organization_id", orgs[org["slug"]].pk, org["slug"])
         )
-    _replace(Phone, {"organization_id__in": org_ids}, org_phones)
+    _replace(Phone, {"organization_id__in": org_ids}, org_phones, now)
     for slug, service in data.items():
         service_phones.update(
             _phone_rows(service.get("phones", []), "service_id", services[slug].pk, "service", slug)
         )
-    _replace(Phone, {"service_id__in": service_ids}, service_phones)
+    _replace(Phone, {"service_id__in": service_ids}, service_phones, now)
 
     with_area = {slug: service["area"] for slug, service in data.items() if service.get("area")}
     areas = _replace(
@@ -321,6 +369,7 @@ def _write(organizations, checker):
             }
             for slug, area in with_area.items()
         },
+        now,
     )
     _sync_links(
         ServiceArea.municipalities.through,
@@ -346,6 +395,7 @@ def _write(organizations, checker):
             }
             for slug, schedule in with_hours.items()
         },
+        now,
     )
     by_schedule = {schedules[demo_uuid("schedule", s)].pk: h for s, h in with_hours.items()}
     _sync_rows(OpeningPeriod, "schedule_id", {pk: _periods(h) for pk, h in by_schedule.items()})

@@ -16,6 +16,8 @@ from django.db import models
 from .profile import derived_id
 
 ACTIONS = {"+": "create", "~": "update", "-": "delete"}
+# simple_history's `history_change_reason` column.
+HISTORY_REASON_LIMIT = 100
 UNTRACKED = {"id", "uuid", "created", "modified"}
 CONFIDENTIAL_FIELDS = {
     "address_1",
@@ -51,12 +53,27 @@ def _text(value):
     return str(value)
 
 
+def signature():
+    """How this directory signs its own versions (staff edits, imports, the demo): its name,
+    never a sign-in name; cut to what a version's change reason holds."""
+    return settings.DIRECTORY_NAME[:HISTORY_REASON_LIMIT]
+
+
+def differs(row, obj):
+    """Whether the historical `row` holds other values than `obj` in what metadata shows."""
+    return any(
+        _text(getattr(row, f.attname)) != _text(getattr(obj, f.attname))
+        for f in tracked_fields(type(obj), obj)
+    )
+
+
 def _author(row):
-    """Who made a version, as open data says it: a staff edit of this directory is signed with
-    the directory's name (settings.DIRECTORY_NAME), never a sign-in name; a version that came
-    from an imported file keeps the author that file gave."""
+    """Who made a version, as open data says it (docs/hsds-profile.md, "Change history"): a
+    staff edit of this directory is signed with the directory's name (settings.DIRECTORY_NAME),
+    never a sign-in name; the import's and the demo's own versions carry that name as their
+    change reason; a version that came from an imported file keeps the author that file gave."""
     if row.history_user_id:
-        return settings.DIRECTORY_NAME
+        return signature()
     return row.history_change_reason or ""
 
 

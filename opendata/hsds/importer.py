@@ -8,15 +8,18 @@ an import empties is listed (`cleared`), so that a dry run shows it. What we can
 """
 
 import csv
+import datetime
 from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from resources.text_limits import too_long
 
+from . import history
 from .coverage import not_kept
 from .load_core import CoreLoading
 from .load_details import DetailLoading
@@ -53,6 +56,8 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
         self.skipped = set()
         # "table id: field" of every value this import empties (a dry run lists them).
         self.cleared = []
+        # (model, pk) → (created, content changed) of every record this import wrote.
+        self.written = {}
 
     def run(self):
         for table in UNSUPPORTED:
@@ -72,6 +77,8 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
         self.load_attributes()
         self.load_metadata()
         self.stamp_services()
+        if not self.errors:
+            self.write_versions()
 
     # Helpers shared by the loading steps ------------------------------------------------------
 
@@ -166,8 +173,9 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
         obj.slug = candidate
 
     def save(self, table, row, obj, created, exclude=()):
-        """Validate and save `obj` (without a history row). A record the file gives as it is
-        stored is not written (counted unchanged); the fields it empties are listed."""
+        """Validate and save `obj` (its history version comes at the end, write_versions). A
+        record the file gives as it is stored is not written (counted unchanged); the fields it
+        empties are listed."""
         if getattr(obj, "_import_refused", False):
             return False  # its error is listed already
         try:
@@ -177,6 +185,7 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
                 self.fail(table, row, field, " ".join(messages))
             return False
         before = None if created else getattr(obj, "_stored_before_import", None)
+        changed = []
         if before is not None:
             after = field_values(obj)
             changed = []
@@ -204,8 +213,56 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
             return False
         self.objects[str(obj.uuid)] = obj
         self.counts[f"{table} {'created' if created else 'updated'}"] += 1
+        if hasattr(type(obj), "history"):
+            key = (type(obj), obj.pk)
+            was_created, had_changed = self.written.get(key, (created, False))
+            # A new id alone is no new content.
+            content = created or any(name not in ("id", "uuid") for name in changed)
+            self.written[key] = (was_created, had_changed or content)
         self.tick()
         return True
+
+    def write_versions(self):
+        """The import's own history versions (docs/hsds-profile.md, "Change history"), once
+        every step has written, so that they hold what the records finally hold.
+
+        A record whose history the file's metadata describes keeps that history, and gains a
+        version only when it does not end with what the record now holds. Any other record
+        the import created gets a "+" version, one whose content it changed a "~" version. The
+        import's versions are signed with the directory's name (settings.DIRECTORY_NAME) and
+        linked to no account; two queries and one insert per model."""
+        described = {str(row.get("resource_id")) for row in self.rows("metadata")}
+        moment = timezone.now()
+        by_model = {}
+        for (model, pk), state in self.written.items():
+            by_model.setdefault(model, {})[pk] = state
+        for model, states in by_model.items():
+            objects = model.objects.in_bulk(list(states))
+            stored = history.history_rows(model, list(objects.values()))
+            versions = {"+": [], "~": []}
+            for pk, obj in objects.items():
+                created, changed = states[pk]
+                rows = stored.get(pk, [])
+                if str(obj.uuid) in described:
+                    needed = not rows or history.differs(rows[-1], obj)
+                else:
+                    needed = changed
+                if not needed:
+                    continue
+                obj._history_user = None
+                if rows:
+                    # After the versions it follows, whatever dates the file gave them.
+                    later = rows[-1].history_date + datetime.timedelta(microseconds=1)
+                    obj._history_date = max(moment, later)
+                versions["+" if created and not rows else "~"].append(obj)
+            for kind, objs in versions.items():
+                model.history.bulk_history_create(
+                    objs,
+                    update=kind == "~",
+                    default_change_reason=history.signature(),
+                    default_date=moment,
+                    batch_size=500,
+                )
 
 
 def field_values(obj):

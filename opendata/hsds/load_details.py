@@ -7,7 +7,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from resources.folding import fold
 from resources.models import (
@@ -24,6 +24,7 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from resources.text_limits import too_long
 from search import lookups
 
 from . import history
@@ -57,6 +58,15 @@ OWNERS = (
     ("service_id", "service", Service),
     ("location_id", "location", Location),
 )
+
+
+def language_code(value):
+    """The ISO 639-2 code a feed's language code stands for (lower case; a two-letter code
+    through ISO_639_1, else as given; `fr-CA` read as `fr`), or None if it is not a code."""
+    code = re.split(r"[-_]", str(value or "").strip().lower())[0]
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        return None
+    return ISO_639_1.get(code, code)
 
 
 def territory_scope(name, places):
@@ -301,23 +311,69 @@ class DetailLoading:
 
     def load_languages(self):
         """Languages a service offers and languages spoken on a phone (HSDS `languages` rows
-        with a `service_id` or a `phone_id`); the file's list replaces the stored one."""
+        with a `service_id` or a `phone_id`); the file's list replaces the stored one. Each row
+        is matched by its code (ISO 639-2, or 639-1 for the ones ISO_639_1 knows; a language
+        tag such as `fr-CA` by its first part), else by its name in either language (folded).
+        A code we do not list becomes a new language named as the file names it; a listed
+        language without a name in the file's language takes the file's. Never renamed."""
+        self.languages = list(Language.objects.all())
         chosen = {}
         for row in self.rows("languages"):
             owner = row.get("service_id") or row.get("phone_id")
             if not owner:
                 continue
-            code = str(row.get("code", "")).lower()
-            language = Language.objects.filter(code=ISO_639_1.get(code, code)).first()
-            if language is None:
-                self.warn("languages", row, f"language '{row.get('name') or code}' not listed")
-                continue
-            chosen.setdefault(owner, []).append(language)
+            language = self.language(row)
+            if language is not None:
+                chosen.setdefault(owner, []).append(language)
         for table, model in (("services", Service), ("phones", Phone)):
             for row in self.rows(table):
                 obj = self.objects.get(row["id"])
                 if isinstance(obj, model):
                     self.set_many(table, row, obj, "languages", chosen.get(row["id"], []))
+
+    def language(self, row):
+        """The Language a `languages` row names (see load_languages); None after an error."""
+        name = str(row.get("name") or "").strip()
+        code = language_code(row.get("code"))
+        if code is None and not name:
+            given = str(row.get("code") or "").strip()
+            problem = f"'{given}' is not a language code" if given else "missing"
+            self.fail("languages", row, "code", f"{problem}, and no name: give one of them")
+            return None
+        key = fold(name)
+        language = next((x for x in self.languages if code and x.code == code), None) or next(
+            (x for x in self.languages if key and key in {fold(x.name_fr), fold(x.name_en)}),
+            None,
+        )
+        if language is None and code is None:
+            message = f"'{name}' matches no language we list, and no code: give its ISO 639 code"
+            self.fail("languages", row, "name", message)
+            return None
+        if language is None and not name:
+            message = f"'{code}' is not a language we list, and no name to list it under"
+            self.fail("languages", row, "name", message)
+            return None
+        if language is not None and (not name or getattr(language, f"name_{self.lang}")):
+            return language  # a name we hold is never replaced
+        problem = too_long(Language, f"name_{self.lang}", name)
+        if problem:
+            self.fail("languages", row, "name", problem)
+            return None
+        created = language is None
+        if created:
+            # French is required: a name given in English stands in for it.
+            language = Language(code=code, name_fr=name, name_en="")
+            self.languages.append(language)
+        setattr(language, f"name_{self.lang}", name)
+        try:
+            with transaction.atomic():
+                language.save()
+        except (IntegrityError, DataError) as exc:
+            self.fail("languages", row, "code", str(exc).splitlines()[0])
+            return None
+        self.counts[f"languages {'listed' if created else 'named'}"] += 1
+        self.tick()
+        return language
 
     def load_cost_options(self):
         """A service's prices. They inform; the "free" flag stays the file's `x211_is_free`, or

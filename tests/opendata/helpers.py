@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from resources.models import (
     Attribute,
+    CostOption,
     Location,
     Organization,
     Phone,
@@ -20,6 +21,19 @@ from resources.models import (
 )
 from search import indexing
 
+# Every model with change history (resources/translation.py).
+HISTORY_MODELS = (
+    Organization,
+    Service,
+    Location,
+    ServiceAtLocation,
+    Phone,
+    ServiceArea,
+    Schedule,
+    CostOption,
+    Sector,
+)
+
 
 def read_folder(path):
     return {p.name: p.read_bytes() for p in sorted(Path(path).iterdir())}
@@ -31,9 +45,8 @@ def empty_directory():
     test_foreign_feeds.py: the import never changes a reference sector's id)."""
     with indexing.deferred_refresh():  # one refresh of the index, not one per deleted row
         Organization.objects.all().delete()
-    for model in (Organization, Service, Location, ServiceAtLocation, Phone, ServiceArea, Schedule):
+    for model in HISTORY_MODELS:
         model.history.model.objects.all().delete()
-    Sector.history.model.objects.all().delete()
     Taxonomy.objects.all().delete()  # a feed's terms and attributes with them
     Attribute.objects.all().delete()
 

@@ -3,15 +3,26 @@ updates in place, and how it refuses a bad file (the demo directory itself: test
 
 import datetime
 import json
+from collections import Counter
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import QuerySet
 from django.utils import translation
 
 from resources.demo import demo_uuid
-from resources.models import OpeningPeriod, Organization, Phone, Schedule, Service
+from resources.models import (
+    Location,
+    OpeningPeriod,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
 from tests.factories import make_organization
 
 
@@ -82,6 +93,52 @@ def test_small_demo_file_loads_with_expanded_periods_and_english_fallback(tmp_pa
         assert service.name == "Service d'essai"
         assert service.description == "Fictional service."
     assert service.search_entries.exists()  # bulk writes skip the signals: the index is rebuilt
+
+
+HISTORY_MODELS = (Organization, Service, Location, ServiceAtLocation, Phone, ServiceArea, Schedule)
+
+
+def _versions():
+    """{model name: [(history type, change reason, user id)]} of the demo's records."""
+    return {
+        model.__name__: sorted(
+            model.history.values_list(
+                "uuid", "history_type", "history_change_reason", "history_user"
+            )
+        )
+        for model in HISTORY_MODELS
+    }
+
+
+@pytest.mark.django_db
+def test_every_demo_record_gets_one_first_version_and_a_reload_adds_none(tmp_path):
+    _load(_write(tmp_path, _document()))
+    first = _versions()
+    for model in HISTORY_MODELS:
+        uuids = sorted(model.objects.values_list("uuid", flat=True))
+        assert uuids, model.__name__
+        # One "+" per record, signed with the directory's name, no account.
+        assert first[model.__name__] == [
+            (uuid, "+", settings.DIRECTORY_NAME, None) for uuid in uuids
+        ], model.__name__
+    service = Service.objects.get(slug="essai-service")
+    assert service.history.get().name_fr == "Service d'essai"
+
+    _load(_write(tmp_path, _document()))
+    assert _versions() == first
+
+    document = _document()
+    document["organizations"][0]["services"][0]["name"] = {"fr": "Service renommé"}
+    _load(_write(tmp_path, document))
+    after = _versions()
+    added = {
+        name: sorted((Counter(rows) - Counter(first[name])).elements())
+        for name, rows in after.items()
+    }
+    added = {name: rows for name, rows in added.items() if rows}
+    assert added == {"Service": [(service.uuid, "~", settings.DIRECTORY_NAME, None)]}
+    last = service.history.order_by("history_date").last()
+    assert (last.history_type, last.name_fr) == ("~", "Service renommé")
 
 
 @pytest.mark.django_db
