@@ -8,7 +8,7 @@ to the vocabulary add the vocabulary words one edit away, found through the trig
 """
 
 from .places import EARTH_RADIUS_M
-from .sql import Fragment, TextMatch, boolean_expression
+from .sql import Fragment, PartialText, TextMatch, any_expression, boolean_expression
 from .text import TYPO_MIN_LENGTH, is_prefix, within_one_edit
 
 # Also turns sequential scans off for the rest of the search's transaction (see
@@ -76,6 +76,7 @@ class PostgresEngine:
         every query (settings.py): they cost these short queries more than they save on 2 cores
         (docs/engineering-notes.md)."""
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
+        self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
             return None
@@ -84,6 +85,21 @@ class PostgresEngine:
             "e.document @@ tq",
             "ts_rank(e.document, tq)",
             [expression],
+        )
+
+    def partial_text(self, parsed):
+        """The PartialText of the query prepared last (prepare_text), or None."""
+        found = any_expression(parsed, self.patterns, "&", "|", lambda n: f" & !{n}")
+        if found is None:
+            return None
+        expression, clauses = found
+        return PartialText(
+            ", to_tsquery('simple', %s) AS tq",
+            [expression],
+            "e.document @@ tq",
+            [Fragment("e.document @@ to_tsquery('simple', %s)", [c]) for _, c in clauses],
+            "ts_rank(e.document, tq)",
+            [clause.alternatives[0] for clause, _ in clauses],
         )
 
     def sector_condition(self, sector_ids):

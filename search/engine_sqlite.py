@@ -10,7 +10,7 @@ the embedded scale, computing it on every matching row is cheap.
 """
 
 from .places import EARTH_RADIUS_M
-from .sql import Fragment, TextMatch, boolean_expression
+from .sql import Fragment, PartialText, TextMatch, any_expression, boolean_expression
 from .text import TYPO_MIN_LENGTH, lexeme_patterns, within_one_edit
 
 
@@ -54,6 +54,7 @@ class SqliteEngine:
 
     def prepare_text(self, cursor, parsed):
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
+        self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
             return None
@@ -63,6 +64,28 @@ class SqliteEngine:
             "1 = 1",
             "tq.score",
             [expression],
+        )
+
+    def partial_text(self, parsed):
+        """The PartialText of the query prepared last (prepare_text), or None."""
+        found = any_expression(parsed, self.patterns, "AND", "OR", lambda n: f" NOT {n}")
+        if found is None:
+            return None
+        expression, clauses = found
+        return PartialText(
+            " LEFT JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"
+            " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
+            [expression],
+            "tq.sid IS NOT NULL",
+            [
+                Fragment(
+                    "e.service_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+                    [c],
+                )
+                for _, c in clauses
+            ],
+            "COALESCE(tq.score, 0)",
+            [clause.alternatives[0] for clause, _ in clauses],
         )
 
     def sector_condition(self, sector_ids):

@@ -13,6 +13,7 @@ from .text import (
     MAX_QUERY_CHARS,
     apply_synonyms,
     clean_query,
+    drop_ignored,
     parse,
     phrases,
     strip_control_characters,
@@ -53,6 +54,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.notices = []
+        self.understanding = None  # search.needs.Understanding, set by criteria()
 
     def clean_q(self):
         raw = self.cleaned_data["q"]
@@ -156,9 +158,10 @@ class SearchForm(forms.Form):
         data = self.cleaned_data
         place = self.place()
         query = None
+        self.understanding = lookups.understand(data.get("q") or "")
         if data.get("q"):
             query = parse(data["q"])
-            query = apply_synonyms(query, lookups.synonyms(phrases(query)))
+            query = drop_ignored(apply_synonyms(query, lookups.synonyms(phrases(query))))
         sector = data.get("sector")
         sector_ids = []
         if sector is not None:
@@ -175,4 +178,6 @@ class SearchForm(forms.Form):
             age=data.get("age"),
             sort=data.get("sort") or "",
             now=now,
+            need_groups=self.understanding.groups(lookups.family_of),
+            asked=bool(data.get("q")),
         )

@@ -1,5 +1,5 @@
 """The small tables every search reads, held in memory: sectors, municipalities with their
-aliases, postal prefixes, languages and synonyms.
+aliases, postal prefixes, languages, synonyms and the need lexicon.
 
 Read from the database on each search they cost two to five queries and about 2 ms, a large
 share of a fast search at 100,000 services. They hold a few hundred rows, so they are loaded
@@ -19,7 +19,8 @@ from resources.models import (
     Sector,
 )
 
-from .models import Synonym
+from . import needs
+from .models import NeedExpression, Synonym
 
 
 @dataclass
@@ -32,6 +33,9 @@ class Snapshot:
     postal: dict  # prefix → (PostalPrefix, [Municipality, ...])
     languages: frozenset  # codes
     synonyms: dict  # normalized term → [expansion, ...]
+    needs: dict  # the need lexicon, as needs.index gives it
+    sectors_by_pk: dict  # pk → Sector
+    sector_words: dict  # (language, word key) → [sector pk, ...] (search.suggestions)
 
 
 def _load():
@@ -67,7 +71,21 @@ def _load():
     synonyms = {}
     for term, expansion in Synonym.objects.values_list("normalized_term", "expansion"):
         synonyms.setdefault(term, []).append(expansion)
+    named = {}
+    for expression_id, sector_id in NeedExpression.sectors.through.objects.values_list(
+        "needexpression_id", "sector_id"
+    ):
+        named.setdefault(expression_id, []).append(sector_id)
+    lexicon = [
+        needs.compile_need(pk, expression, language, kind, named.get(pk, []))
+        for pk, expression, language, kind in NeedExpression.objects.values_list(
+            "pk", "expression", "language", "kind"
+        )
+    ]
     return Snapshot(
+        needs=needs.index(lexicon),
+        sectors_by_pk={s.pk: s for s in sectors},
+        sector_words=needs.sector_words(sectors),
         sectors={s.slug: s for s in sectors},
         families=families,
         municipalities=municipalities,
@@ -82,8 +100,16 @@ def _load():
 _kept = KeptInMemory(
     "search-reference",
     _load,
-    models=(Sector, Municipality, MunicipalityAlias, PostalPrefix, Language, Synonym),
-    links=(PostalPrefix.municipalities.through,),
+    models=(
+        Sector,
+        Municipality,
+        MunicipalityAlias,
+        PostalPrefix,
+        Language,
+        Synonym,
+        NeedExpression,
+    ),
+    links=(PostalPrefix.municipalities.through, NeedExpression.sectors.through),
 )
 
 
@@ -96,10 +122,24 @@ def sector(slug):
     return snapshot().sectors.get(slug)
 
 
+def sector_by_pk(pk):
+    return snapshot().sectors_by_pk.get(pk)
+
+
+def understand(text):
+    """What the need lexicon reads in a query's text (search.needs.Understanding)."""
+    return needs.understand(text, snapshot().needs)
+
+
 def sector_family(sector):
     """The pks of `sector` and of its subsectors: the sector membership rule of
     resources.querysets.in_sector_condition, as the index's sector ids."""
-    return list(snapshot().families.get(sector.pk, [sector.pk]))
+    return family_of(sector.pk)
+
+
+def family_of(pk):
+    """The pks of the sector `pk` and of its subsectors."""
+    return list(snapshot().families.get(pk, [pk]))
 
 
 def municipality(value):

@@ -12,7 +12,7 @@ FTS5 table `search_fts` (see search/engine_sqlite.py). Key columns such as `sect
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .text import synonym_key
+from .text import synonym_key, words
 
 # A service area over a whole territory is written in `served_keys` as a negative number, beside
 # the ids of the municipalities named one by one: "serves the visitor" is then one test of the
@@ -127,4 +127,58 @@ class Synonym(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalized_term = synonym_key(self.term)
+        super().save(*args, **kwargs)
+
+
+class NeedExpression(models.Model):
+    """How people say a need, and the sectors that answer it (staff-kept, both languages).
+
+    A query holding the expression (search.needs: words folded, plurals and feminines through
+    the stemmer, stop words kept only when the expression has some) boosts the services of its
+    sectors, never filters them, and the results page names those sectors. A *crisis*
+    expression ("je veux en finir", "he's going to kill me") also puts the emergency numbers and
+    its sectors' crisis lines above the results.
+    """
+
+    class Kind(models.TextChoices):
+        NEED = "need", _("besoin")
+        CRISIS = "crisis", _("crise ou danger immédiat")
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("français")
+        ENGLISH = "en", _("anglais")
+
+    expression = models.CharField(
+        _("expression"),
+        max_length=120,
+        help_text=_(
+            "Mot ou courte phrase comme les gens la disent, par ex. « perdu ma job » ou "
+            "« can't pay rent ». Les pluriels et féminins sont reconnus."
+        ),
+    )
+    language = models.CharField(_("langue"), max_length=2, choices=Language, default="fr")
+    kind = models.CharField(_("type"), max_length=10, choices=Kind, default=Kind.NEED)
+    sectors = models.ManyToManyField(
+        "resources.Sector",
+        verbose_name=_("secteurs"),
+        related_name="need_expressions",
+        help_text=_("Les services de ces secteurs (et de leurs sous-secteurs) passent devant."),
+    )
+    normalized = models.CharField(max_length=120, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["language", "normalized"]
+        verbose_name = _("expression de besoin")
+        verbose_name_plural = _("expressions de besoin")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["normalized", "language"], name="unique_need_expression"
+            )
+        ]
+
+    def __str__(self):
+        return self.expression
+
+    def save(self, *args, **kwargs):
+        self.normalized = " ".join(words(self.expression))[:120]
         super().save(*args, **kwargs)

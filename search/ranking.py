@@ -61,19 +61,27 @@ class Criteria:
     age: int = None
     sort: str = ""
     now: object = None
+    # One set of sector ids per need the lexicon read in the query (search.needs).
+    need_groups: list = field(default_factory=list)
+    asked: bool = False  # the visitor typed a query (even one of ignored words only)
 
     @property
     def has_text(self):
         return self.query is not None and not self.query.is_empty
 
+    @property
+    def has_need(self):
+        """A need to rank by: words to match, or sectors the lexicon read in the query."""
+        return self.has_text or bool(self.need_groups)
+
     def effective_sort(self):
         if self.sort == "nearest" and self.point:
             return "nearest"
-        if self.sort == "relevance" and self.has_text:
+        if self.sort == "relevance" and self.has_need:
             return "relevance"
         if self.point:
             return "nearest"
-        return "relevance" if self.has_text else "name"
+        return "relevance" if self.has_need else "name"
 
 
 @dataclass
@@ -82,6 +90,8 @@ class Hit:
     distance_km: float
     serves_place: bool
     now: datetime.datetime
+    # A partial match: the words of the query it holds (none: it is in a sector the need names).
+    matched: list = None
 
     @property
     def service(self):
@@ -123,6 +133,8 @@ class Outcome:
     corrections: dict
     # The page's service ids in order (with `cards=False`, all a search returns).
     ids: list = field(default_factory=list)
+    # Services matching part of the need, below a first page the full matches do not fill.
+    partial: list = field(default_factory=list)
 
     @property
     def first_number(self):
@@ -139,8 +151,8 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     """The Outcome of a search: a fixed number of queries whatever the page size (see the
     module docstring for the rule, search/sql.py for the statements, and search/cards.py for
     what a result shows). Without `cards`, the ids and the count only: no result cards are
-    read, no apart block gathered. Callers go through search.finder, which builds the criteria
-    from query parameters."""
+    read, no apart block or partial matches gathered. Callers go through search.finder, which
+    builds the criteria from query parameters."""
     eng = engine()
     sort = criteria.effective_sort()
     now = criteria.now or timezone.now()
@@ -150,37 +162,94 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     with scope, connection.cursor() as cursor:
         text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
         corrections = criteria.query.corrections if criteria.has_text else {}
-        if criteria.has_text and text is None:
-            return Outcome([], [], 0, False, 1, 1, sort, corrections)
-        text = text or TextMatch("", "1 = 1", "0", [])
-        conditions = [Fragment(text.where, []), *sql.filters(criteria, eng, now)]
+        others = sql.filters(criteria, eng, now)
         place = _serving(criteria.municipality, eng) if criteria.municipality else None
-        need = sql.combine(conditions)
-        listed = sql.combine(conditions + ([place] if place else []))
-        rank = text.rank if criteria.has_text else None
-        matches = sql.Matches(
-            f"search_searchentry e{text.join}", listed.sql, text.params + listed.params, rank
-        )
-        if sort == "nearest":
-            selective = rank is not None or bool(criteria.sector_ids)
-            ids, paging = _nearest_page(cursor, eng, criteria.point, matches, page, size, selective)
+        sectors = sql.need_sectors(criteria.need_groups, eng)
+        understood = text is not None or sectors is not None
+        if (criteria.asked or criteria.has_text) and not understood:
+            ids, paging = [], sql.Paging(0, False, 1, 1)
         else:
-            statement = sql.ranked_page(matches) if sort == "relevance" else sql.named_page(matches)
-            ids, paging = _counted_page(cursor, statement, matches, page, size)
+            ids, paging, matches, need = _full_matches(
+                cursor, eng, criteria, text, others, place, sectors, sort, page, size
+            )
         if not cards:
             return Outcome([], [], *_paged(paging), sort, corrections, ids)
 
-        apart_ids = []
-        if paging.page == 1 and paging.total < size and place and (rank or criteria.sector_ids):
-            wanted = sql.Matches(matches.source, need.sql, text.params + need.params, text.rank)
+        apart_ids, partial_ids = [], {}
+        first_page_short = paging.page == 1 and paging.total < size
+        if ids and first_page_short and place and (matches.rank or criteria.sector_ids):
+            wanted = sql.Matches(
+                matches.source, need.sql, need.params, matches.rank or "0", matches.points
+            )
             statement = sql.apart(wanted, place)
             cursor.execute(statement.sql, statement.params)
             apart_ids = [row[0] for row in cursor.fetchall()]
+        if first_page_short and text and (len(_clauses(criteria)) > 1 or sectors):
+            partial_ids = _partial(
+                cursor, eng, criteria, others, place, sectors, ids, size - len(ids)
+            )
 
-        found = result_cards.load(cursor, ids + apart_ids, now)
+        found = result_cards.load(cursor, ids + apart_ids + list(partial_ids), now)
     hits = [_hit(found[pk], criteria.point, now) for pk in ids if pk in found]
     apart = [_hit(found[pk], criteria.point, now, False) for pk in apart_ids if pk in found]
-    return Outcome(hits, apart, *_paged(paging), sort, corrections, ids)
+    partial = [
+        _hit(found[pk], criteria.point, now, matched=words)
+        for pk, words in partial_ids.items()
+        if pk in found
+    ]
+    return Outcome(hits, apart, *_paged(paging), sort, corrections, ids, partial)
+
+
+def _clauses(criteria):
+    return [c for c in criteria.query.clauses if not c.negated] if criteria.has_text else []
+
+
+def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, page, size):
+    """(ids, paging, Matches, the need's condition without the place) of the services that
+    match every meaningful word (or, for a query whose words were all understood as needs
+    but none is searchable, the needs' sectors)."""
+    if text is None and sectors is not None:  # needs only: their sectors are the need
+        text = TextMatch("", sectors.sql, "0", [])
+        where_params = list(sectors.params)
+    else:
+        text = text or TextMatch("", "1 = 1", "0", [])
+        where_params = []
+    conditions = [Fragment(text.where, where_params), *others]
+    need = sql.combine(conditions)
+    listed = sql.combine(conditions + ([place] if place else []))
+    rank = text.rank if criteria.has_need else None
+    matches = sql.Matches(
+        f"search_searchentry e{text.join}",
+        listed.sql,
+        text.params + listed.params,
+        rank,
+        sectors.points if sectors else None,
+    )
+    need = sql.Fragment(need.sql, text.params + need.params)
+    if sort == "nearest":
+        selective = rank is not None or bool(criteria.sector_ids) or sectors is not None
+        ids, paging = _nearest_page(cursor, eng, criteria.point, matches, page, size, selective)
+    else:
+        statement = sql.ranked_page(matches) if sort == "relevance" else sql.named_page(matches)
+        ids, paging = _counted_page(cursor, statement, matches, page, size)
+    return ids, paging, matches, need
+
+
+def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
+    """Up to `limit` services matching part of the need (sql.partial), nearest first within
+    their points when a position is known."""
+    text = eng.partial_text(criteria.query) if criteria.has_text else None
+    if text is None and sectors is None:
+        return []
+    conditions = sql.combine(others + ([place] if place else []))
+    distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
+    statement = sql.partial(text, conditions, sectors, excluded, distance, distance is None, limit)
+    cursor.execute(statement.sql, statement.params)
+    words = text.words if text else []
+    return {
+        row[0]: [" ".join(typed) for typed, flag in zip(words, row[1:], strict=True) if flag]
+        for row in cursor.fetchall()
+    }
 
 
 def _paged(paging):
@@ -206,8 +275,8 @@ def _counted_page(cursor, statement, matches, page, size):
     and the last page read."""
 
     def read(number):
-        paged_sql, extra = sql.paged(statement, size, number)
-        cursor.execute(paged_sql, matches.params + extra)
+        paged = sql.paged(statement, size, number)
+        cursor.execute(paged.sql, paged.params)
         return cursor.fetchall()
 
     rows = read(page)
@@ -279,10 +348,10 @@ def _walk(cursor, eng, point, matches, needed):
         limit *= 4
 
 
-def _hit(card, point, now, serves=True):
+def _hit(card, point, now, serves=True, matched=None):
     """A result with its distance for people (geopy, on the page's services only)."""
     distance = None
     if point and card.points:
         nearest = min(card.points, key=lambda p: places.arc_km(point, p))
         distance = great_circle(point, nearest).km
-    return Hit(card=card, distance_km=distance, serves_place=serves, now=now)
+    return Hit(card=card, distance_km=distance, serves_place=serves, now=now, matched=matched)

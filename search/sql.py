@@ -52,12 +52,35 @@ class TextMatch:
 @dataclass(frozen=True)
 class Matches:
     """The rows a search lists: `source` (FROM), `where` and their `params`; `rank`, the text
-    score's SQL, or None without text."""
+    score's SQL, or None without text; `points`, a row's points from the needs the lexicon
+    read in the query (one per need its sectors meet: need_points), or None."""
 
     source: str
     where: str
     params: list
     rank: str | None = None
+    points: Fragment | None = None
+
+    def points_sql(self):
+        return self.points.sql if self.points else "0"
+
+    def points_params(self):
+        return list(self.points.params) if self.points else []
+
+
+@dataclass(frozen=True)
+class PartialText:
+    """What an engine makes of a query's clauses taken one by one, for the partial matches:
+    `join` brings `tq` (any clause) into the FROM with `params`; `where` is "matches at least
+    one clause"; `clauses` holds a condition per clause (a row matches it); `rank` is the text
+    score."""
+
+    join: str
+    params: list
+    where: str
+    clauses: list  # [Fragment]
+    rank: str
+    words: list  # [the words typed for each clause]
 
 
 @dataclass(frozen=True)
@@ -79,10 +102,10 @@ def combine(fragments):
     )
 
 
-def boolean_expression(parsed, patterns, and_op, or_op, negate):
-    """The text query in an engine's boolean syntax: every clause (one of its alternatives,
-    each alternative all its words, each word one of its `patterns`), none of the negated ones.
-    `negate(expression)` gives the syntax of "and not"; None when no word has a pattern."""
+def clause_expressions(parsed, patterns, and_op, or_op):
+    """([(clause, its expression)], [expression of each negated clause]) in an engine's
+    boolean syntax: a clause is one of its alternatives, each alternative all its words, each
+    word one of its `patterns`. Clauses without a pattern are left out."""
 
     def alternative(words):
         parts = ["(" + f" {or_op} ".join(patterns[w]) + ")" for w in words if patterns.get(w)]
@@ -92,36 +115,74 @@ def boolean_expression(parsed, patterns, and_op, or_op, negate):
     for clause in parsed.clauses:
         parts = [p for p in (alternative(a) for a in clause.alternatives) if p]
         if parts:
-            (negative if clause.negated else positive).append("(" + f" {or_op} ".join(parts) + ")")
+            expression = "(" + f" {or_op} ".join(parts) + ")"
+            if clause.negated:
+                negative.append(expression)
+            else:
+                positive.append((clause, expression))
+    return positive, negative
+
+
+def boolean_expression(parsed, patterns, and_op, or_op, negate):
+    """The text query in an engine's boolean syntax: every clause, none of the negated ones.
+    `negate(expression)` gives the syntax of "and not"; None when no word has a pattern."""
+    positive, negative = clause_expressions(parsed, patterns, and_op, or_op)
     if not positive:
         return None
-    return f" {and_op} ".join(positive) + "".join(negate(n) for n in negative)
+    return f" {and_op} ".join(e for _, e in positive) + "".join(negate(n) for n in negative)
+
+
+def any_expression(parsed, patterns, and_op, or_op, negate):
+    """(the query as "at least one clause, none of the negated ones", [(clause, its
+    expression)]), or None when no clause has a pattern: the partial matches' text."""
+    positive, negative = clause_expressions(parsed, patterns, and_op, or_op)
+    if not positive:
+        return None
+    expression = "(" + f" {or_op} ".join(e for _, e in positive) + ")"
+    return expression + "".join(negate(n) for n in negative), positive
+
+
+def need_points(groups, eng):
+    """A row's points from the needs read in the query: one per group of sectors (a need's
+    sectors and their subsectors) its sectors meet; None without needs."""
+    if not groups:
+        return None
+    conditions = [eng.sector_condition(sorted(group)) for group in groups]
+    return Fragment(
+        "(" + " + ".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END" for c in conditions) + ")",
+        [p for c in conditions for p in c.params],
+    )
 
 
 def named_page(matches):
     """Matches by name, with their count on each row (`COUNT(*) OVER ()`): one query where a
     count and a page took two."""
-    return (
+    return Fragment(
         f"/* search:main */ SELECT e.service_id, COUNT(*) OVER () FROM {matches.source} "
-        f"WHERE e.is_primary AND {matches.where} ORDER BY e.sort_name, e.service_id"
+        f"WHERE e.is_primary AND {matches.where} ORDER BY e.sort_name, e.service_id",
+        matches.params,
     )
 
 
 def ranked_page(matches):
-    """Matches by text score, then located first, then name, with their count (up to RANK_CAP:
-    only the first RANK_CAP matches are scored)."""
-    return (
+    """Matches by their needs' points, then text score, then located first, then name, with
+    their count (up to RANK_CAP: only the first RANK_CAP matches are scored)."""
+    return Fragment(
         f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ("
         f"SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
+        f"{matches.points_sql()} AS points, "
         f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point "
         f"FROM {matches.source} WHERE e.is_primary AND {matches.where} LIMIT {RANK_CAP}) AS m "
-        f"ORDER BY m.score DESC, m.no_point, m.sort_name, m.service_id"
+        f"ORDER BY m.points DESC, m.score DESC, m.no_point, m.sort_name, m.service_id",
+        matches.points_params() + matches.params,
     )
 
 
 def paged(statement, size, number):
-    """`statement` limited to page `number` of `size` rows: (SQL, its extra params)."""
-    return f"{statement} LIMIT %s OFFSET %s", [size, (number - 1) * size]
+    """The Fragment `statement` limited to page `number` of `size` rows."""
+    return Fragment(
+        f"{statement.sql} LIMIT %s OFFSET %s", statement.params + [size, (number - 1) * size]
+    )
 
 
 def count(matches):
@@ -138,11 +199,12 @@ def apart(matches, place):
     """Up to APART_LIMIT services that match the need but not `place` (a condition), best
     score first, among the first RANK_CAP // 10 such matches."""
     return Fragment(
-        f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score "
+        f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
+        f"{matches.points_sql()} AS points "
         f"FROM {matches.source} WHERE e.is_primary AND {matches.where} "
         f"AND NOT {place.sql} LIMIT {RANK_CAP // 10}) AS a "
-        f"ORDER BY a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
-        matches.params + place.params,
+        f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
+        matches.points_params() + matches.params + place.params,
     )
 
 
@@ -160,19 +222,21 @@ def gather(matches, point_columns, distance, size, number):
     show), sparing the distances and sort of rows that would be dropped."""
     return Fragment(
         f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.is_primary, "
-        f"{point_columns}, e.sort_name, {unlocated_score(matches.rank)} AS score "
+        f"{point_columns}, e.sort_name, {unlocated_score(matches.rank)} AS score, "
+        f"{matches.points_sql()} AS points "
         f"FROM {matches.source} WHERE {matches.where} LIMIT {GATHER_CAP + 1}), "
         f"c AS MATERIALIZED (SELECT COUNT(*) AS n, "
         f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p FROM m), "
         f"s AS (SELECT e.service_id, MIN({distance.sql}) AS d, MAX(e.score) AS score, "
+        f"MAX(e.points) AS points, "
         f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
         f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
         f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p FROM s "
         f"WHERE (SELECT n FROM c) <= {GATHER_CAP} "
-        f"ORDER BY (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
+        f"ORDER BY s.points DESC, (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
         f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
         f"UNION ALL SELECT NULL, NULL, c.n, c.p FROM c WHERE c.n > {GATHER_CAP}",
-        matches.params + distance.params + [size, (number - 1) * size],
+        matches.points_params() + matches.params + distance.params + [size, (number - 1) * size],
     )
 
 
@@ -192,6 +256,65 @@ def walk(matches, order, distance, limit):
         f"n.sort_name, n.service_id",
         distance.params + matches.params + order.params + [limit],
     )
+
+
+def partial(text, others, groups, excluded, distance, primary_only, limit):
+    """/* search:partial */ Up to `limit` services matching part of the need: at least one
+    clause of the query (`text`, a PartialText, or None) or a sector of a need the lexicon read
+    (`groups`, NeedSectors, or None), holding `others` (filters and place), not in `excluded`
+    (the services matching it all). Ranked by points (the clauses matched, `text.clauses`,
+    plus the needs met, `groups.points`), then distance when `distance` is given (the nearest
+    public point), then text score, then name. Only the first RANK_CAP matching rows are
+    ranked. Each row: the service id, then 1 or 0 per clause (matched or not)."""
+    clauses = list(text.clauses) if text else []
+    join, join_params = (text.join, text.params) if text else ("", [])
+    reach = [f.sql for f in (Fragment(text.where, []) if text else None, groups) if f]
+    where = [others.sql, "(" + " OR ".join(reach) + ")"]
+    where_params = others.params + (groups.params if groups else [])
+    if excluded:
+        where.append(f"e.service_id NOT IN ({', '.join(['%s'] * len(excluded))})")
+        where_params += list(excluded)
+    if primary_only:
+        where.append("e.is_primary")
+    needs = groups.points if groups else Fragment("0", [])
+    flags = "".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END AS c{i}, " for i, c in enumerate(clauses))
+    kept = "".join(f", MAX(m.c{i}) AS c{i}" for i in range(len(clauses)))
+    points = " + ".join([f"p.c{i}" for i in range(len(clauses))] + ["p.needs"])
+    return Fragment(
+        "/* search:partial */ SELECT p.service_id"
+        + "".join(f", p.c{i}" for i in range(len(clauses)))
+        + " FROM (SELECT m.service_id, MIN(m.d) AS d, MAX(m.needs) AS needs, "
+        f"MAX(m.score) AS score, MIN(m.sort_name) AS sort_name{kept} "
+        f"FROM (SELECT e.service_id, e.sort_name, {distance.sql if distance else 'NULL'} AS d, "
+        f"{flags}{needs.sql} AS needs, {text.rank if text else '0'} AS score "
+        f"FROM search_searchentry e{join} WHERE {' AND '.join(where)} LIMIT {RANK_CAP}) AS m "
+        f"GROUP BY m.service_id) AS p "
+        f"ORDER BY {points} DESC, (CASE WHEN p.d IS NULL THEN 1 ELSE 0 END), p.d, p.score DESC, "
+        f"p.sort_name, p.service_id LIMIT %s",
+        (distance.params if distance else [])
+        + [q for c in clauses for q in c.params]
+        + needs.params
+        + join_params
+        + where_params
+        + [limit],
+    )
+
+
+@dataclass(frozen=True)
+class NeedSectors:
+    """The sectors of the needs read in a query: `sql`/`params` the condition "in one of
+    them", `points` a row's points (need_points)."""
+
+    sql: str
+    params: list
+    points: Fragment
+
+
+def need_sectors(groups, eng):
+    if not groups:
+        return None
+    every = eng.sector_condition(sorted(set().union(*groups)))
+    return NeedSectors(every.sql, every.params, need_points(groups, eng))
 
 
 def filters(criteria, eng, now):

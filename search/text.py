@@ -52,8 +52,36 @@ def stem(word, language):
     return _stemmer(language).stemWord(word)
 
 
+def as_typed(raw, folded):
+    """The words `folded` as the visitor typed them in `raw` ("electricite" → "électricité")."""
+    typed = {}
+    for token in re.findall(r"[^\W_]+", raw or ""):
+        for word in words(token):
+            typed.setdefault(word, token if len(words(token)) == 1 else word)
+    return [typed.get(word, word) for word in folded]
+
+
 def is_stop_word(word):
     return all(word in stop_words(language) for language in LANGUAGES)
+
+
+@functools.cache
+def conversational_words():
+    """Words of a request rather than of a need ("cherche", "besoin", "help", "need"...)."""
+    path = Path(__file__).parent / "stopwords" / "conversational.txt"
+    return frozenset(
+        line.strip()
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def is_ignored(word):
+    """A word a query never requires: a stop word of either language, or a conversational one
+    ("je cherche un emploi" asks for "emploi")."""
+    return word in conversational_words() or any(
+        word in stop_words(language) for language in LANGUAGES
+    )
 
 
 def document_lexemes(text):
@@ -118,6 +146,7 @@ class Clause:
 class ParsedQuery:
     clauses: list
     corrections: dict = field(default_factory=dict)
+    ignored: list = field(default_factory=list)  # words dropped by drop_ignored, in order
 
     @property
     def is_empty(self):
@@ -136,8 +165,21 @@ def clean_query(raw):
     return " ".join(strip_control_characters(raw or "").split())[:MAX_QUERY_CHARS]
 
 
+def _capped(found, room):
+    """The words of `found` while no more than `room` of them are meaningful (not ignored)."""
+    kept = []
+    for word in found:
+        if not is_ignored(word):
+            if room == 0:
+                break
+            room -= 1
+        kept.append(word)
+    return kept
+
+
 def parse(raw):
-    """The clauses of a query (no stop words, at most MAX_WORDS words)."""
+    """The clauses of a query (no stop words of both languages, at most MAX_WORDS meaningful
+    words: words drop_ignored will drop are kept for synonyms' phrases, but not counted)."""
     clauses, join_next, count = [], False, 0
     for token in _QUERY_TOKEN.findall(clean_query(raw)):
         negated = token.startswith("-") and len(token) > 1
@@ -147,11 +189,11 @@ def parse(raw):
         if found in (["or"], ["ou"]) and not token.startswith('"') and clauses:
             join_next = True
             continue
-        kept = [w for w in found if not is_stop_word(w)][: MAX_WORDS - count]
+        kept = _capped([w for w in found if not is_stop_word(w)], MAX_WORDS - count)
         if not kept:
             join_next = False
             continue
-        count += len(kept)
+        count += sum(1 for w in kept if not is_ignored(w))
         if join_next and not negated and not clauses[-1].negated:
             clauses[-1].alternatives.append(kept)
         else:
@@ -204,4 +246,24 @@ def apply_synonyms(parsed, synonyms):
                     merged.alternatives.append(kept)
             parsed.clauses = clauses[:start] + [merged] + clauses[start + size :]
             break
+    return parsed
+
+
+def drop_ignored(parsed):
+    """The query without the words it never requires (text.is_ignored), after synonyms have
+    read them ("panier de Noël"); they are listed in `parsed.ignored`. A clause left without a
+    word is dropped."""
+    kept = []
+    for clause in parsed.clauses:
+        alternatives = []
+        for alternative in clause.alternatives:
+            meaningful = [w for w in alternative if not is_ignored(w)]
+            if alternative is clause.alternatives[0]:
+                parsed.ignored += [w for w in alternative if is_ignored(w)]
+            if meaningful and meaningful not in alternatives:
+                alternatives.append(meaningful)
+        if alternatives:
+            kept.append(Clause(alternatives=alternatives, negated=clause.negated))
+    parsed.clauses = kept
+    parsed.ignored = list(dict.fromkeys(parsed.ignored))
     return parsed

@@ -4,10 +4,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from resources.models import Sector
 from resources.positions import without_exact_position
 
+from . import crisis, lookups, suggestions
 from .finder import find
+from .text import as_typed
 
 # The filters a search with no result offers to drop, and how the link reads.
 FILTERS = {
@@ -20,10 +21,18 @@ FILTERS = {
 }
 
 
+# Fewer results than this (full and partial together) and the page suggests sectors.
+FEW = 5
+
+
 @require_safe
 def results(request):
     found = find(request.GET)
     form, criteria, outcome = found.form, found.criteria, found.outcome
+    understanding = form.understanding
+    raw = form.cleaned_data.get("q") or ""
+    for hit in outcome.partial:
+        hit.matched = [" ".join(as_typed(raw, words.split())) for words in hit.matched]
     context = {
         "form": form,
         "messages_": form.messages(),
@@ -32,19 +41,15 @@ def results(request):
         "place": criteria.municipality,
         "searched": bool(request.GET),
         "echoed": without_exact_position(request.GET),  # the links' query strings
+        "need_sectors": [lookups.sector_by_pk(pk) for pk in understanding.sector_ids()],
+        "ignored": as_typed(raw, criteria.query.ignored if criteria.query else []),
+        "crisis": crisis.lines(understanding, criteria) if understanding.crisis else None,
     }
     if outcome.total == 0:
         context["removable"] = removal_links(context["echoed"])
-        context["neighbour_sectors"] = _neighbour_sectors(form.cleaned_data.get("sector"))
+    if outcome.total + len(outcome.partial) < FEW:
+        context["suggested_sectors"] = suggestions.sectors(found)
     return render(request, "search/results.html", context)
-
-
-def _neighbour_sectors(sector):
-    """Sectors to try instead: the chosen one's siblings and parent, or the top-level ones."""
-    if sector is None:
-        return Sector.objects.top_level()[:8]
-    parent_id = sector.parent_id or sector.pk
-    return Sector.objects.filter(parent_id=parent_id).exclude(pk=sector.pk)[:8]
 
 
 def removal_links(echoed):

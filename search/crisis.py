@@ -1,0 +1,28 @@
+"""The crisis block: when a query shows immediate danger or crisis (a lexicon expression marked
+as crisis, search.needs), the results page first gives 9-1-1, 9-8-8 and the directory's own
+crisis or violence lines for the sectors that expression names.
+"""
+
+from . import lookups
+from .needs import Understanding
+from .ranking import Criteria, search
+
+LINES = 3  # the directory's lines shown
+CANDIDATES = 40  # services read to choose them (one page of cards: one query)
+
+
+def lines(understanding, criteria):
+    """Up to LINES Hits: services of the crisis expressions' sectors serving the visitor's
+    place that can be phoned, lines without an address first (they answer wherever one is),
+    then those open now, in the directory's order."""
+    groups = Understanding(needs=understanding.crisis).groups(lookups.family_of)
+    sector_ids = sorted({pk for group in groups for pk in group})
+    if not sector_ids:
+        return []
+    found = search(
+        Criteria(sector_ids=sector_ids, municipality=criteria.municipality, now=criteria.now),
+        size=CANDIDATES,
+    )
+    callable_ = [hit for hit in found.hits if hit.phone]
+    callable_.sort(key=lambda hit: (hit.is_located, hit.open_now is not True))
+    return callable_[:LINES]

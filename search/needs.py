@@ -1,0 +1,142 @@
+"""Needs in people's own words: which sectors a query asks for, and whether it shows a crisis.
+
+Staff keep a lexicon of need expressions (search.models.NeedExpression: "perdu ma job",
+"bouffe", "can't pay rent", "je veux en finir"), each pointing at sectors. A query is read as a
+sequence of folded words; an expression is found where its words follow each other in it,
+each word compared through the stemmer of the expression's language (so "logements" meets
+"logement", "coupée" meets "coupé"). An expression made of meaningful words only ("payer loyer")
+is looked for among the query's meaningful words, so "payer mon loyer" holds it; one that holds
+stop words or conversational words ("en finir", "pus d'argent") is looked for word for word.
+Where a longer expression is found, the shorter ones inside it are not ("maison des jeunes" is
+not also "maison").
+
+Nothing here filters: the sectors found boost their services (ranking.py), name the results
+("Résultats pour : Emploi, Alimentation") and choose the suggestions; a crisis expression puts
+the emergency numbers first. Everything is computed in Python from the lexicon held in memory
+(search.lookups), the same on both databases; the query never leaves the server.
+"""
+
+from dataclasses import dataclass, field
+
+from .text import clean_query, is_ignored, stem, words
+
+LANGUAGE_NAMES = {"fr": "french", "en": "english"}
+
+
+@dataclass(frozen=True)
+class Need:
+    """A lexicon entry, ready for matching."""
+
+    pk: int
+    expression: str
+    language: str  # "fr" or "en"
+    is_crisis: bool
+    keys: tuple  # each word's key (word_key)
+    literal: bool  # holds ignored words: matched word for word
+    sector_ids: tuple  # the sectors it names (not their subsectors)
+
+
+def word_key(word, language):
+    """How a folded word is compared in `language` ("fr" / "en"): its stem, or the word itself
+    for a stop word."""
+    return stem(word, LANGUAGE_NAMES[language]) or word
+
+
+def compile_need(pk, expression, language, kind, sector_ids):
+    found = words(expression)
+    return Need(
+        pk=pk,
+        expression=expression,
+        language=language,
+        is_crisis=kind == "crisis",
+        keys=tuple(word_key(w, language) for w in found),
+        literal=any(is_ignored(w) for w in found),
+        sector_ids=tuple(sorted(sector_ids)),
+    )
+
+
+def index(needs):
+    """{(language, first key): [Need, ...]}: what `understand` looks up."""
+    found = {}
+    for need in needs:
+        if need.keys:
+            found.setdefault((need.language, need.keys[0]), []).append(need)
+    return found
+
+
+@dataclass
+class Understanding:
+    """What a query asks for, as the lexicon reads it."""
+
+    needs: list = field(default_factory=list)  # Need, in the order they appear
+    ignored: list = field(default_factory=list)  # conversational and stop words, folded
+
+    @property
+    def crisis(self):
+        return [need for need in self.needs if need.is_crisis]
+
+    def sector_ids(self):
+        """Every sector named, in order of appearance, once."""
+        return list(dict.fromkeys(pk for need in self.needs for pk in need.sector_ids))
+
+    def groups(self, family):
+        """One set of sector ids per distinct need (a sector with its subsectors, through
+        `family(pk)`): a service scores one point per group its sectors meet."""
+        groups = []
+        for need in self.needs:
+            group = frozenset(pk for sid in need.sector_ids for pk in family(sid))
+            if group and group not in groups:
+                groups.append(group)
+        return groups
+
+
+def _sequences(text):
+    """(every word with its keys, the meaningful ones): [(position, word, {language: key})]."""
+    every = []
+    for position, word in enumerate(words(clean_query(text))):
+        every.append((position, word, {lang: word_key(word, lang) for lang in LANGUAGE_NAMES}))
+    return every, [entry for entry in every if not is_ignored(entry[1])]
+
+
+def _found(sequence, lexicon, literal):
+    """[(first position, last position, Need)] of the expressions `sequence` holds."""
+    spans = []
+    for start, (_, _, keys) in enumerate(sequence):
+        for language, key in keys.items():
+            for need in lexicon.get((language, key), ()):
+                if need.literal != literal or start + len(need.keys) > len(sequence):
+                    continue
+                run = sequence[start : start + len(need.keys)]
+                if all(entry[2][language] == k for entry, k in zip(run, need.keys, strict=True)):
+                    spans.append((run[0][0], run[-1][0], need))
+    return spans
+
+
+def understand(text, lexicon):
+    """The Understanding of a query's text, given the lexicon's `index`."""
+    if not text:
+        return Understanding()
+    every, meaningful = _sequences(text)
+    spans = _found(every, lexicon, True) + _found(meaningful, lexicon, False)
+    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    kept = []
+    for first, last, need in spans:
+        inside = any(a <= first and last <= b and (a, b) != (first, last) for a, b, _ in kept)
+        if not inside and all(need.pk != other.pk for _, _, other in kept):
+            kept.append((first, last, need))
+    kept.sort(key=lambda s: (s[0], s[1]))
+    ignored = list(dict.fromkeys(word for _, word, _ in every if is_ignored(word)))
+    return Understanding(needs=[need for _, _, need in kept], ignored=ignored)
+
+
+def sector_words(sectors):
+    """{(language, word key): [sector pk, ...]} of the meaningful words of sectors' names."""
+    found = {}
+    for sector in sectors:
+        for language, name in (("fr", sector.name_fr), ("en", sector.name_en)):
+            for word in words(name or ""):
+                if not is_ignored(word) and len(word) > 2:
+                    pks = found.setdefault((language, word_key(word, language)), [])
+                    if sector.pk not in pks:
+                        pks.append(sector.pk)
+    return found

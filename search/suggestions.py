@@ -1,0 +1,75 @@
+"""What a page with few or no results offers instead: sectors that fit the question.
+
+In order: the sectors of the needs the lexicon read in the query, those of the words the
+typo correction found, the sectors whose names share a word with the query, the chosen
+sector's neighbours, then the sectors with the most services serving the visitor's place
+(or the whole directory). Never a fixed list; the 2-1-1 line stays the last resort, on the
+page.
+"""
+
+from django.core.cache import cache
+from django.db.models import Count
+
+from resources.models import Sector, Service
+
+from . import lookups
+from .needs import LANGUAGE_NAMES, word_key
+from .text import is_ignored, words
+
+LIMIT = 8
+PLACE_CACHE_SECONDS = 600
+
+
+def _named(text):
+    """Sectors whose names hold a meaningful word of `text` (stems compared)."""
+    index = lookups.snapshot().sector_words
+    found = []
+    for word in words(text or ""):
+        if is_ignored(word):
+            continue
+        for language in LANGUAGE_NAMES:
+            found += index.get((language, word_key(word, language)), [])
+    return found
+
+
+def _serving_most(municipality):
+    """Top-level sector pks, those with the most listed services serving `municipality` (all
+    services without one) first; counted once per place every PLACE_CACHE_SECONDS."""
+    key = f"search-suggestions-{municipality.pk if municipality else 'all'}"
+    found = cache.get(key)
+    if found is None:
+        services = Service.objects.active()
+        if municipality is not None:
+            services = services.serving(municipality)
+        counts = {}
+        rows = (
+            Sector.objects.filter(services__in=services)
+            .values("pk", "parent_id")
+            .annotate(n=Count("services", distinct=True))
+        )
+        for row in rows:
+            top = row["parent_id"] or row["pk"]
+            counts[top] = counts.get(top, 0) + row["n"]
+        found = sorted(counts, key=lambda pk: -counts[pk])
+        cache.set(key, found, PLACE_CACHE_SECONDS)
+    return found
+
+
+def sectors(found, limit=LIMIT):
+    """The Sectors to suggest for a search (`found`: search.finder.Found)."""
+    understanding = found.form.understanding
+    chosen = found.form.cleaned_data.get("sector")
+    pks = list(understanding.sector_ids()) if understanding else []
+    for others in found.outcome.corrections.values():
+        pks += lookups.understand(" ".join(others)).sector_ids()
+        pks += _named(" ".join(others))
+    pks += _named(found.form.cleaned_data.get("q"))
+    if chosen is not None:
+        parent = chosen.parent_id or chosen.pk
+        pks += [s.pk for s in lookups.snapshot().sectors.values() if s.parent_id == parent]
+        pks.append(parent)
+    if len(set(pks)) < limit:
+        pks += _serving_most(found.criteria.municipality)
+    chosen_pk = chosen.pk if chosen is not None else None
+    ordered = [pk for pk in dict.fromkeys(pks) if pk != chosen_pk]
+    return [s for s in (lookups.sector_by_pk(pk) for pk in ordered[:limit]) if s]
