@@ -3,9 +3,11 @@
 Staff keep a lexicon of need expressions (search.models.NeedExpression: "perdu ma job",
 "bouffe", "can't pay rent", "je veux en finir"), each pointing at sectors. A query is read as a
 sequence of folded words; an expression is found where its words follow each other in it,
-each word compared through the stemmer of the expression's language (so "logements" meets
-"logement", "coupée" meets "coupé"). An expression made of meaningful words only ("payer loyer")
-is looked for among the query's meaningful words, so "payer mon loyer" holds it; one that holds
+two words meeting when they share a key: their French stem, their English stem, or the word
+without a final s or x (so "logements" meets "logement", "coupée" meets "coupé", and "loyers"
+meets "loyer" although French Snowball stems "loyer" to "loi"). An expression made of
+meaningful words only ("payer loyer") is looked for among the query's meaningful words, so
+"payer mon loyer" holds it; one that holds
 stop words or conversational words ("en finir", "pus d'argent") is looked for word for word.
 Where a longer expression is found, the shorter ones inside it are not ("maison des jeunes" is
 not also "maison").
@@ -31,15 +33,20 @@ class Need:
     expression: str
     language: str  # "fr" or "en"
     is_crisis: bool
-    keys: tuple  # each word's key (word_key)
+    keys: tuple  # each word's keys (word_keys)
     literal: bool  # holds ignored words: matched word for word
     sector_ids: tuple  # the sectors it names (not their subsectors)
 
 
 def word_key(word, language):
-    """How a folded word is compared in `language` ("fr" / "en"): its stem, or the word itself
-    for a stop word."""
+    """A folded word's stem in `language` ("fr" / "en"), or the word itself for a stop word."""
     return stem(word, LANGUAGE_NAMES[language]) or word
+
+
+def word_keys(word):
+    """The keys two words are compared by: they meet when they share one."""
+    singular = word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+    return frozenset({word_key(word, "fr"), word_key(word, "en"), singular})
 
 
 def compile_need(pk, expression, language, kind, sector_ids):
@@ -49,18 +56,20 @@ def compile_need(pk, expression, language, kind, sector_ids):
         expression=expression,
         language=language,
         is_crisis=kind == "crisis",
-        keys=tuple(word_key(w, language) for w in found),
+        keys=tuple(word_keys(w) for w in found),
         literal=any(is_ignored(w) for w in found),
         sector_ids=tuple(sorted(sector_ids)),
     )
 
 
 def index(needs):
-    """{(language, first key): [Need, ...]}: what `understand` looks up."""
+    """{key of a first word: [Need, ...]}: what `understand` looks up."""
     found = {}
     for need in needs:
-        if need.keys:
-            found.setdefault((need.language, need.keys[0]), []).append(need)
+        for key in need.keys[0] if need.keys else ():
+            entries = found.setdefault(key, [])
+            if need not in entries:
+                entries.append(need)
     return found
 
 
@@ -91,10 +100,8 @@ class Understanding:
 
 
 def _sequences(text):
-    """(every word with its keys, the meaningful ones): [(position, word, {language: key})]."""
-    every = []
-    for position, word in enumerate(words(clean_query(text))):
-        every.append((position, word, {lang: word_key(word, lang) for lang in LANGUAGE_NAMES}))
+    """(every word with its keys, the meaningful ones): [(position, word, keys)]."""
+    every = [(n, word, word_keys(word)) for n, word in enumerate(words(clean_query(text)))]
     return every, [entry for entry in every if not is_ignored(entry[1])]
 
 
@@ -102,13 +109,13 @@ def _found(sequence, lexicon, literal):
     """[(first position, last position, Need)] of the expressions `sequence` holds."""
     spans = []
     for start, (_, _, keys) in enumerate(sequence):
-        for language, key in keys.items():
-            for need in lexicon.get((language, key), ()):
-                if need.literal != literal or start + len(need.keys) > len(sequence):
-                    continue
-                run = sequence[start : start + len(need.keys)]
-                if all(entry[2][language] == k for entry, k in zip(run, need.keys, strict=True)):
-                    spans.append((run[0][0], run[-1][0], need))
+        candidates = {id(n): n for key in keys for n in lexicon.get(key, ())}.values()
+        for need in candidates:
+            if need.literal != literal or start + len(need.keys) > len(sequence):
+                continue
+            run = sequence[start : start + len(need.keys)]
+            if all(entry[2] & k for entry, k in zip(run, need.keys, strict=True)):
+                spans.append((run[0][0], run[-1][0], need))
     return spans
 
 
@@ -130,13 +137,14 @@ def understand(text, lexicon):
 
 
 def sector_words(sectors):
-    """{(language, word key): [sector pk, ...]} of the meaningful words of sectors' names."""
+    """{word key: [sector pk, ...]} of the meaningful words of sectors' names (word_keys)."""
     found = {}
     for sector in sectors:
-        for language, name in (("fr", sector.name_fr), ("en", sector.name_en)):
+        for name in (sector.name_fr, sector.name_en):
             for word in words(name or ""):
                 if not is_ignored(word) and len(word) > 2:
-                    pks = found.setdefault((language, word_key(word, language)), [])
-                    if sector.pk not in pks:
-                        pks.append(sector.pk)
+                    for key in word_keys(word):
+                        pks = found.setdefault(key, [])
+                        if sector.pk not in pks:
+                            pks.append(sector.pk)
     return found

@@ -13,7 +13,7 @@ from django.db.models import Count
 from resources.models import Sector, Service
 
 from . import lookups
-from .needs import LANGUAGE_NAMES, word_key
+from .needs import word_keys
 from .text import is_ignored, words
 
 LIMIT = 8
@@ -25,10 +25,9 @@ def _named(text):
     index = lookups.snapshot().sector_words
     found = []
     for word in words(text or ""):
-        if is_ignored(word):
-            continue
-        for language in LANGUAGE_NAMES:
-            found += index.get((language, word_key(word, language)), [])
+        if not is_ignored(word):
+            for key in word_keys(word):
+                found += index.get(key, [])
     return found
 
 

@@ -42,6 +42,19 @@ SHAPES = [
     ("text + municipality (apart block)", "q=aide&municipality=l-assomption"),
     ("text + filters", "q=aide&free=on&age=70&language=fra"),
     ("wheelchair + sector + position", f"sector=health&wheelchair=on&{REPENTIGNY}"),
+    # Long conversational queries (8 to 12 words): partial matches, needs read by the lexicon.
+    ("conversational", "q=je cherche un emploi pour mon fils qui a perdu sa job"),
+    (
+        "conversational + position",
+        f"q=j'ai perdu ma job pis j'ai pus d'argent pour l'épicerie&{REPENTIGNY}",
+    ),
+    ("conversational, rent", "q=je n'arrive pas à payer mon loyer ce mois-ci, aidez-moi"),
+    ("conversational, English", "q=I lost my apartment and need a place to stay tonight"),
+    (
+        "conversational, English + position",
+        f"q=my kids need winter coats and boots before the cold&{MONTREAL}",
+    ),
+    ("conversational, crisis + position", f"q=je veux en finir, je n'en peux plus&{REPENTIGNY}"),
 ]
 
 
