@@ -16,7 +16,7 @@ def lines(understanding, criteria):
     place that can be phoned, lines without an address first (they answer wherever one is),
     then those open now, in the directory's order."""
     groups = Understanding(needs=understanding.crisis).groups(lookups.family_of)
-    sector_ids = sorted({pk for group in groups for pk in group})
+    sector_ids = sorted({pk for group in groups for pk in group.sector_ids})
     if not sector_ids:
         return []
     found = search(

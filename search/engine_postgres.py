@@ -8,7 +8,15 @@ to the vocabulary add the vocabulary words one edit away, found through the trig
 """
 
 from .places import EARTH_RADIUS_M
-from .sql import Fragment, PartialText, TextMatch, any_expression, boolean_expression
+from .sql import (
+    Fragment,
+    PartialText,
+    TextMatch,
+    any_expression,
+    boolean_expression,
+    clause_expressions,
+    clauses_or_needs,
+)
 from .text import TYPO_MIN_LENGTH, is_prefix, within_one_edit
 
 # Also turns sequential scans off for the rest of the search's transaction (see
@@ -57,6 +65,10 @@ def _word_patterns(cursor, words):
     return patterns, corrections
 
 
+def _clause_condition(expression):
+    return Fragment("e.document @@ to_tsquery('simple', %s)", [expression])
+
+
 def _expression(parsed, patterns):
     return boolean_expression(parsed, patterns, "&", "|", lambda n: f" & !{n}")
 
@@ -65,7 +77,7 @@ class PostgresEngine:
     vendor = "postgresql"
     point_columns = "e.point, e.latitude"  # what a row's distance is computed from
 
-    def prepare_text(self, cursor, parsed):
+    def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match (all stop words).
 
         Sequential scans are turned off for the rest of the search's transaction (WORDS_SQL): the
@@ -74,17 +86,24 @@ class PostgresEngine:
         without text keep the default, which their plans need (a count of every service serving
         a municipality is cheapest read in table order). JIT and parallel workers are off for
         every query (settings.py): they cost these short queries more than they save on 2 cores
-        (docs/engineering-notes.md)."""
+        (docs/engineering-notes.md).
+
+        With needs the lexicon read (`groups`, search.needs.NeedGroup) whose words are a
+        clause's, that clause is met by its words or by the need's sectors (one `@@` per
+        clause: sql.clauses_or_needs); the whole query still gives the text score."""
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
             return None
+        positive, negative = clause_expressions(parsed, patterns, "&", "|")
+        either = clauses_or_needs(positive, negative, groups, self, _clause_condition)
         return TextMatch(
             ", to_tsquery('simple', %s) AS tq",
-            "e.document @@ tq",
+            either.sql if either else "e.document @@ tq",
             "ts_rank(e.document, tq)",
             [expression],
+            either.params if either else [],
         )
 
     def partial_text(self, parsed):
@@ -97,7 +116,7 @@ class PostgresEngine:
             ", to_tsquery('simple', %s) AS tq",
             [expression],
             "e.document @@ tq",
-            [Fragment("e.document @@ to_tsquery('simple', %s)", [c]) for _, c in clauses],
+            [_clause_condition(c) for _, c in clauses],
             "ts_rank(e.document, tq)",
             [clause.alternatives[0] for clause, _ in clauses],
         )

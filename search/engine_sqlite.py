@@ -10,7 +10,15 @@ the embedded scale, computing it on every matching row is cheap.
 """
 
 from .places import EARTH_RADIUS_M
-from .sql import Fragment, PartialText, TextMatch, any_expression, boolean_expression
+from .sql import (
+    Fragment,
+    PartialText,
+    TextMatch,
+    any_expression,
+    boolean_expression,
+    clause_expressions,
+    clauses_or_needs,
+)
 from .text import TYPO_MIN_LENGTH, lexeme_patterns, within_one_edit
 
 
@@ -44,6 +52,12 @@ def _word_patterns(cursor, words):
     return patterns, corrections
 
 
+def _clause_condition(expression):
+    return Fragment(
+        "e.service_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]
+    )
+
+
 def _expression(parsed, patterns):
     return boolean_expression(parsed, patterns, "AND", "OR", lambda n: f" NOT {n}")
 
@@ -52,12 +66,26 @@ class SqliteEngine:
     vendor = "sqlite"
     point_columns = "e.latitude, e.longitude"  # what a row's distance is computed from
 
-    def prepare_text(self, cursor, parsed):
+    def prepare_text(self, cursor, parsed, groups=()):
+        """The TextMatch of a text query, or None when no word can match. With needs the
+        lexicon read whose words are a clause's, that clause is met by its words or by the
+        need's sectors (sql.clauses_or_needs); rows matching the whole query keep its score."""
         patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
         self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
             return None
+        positive, negative = clause_expressions(parsed, patterns, "AND", "OR")
+        either = clauses_or_needs(positive, negative, groups, self, _clause_condition)
+        if either is not None:
+            return TextMatch(
+                " LEFT JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"
+                " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
+                either.sql,
+                "COALESCE(tq.score, 0)",
+                [expression],
+                either.params,
+            )
         return TextMatch(
             " JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"
             " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
@@ -77,13 +105,7 @@ class SqliteEngine:
             " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
             [expression],
             "tq.sid IS NOT NULL",
-            [
-                Fragment(
-                    "e.service_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
-                    [c],
-                )
-                for _, c in clauses
-            ],
+            [_clause_condition(c) for _, c in clauses],
             "COALESCE(tq.score, 0)",
             [clause.alternatives[0] for clause, _ in clauses],
         )

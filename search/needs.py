@@ -73,12 +73,22 @@ def index(needs):
     return found
 
 
+@dataclass(frozen=True)
+class NeedGroup:
+    """The sectors answering a need (with their subsectors) and the query's words that said
+    it: a clause of those words is met by the words or by the sectors (ranking.py)."""
+
+    sector_ids: frozenset
+    words: frozenset
+
+
 @dataclass
 class Understanding:
     """What a query asks for, as the lexicon reads it."""
 
     needs: list = field(default_factory=list)  # Need, in the order they appear
     ignored: list = field(default_factory=list)  # conversational and stop words, folded
+    said: list = field(default_factory=list)  # per need, the query's words that said it
 
     @property
     def crisis(self):
@@ -89,14 +99,15 @@ class Understanding:
         return list(dict.fromkeys(pk for need in self.needs for pk in need.sector_ids))
 
     def groups(self, family):
-        """One set of sector ids per distinct need (a sector with its subsectors, through
+        """A NeedGroup per distinct set of sectors (each with its subsectors, through
         `family(pk)`): a service scores one point per group its sectors meet."""
-        groups = []
-        for need in self.needs:
+        found = {}
+        said = self.said or [()] * len(self.needs)
+        for need, words_ in zip(self.needs, said, strict=True):
             group = frozenset(pk for sid in need.sector_ids for pk in family(sid))
-            if group and group not in groups:
-                groups.append(group)
-        return groups
+            if group:
+                found[group] = found.get(group, frozenset()) | frozenset(words_)
+        return [NeedGroup(group, words_) for group, words_ in found.items()]
 
 
 def _sequences(text):
@@ -133,7 +144,11 @@ def understand(text, lexicon):
             kept.append((first, last, need))
     kept.sort(key=lambda s: (s[0], s[1]))
     ignored = list(dict.fromkeys(word for _, word, _ in every if is_ignored(word)))
-    return Understanding(needs=[need for _, _, need in kept], ignored=ignored)
+    return Understanding(
+        needs=[need for _, _, need in kept],
+        ignored=ignored,
+        said=[tuple(word for _, word, _ in every[first : last + 1]) for first, last, _ in kept],
+    )
 
 
 def sector_words(sectors):

@@ -160,7 +160,11 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     # the others read in autocommit, sparing the BEGIN and COMMIT round trips.
     scope = transaction.atomic() if criteria.has_text else contextlib.nullcontext()
     with scope, connection.cursor() as cursor:
-        text = eng.prepare_text(cursor, criteria.query) if criteria.has_text else None
+        text = (
+            eng.prepare_text(cursor, criteria.query, criteria.need_groups)
+            if criteria.has_text
+            else None
+        )
         corrections = criteria.query.corrections if criteria.has_text else {}
         others = sql.filters(criteria, eng, now)
         place = _serving(criteria.municipality, eng) if criteria.municipality else None
@@ -213,7 +217,7 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
         where_params = list(sectors.params)
     else:
         text = text or TextMatch("", "1 = 1", "0", [])
-        where_params = []
+        where_params = list(text.where_params)
     conditions = [Fragment(text.where, where_params), *others]
     need = sql.combine(conditions)
     listed = sql.combine(conditions + ([place] if place else []))

@@ -19,7 +19,7 @@ them alone to tell the search's own overhead from the database's work.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from resources.models.schedules import day_keys, local_zone
 from resources.statutory_holidays import is_statutory_holiday
@@ -41,12 +41,14 @@ class Fragment:
 @dataclass(frozen=True)
 class TextMatch:
     """What an engine makes of a query's words: a `join` bringing `tq` into the FROM, a `where`
-    condition, the `rank` expression (the text score), and the join's parameters."""
+    condition, the `rank` expression (the text score), the join's parameters and the
+    condition's."""
 
     join: str
     where: str
     rank: str
     params: list
+    where_params: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -142,12 +144,38 @@ def any_expression(parsed, patterns, and_op, or_op, negate):
     return expression + "".join(negate(n) for n in negative), positive
 
 
+def clauses_or_needs(positive, negative, groups, eng, clause_condition):
+    """The text condition when needs were read in the query: every clause, each met by its
+    words (`clause_condition(expression)`, a Fragment) or, when the words of a need
+    (search.needs.NeedGroup) are among the clause's, by that need's sectors; none of the
+    negated clauses. None when no need touches a clause (the engines' single text query then
+    says it all)."""
+    parts, touched = [], False
+    for clause, expression in positive:
+        typed = {w for alternative in clause.alternatives[:1] for w in alternative}
+        sector_ids = sorted({pk for g in groups if g.words & typed for pk in g.sector_ids})
+        condition = clause_condition(expression)
+        if sector_ids:
+            touched = True
+            sectors = eng.sector_condition(sector_ids)
+            condition = Fragment(
+                f"({condition.sql} OR {sectors.sql})", condition.params + sectors.params
+            )
+        parts.append(condition)
+    if not touched:
+        return None
+    for expression in negative:
+        condition = clause_condition(expression)
+        parts.append(Fragment(f"NOT {condition.sql}", condition.params))
+    return combine(parts)
+
+
 def need_points(groups, eng):
     """A row's points from the needs read in the query: one per group of sectors (a need's
     sectors and their subsectors) its sectors meet; None without needs."""
     if not groups:
         return None
-    conditions = [eng.sector_condition(sorted(group)) for group in groups]
+    conditions = [eng.sector_condition(sorted(group.sector_ids)) for group in groups]
     return Fragment(
         "(" + " + ".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END" for c in conditions) + ")",
         [p for c in conditions for p in c.params],
@@ -313,7 +341,7 @@ class NeedSectors:
 def need_sectors(groups, eng):
     if not groups:
         return None
-    every = eng.sector_condition(sorted(set().union(*groups)))
+    every = eng.sector_condition(sorted(set().union(*(g.sector_ids for g in groups))))
     return NeedSectors(every.sql, every.params, need_points(groups, eng))
 
 
