@@ -1,17 +1,25 @@
 """The ranking rule: the appropriate service, nearest first (SPEC section 4). Pinned by
 tests/search/test_ranking.py and the relevance suite.
 
-1. A service is *listed* when it is active and matches the need: every word of `q` (or one of its
-   synonyms' expansions, stems, prefixes or one-typo corrections) in its names, its organization's
-   names, its sectors' names or its descriptions; and it is classed in the chosen sector or one of
-   its subsectors. No need given: every service. The filters (open now, free, language,
-   wheelchair, age) must all hold.
+1. A service is *listed* when it is active and matches the need: every meaningful word of `q`
+   (or one of its synonyms' expansions, stems, prefixes or one-typo corrections) in its names,
+   its organization's names, its sectors' names or its descriptions; and it is classed in the
+   chosen sector or one of its subsectors. Words of a request rather than a need ("je",
+   "cherche", "besoin", "help", "need": text.is_ignored) are never required. Where the need
+   lexicon (search.needs) reads a need in some words, their clause is also met by the need's
+   sectors ("je veux en finir" by suicide prevention). No need given: every service; a query of
+   ignored words only: none (the page then asks for the need). The filters (open now, free,
+   language, wheelchair, age) must all hold.
+   *Partial matches*: when the listed services fill less than the first page, services holding
+   part of the words, or classed in a sector of a need read, fill it below them, marked
+   (each with the words it holds), ranked by words held plus needs met, then as in 3.
 2. It is *appropriate* when it also serves the visitor's municipality (named in its service area,
    or a scope covering it: MRC, region, metropolitan area, province). With a known municipality,
    only appropriate services make the list. When that list fits on one page, up to five services
    that match the need but do not serve the place are shown apart, titled with that reason
    (the best-scored of the first 200 such matches).
-3. Order, by `sort`:
+3. Order, by `sort`, after the needs met (one point per need the lexicon read whose sectors
+   the service is classed in: a query naming a kind of help prefers that kind of service):
    - `nearest` (the default when a position is known): great-circle distance from the visitor to
      the service's nearest public point (confidential and virtual locations give no point), then
      name (equal distances are one address); then services without any point, labelled "no
@@ -20,6 +28,8 @@ tests/search/test_ranking.py and the relevance suite.
      organization and sector names, then descriptions), then located services before the others,
      then name. Only the first 2,000 matches are scored.
    - no text and no position: by name.
+   Past GATHER_CAP matching rows, nearest-first walks the distance index and ignores the needs'
+   points (thousands of matches close by: the nearest are relevant enough).
 4. "Open now" takes the weekly hours in the index (see indexing.py for which schedules count) and
    applies statutory holidays, validity dates and exceptional closures, in SQL.
 5. Counts stop at 1,000 ("1000+"); pages go no further.
