@@ -105,9 +105,16 @@ class SqliteEngine:
             " FROM search_fts WHERE search_fts MATCH %s) AS tq ON tq.sid = e.service_id",
             [expression],
             "tq.sid IS NOT NULL",
-            [_clause_condition(c) for _, c in clauses],
-            "COALESCE(tq.score, 0)",
+            [
+                Fragment(
+                    "r.service_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+                    [c],
+                )
+                for _, c in clauses
+            ],
+            "r.score",
             [clause.alternatives[0] for clause, _ in clauses],
+            "COALESCE(tq.score, 0) AS score",
         )
 
     def sector_condition(self, sector_ids):

@@ -28,6 +28,7 @@ COUNT_CAP = 1000  # counts stop here ("1000+"): exact counts of 100,000 matches 
 RANK_CAP = 2000  # only the first matches get a text score (docs/engineering-notes.md)
 GATHER_CAP = 5000  # a selective need's matches sorted by distance in one query, up to this
 APART_LIMIT = 5  # services shown apart, that match the need but not the place
+PARTIAL_CAP = 1000  # partial matches: only the first rows matching part of the need are ranked
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ class PartialText:
     join: str
     params: list
     where: str
-    clauses: list  # [Fragment]
-    rank: str
+    clauses: list  # [Fragment], on the row `r` (see partial)
+    rank: str  # on the row `r`
     words: list  # [the words typed for each clause]
+    carried: str = ""  # columns `r` carries for `clauses` and `rank`
 
 
 @dataclass(frozen=True)
@@ -292,8 +294,12 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     (`groups`, NeedSectors, or None), holding `others` (filters and place), not in `excluded`
     (the services matching it all). Ranked by points (the clauses matched, `text.clauses`,
     plus the needs met, `groups.points`), then distance when `distance` is given (the nearest
-    public point), then text score, then name. Only the first RANK_CAP matching rows are
-    ranked. Each row: the service id, then 1 or 0 per clause (matched or not)."""
+    public point), then text score, then name. Only the first PARTIAL_CAP matching rows are
+    ranked. Each row: the service id, then 1 or 0 per clause (matched or not).
+
+    Three levels: `r` reads the matching rows once (with what the engine carries, such as a
+    document read once: `text.carried`), `m` tests each clause on them, `p` keeps a row per
+    service."""
     clauses = list(text.clauses) if text else []
     join, join_params = (text.join, text.params) if text else ("", [])
     reach = [f.sql for f in (Fragment(text.where, []) if text else None, groups) if f]
@@ -305,22 +311,27 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     if primary_only:
         where.append("e.is_primary")
     needs = groups.points if groups else Fragment("0", [])
+    carried = f"{text.carried}, " if text and text.carried else ""
     flags = "".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END AS c{i}, " for i, c in enumerate(clauses))
     kept = "".join(f", MAX(m.c{i}) AS c{i}" for i in range(len(clauses)))
     points = " + ".join([f"p.c{i}" for i in range(len(clauses))] + ["p.needs"])
+    rows = (
+        f"SELECT e.service_id, e.sort_name, {distance.sql if distance else 'NULL'} AS d, "
+        f"{carried}{needs.sql} AS needs FROM search_searchentry e{join} "
+        f"WHERE {' AND '.join(where)} LIMIT {PARTIAL_CAP}"
+    )
     return Fragment(
         "/* search:partial */ SELECT p.service_id"
         + "".join(f", p.c{i}" for i in range(len(clauses)))
         + " FROM (SELECT m.service_id, MIN(m.d) AS d, MAX(m.needs) AS needs, "
         f"MAX(m.score) AS score, MIN(m.sort_name) AS sort_name{kept} "
-        f"FROM (SELECT e.service_id, e.sort_name, {distance.sql if distance else 'NULL'} AS d, "
-        f"{flags}{needs.sql} AS needs, {text.rank if text else '0'} AS score "
-        f"FROM search_searchentry e{join} WHERE {' AND '.join(where)} LIMIT {RANK_CAP}) AS m "
+        f"FROM (SELECT r.service_id, r.sort_name, r.d, r.needs, {flags}"
+        f"{text.rank if text else '0'} AS score FROM ({rows}) AS r) AS m "
         f"GROUP BY m.service_id) AS p "
         f"ORDER BY {points} DESC, (CASE WHEN p.d IS NULL THEN 1 ELSE 0 END), p.d, p.score DESC, "
         f"p.sort_name, p.service_id LIMIT %s",
-        (distance.params if distance else [])
-        + [q for c in clauses for q in c.params]
+        [q for c in clauses for q in c.params]
+        + (distance.params if distance else [])
         + needs.params
         + join_params
         + where_params

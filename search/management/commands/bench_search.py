@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import translation
 
-from search.bench.timing import percentile, time_shapes
+from search.bench.timing import SHAPES, percentile, time_shapes
 
 
 class Command(BaseCommand):
@@ -21,11 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=50)
+        parser.add_argument(
+            "--only", default="", help="Seules les formes dont le nom contient ce texte."
+        )
 
-    def handle(self, *args, runs, **options):
+    def handle(self, *args, runs, only, **options):
         translation.activate("fr")
         gc.freeze()  # as the server does once loaded (directory211/wsgi.py)
-        rows = time_shapes(runs)
+        rows = time_shapes(runs, [shape for shape in SHAPES if only in shape[0]])
         all_times = [t for row in rows for t in row[1]]
         all_ratios = [row[5] for row in rows if row[5]]
         self._print(rows, all_times, all_ratios)
