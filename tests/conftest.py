@@ -58,13 +58,19 @@ def _french_by_default():
         yield
 
 
+# Markers whose tests run only when a `-m` expression names them.
+OPT_IN_MARKERS = ("fuzz", "relevance_detail")
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests using `demo_data` run last, so that no other test sees the demo directory. Long
-    fuzzing runs (marked `fuzz`) run only when a `-m` expression names them."""
-    if "fuzz" not in (config.option.markexpr or ""):
-        kept = [item for item in items if item.get_closest_marker("fuzz") is None]
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-        items[:] = kept
+    fuzzing runs (marked `fuzz`) and the relevance suite query by query (`relevance_detail`)
+    run only when a `-m` expression names them."""
+    for marker in OPT_IN_MARKERS:
+        if marker not in (config.option.markexpr or ""):
+            kept = [item for item in items if item.get_closest_marker(marker) is None]
+            config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+            items[:] = kept
     items.sort(key=lambda item: "demo_data" in getattr(item, "fixturenames", ()))
     # In parallel runs (pytest-xdist, `--dist loadgroup`), the demo tests go to one worker as
     # one unit, dispatched last since they are collected last: no worker runs another test
