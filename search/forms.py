@@ -12,6 +12,7 @@ from .ranking import Criteria
 from .text import (
     MAX_QUERY_CHARS,
     apply_synonyms,
+    beneficiaries,
     clean_query,
     drop_ignored,
     parse,
@@ -161,7 +162,8 @@ class SearchForm(forms.Form):
         self.understanding = lookups.understand(data.get("q") or "")
         if data.get("q"):
             query = parse(data["q"])
-            query = drop_ignored(apply_synonyms(query, lookups.synonyms(phrases(query))))
+            query = apply_synonyms(query, lookups.synonyms(phrases(query)))
+            query = drop_ignored(query, beneficiaries(data["q"]))
         sector = data.get("sector")
         sector_ids = []
         if sector is not None:

@@ -20,7 +20,7 @@ the emergency numbers first. Everything is computed in Python from the lexicon h
 
 from dataclasses import dataclass, field
 
-from .text import clean_query, is_ignored, stem, words
+from .text import beneficiaries, clean_query, is_ignored, stem, words
 
 LANGUAGE_NAMES = {"fr": "french", "en": "english"}
 
@@ -110,6 +110,12 @@ class Understanding:
         return [NeedGroup(group, words_) for group, words_ in found.items()]
 
 
+def _only(every, span, words_):
+    """The span's meaningful words are all among `words_`."""
+    said = [w for _, w, _ in every[span[0] : span[1] + 1] if not is_ignored(w)]
+    return bool(said) and all(w in words_ for w in said)
+
+
 def _sequences(text):
     """(every word with its keys, the meaningful ones): [(position, word, keys)]."""
     every = [(n, word, word_keys(word)) for n, word in enumerate(words(clean_query(text)))]
@@ -136,6 +142,10 @@ def understand(text, lexicon):
         return Understanding()
     every, meaningful = _sequences(text)
     spans = _found(every, lexicon, True) + _found(meaningful, lexicon, False)
+    context = beneficiaries(text)  # "pour ma famille": whom for, not what
+    if context:
+        needed = [s for s in spans if not _only(every, s, context)]
+        spans = needed or spans
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
     kept = []
     for first, last, need in spans:

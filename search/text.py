@@ -249,17 +249,45 @@ def apply_synonyms(parsed, synonyms):
     return parsed
 
 
-def drop_ignored(parsed):
+# Who the help is for, not what is needed: "de la nourriture pour ma famille" asks for food.
+_FOR = frozenset({"pour", "for"})
+_POSSESSIVES = frozenset(
+    {"ma", "mon", "mes", "notre", "nos", "sa", "son", "ses", "leur", "leurs"}
+    | {"my", "our", "his", "her", "their"}
+)
+_VAGUE = frozenset({"aide", "aides"})  # says no need: "aide pour ma famille" asks for family
+
+
+def beneficiaries(raw):
+    """The words naming whom the help is for: the first meaningful word after "pour" or "for"
+    and a possessive ("pour ma famille", "for my kids")."""
+    tokens = words(clean_query(raw))
+    found = set()
+    for i in range(len(tokens) - 2):
+        if tokens[i] in _FOR and tokens[i + 1] in _POSSESSIVES:
+            found.update([w for w in tokens[i + 2 : i + 4] if not is_ignored(w)][:1])
+    return found
+
+
+def drop_ignored(parsed, context=frozenset()):
     """The query without the words it never requires (text.is_ignored), after synonyms have
     read them ("panier de Noël"); they are listed in `parsed.ignored`. A clause left without a
-    word is dropped."""
+    word is dropped. The `context` words (beneficiaries) are dropped too when other words
+    remain ("nourriture pour ma famille" asks for "nourriture"; "pour mes enfants" for them)."""
+    typed = [w for c in parsed.clauses if not c.negated for w in c.alternatives[0]]
+    if all(is_ignored(w) or w in context or w in _VAGUE for w in typed):
+        context = frozenset()
+
+    def dropped(word):
+        return is_ignored(word) or word in context
+
     kept = []
     for clause in parsed.clauses:
         alternatives = []
         for alternative in clause.alternatives:
-            meaningful = [w for w in alternative if not is_ignored(w)]
+            meaningful = [w for w in alternative if not dropped(w)]
             if alternative is clause.alternatives[0]:
-                parsed.ignored += [w for w in alternative if is_ignored(w)]
+                parsed.ignored += [w for w in alternative if dropped(w)]
             if meaningful and meaningful not in alternatives:
                 alternatives.append(meaningful)
         if alternatives:

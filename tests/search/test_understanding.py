@@ -64,7 +64,7 @@ def test_english_conversational_words_too():
 
 
 def test_partial_matches_fill_a_short_first_page_below_the_full_ones():
-    result = outcome(q="besoin de nourriture pour ma famille")
+    result = outcome(q="vêtements pour enfants et meubles")
     full, partial = slugs(result.hits), slugs(result.partial)
     assert full and partial and not set(full) & set(partial)
     assert len(full) + len(partial) == 20  # the page is filled
@@ -89,11 +89,19 @@ def test_no_partial_matches_when_the_full_ones_fill_the_page():
     assert result.total > 20 and not result.partial
 
 
+def test_who_the_help_is_for_is_not_the_need():
+    said = find({"q": "besoin de nourriture pour ma famille"}, size=500)
+    assert said.outcome.total == outcome(q="nourriture", size=500).total > 0
+    assert "famille" in said.criteria.query.ignored
+    alone = find({"q": "aide pour ma famille"})  # then the family is the need
+    assert "famille" not in alone.criteria.query.ignored
+
+
 def test_a_full_page_costs_no_more_queries_than_before(client):
     with CaptureQueriesContext(connection) as few:
         client.get("/fr/recherche/", {"q": "emploi"})
     with CaptureQueriesContext(connection) as partial:
-        client.get("/fr/recherche/", {"q": "besoin de nourriture pour ma famille"})
+        client.get("/fr/recherche/", {"q": "vêtements pour enfants et meubles"})
     assert len(partial) <= len(few) + 1  # the partial statement, nothing per result
 
 
