@@ -31,7 +31,7 @@ def page(client, **params):
         ({"postal_code": "123 ABC"}, "Code postal mal formé"),
         ({"postal_code": "H0H 0H0"}, "hors de notre territoire"),
         ({"sector": "nope"}, "tous les secteurs sont affichés"),
-        ({"municipality": "Atlantis"}, "Municipalité inconnue"),
+        ({"municipality": "Atlantis"}, "Lieu inconnu"),
         ({"page": "0"}, "supérieure ou égale"),
         ({"page": "x"}, "nombre entier"),
         ({"age": "-4"}, "Âge"),
