@@ -12,7 +12,7 @@ periods of a page's services in a single query.
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from resources.models.schedules import (
 from . import sql
 
 
-def card_data(service, organization, municipalities, points, phone, has_hours):
+def card_data(service, organization, municipalities, points, phone, has_hours, confidential=()):
     """The JSON text of a card (see search/indexing.py for where each part comes from)."""
     return json.dumps(
         {
@@ -41,6 +41,8 @@ def card_data(service, organization, municipalities, points, phone, has_hours):
             "org_name": [organization["name_fr"], organization["name_en"]],
             "places": municipalities,  # [[French name, English name], ...]
             "points": points,  # [[latitude, longitude], ...]: public points only
+            # [[French name, English name], ...]: municipalities of confidential locations
+            "confidential": list(confidential),
             "phone": phone,  # [number, extension] or None
             "hours": has_hours,
         },
@@ -148,6 +150,13 @@ class Card(WeeklyHours):
     phone: ResultPhone
     has_hours: bool
     openings: list  # today's and yesterday's Openings
+    confidential: list = field(default_factory=list)  # Translated names, confidential places
+
+    @property
+    def other_places(self):
+        """Its places that no confidential location is in."""
+        hidden = {(p.name_fr, p.name_en) for p in self.confidential}
+        return [p for p in self.places if (p.name_fr, p.name_en) not in hidden]
 
     def intervals_starting_on(self, day):
         return sorted(
@@ -199,5 +208,7 @@ def load(cursor, ids, now=None):
             phone=ResultPhone(*phone) if phone else None,
             has_hours=fields["hours"],
             openings=openings[sid],
+            # Cards written before the key was added have none (rebuild_search_index).
+            confidential=[Translated(name=names) for names in fields.get("confidential", [])],
         )
     return cards

@@ -2,10 +2,21 @@
 
 A bad value never fails the search: its field's message is shown and the search runs without
 it (latitude 200 → no position; page "x" → page 1; an unknown sector → all sectors).
+
+Where: the one place field, `place` (a postal code or a municipality's name, search/places.py
+`resolve`), or browser coordinates (`lat`, `lon`). `postal_code` and `municipality` (older links,
+the municipality pages' `municipality=<slug>`) are read by the same resolver; a `place` given
+wins over them and over coordinates. A text several places begin with ("saint") is not an
+error: the search runs without a place and `place_choices` lists them.
 """
+
+from dataclasses import replace
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from resources.folding import fold
+from resources.languages import iso_639_2
 
 from . import lookups, places
 from .ranking import Criteria
@@ -40,7 +51,9 @@ class SearchForm(forms.Form):
     free = forms.BooleanField(label=_("Gratuit"), required=False)
     language = forms.CharField(label=_("Langue"), required=False)
     wheelchair = forms.BooleanField(label=_("Accessible en fauteuil roulant"), required=False)
-    age = forms.IntegerField(label=_("Âge"), required=False, min_value=0, max_value=130)
+    age = forms.IntegerField(
+        label=_("Âge de la personne"), required=False, min_value=0, max_value=130
+    )
     sort = forms.ChoiceField(
         label=_("Trier par"),
         required=False,
@@ -52,10 +65,16 @@ class SearchForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
+    # The filters the results page folds under "Plus de filtres" (open when one is in force).
+    MORE_FILTERS = ("free", "wheelchair", "language", "age", "sort")
+    PLACE_FIELDS = ("place", "postal_code", "municipality")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.notices = []
         self.understanding = None  # search.needs.Understanding, set by criteria()
+        self.place_choices = []  # Municipalities a place text may mean (several begin with it)
+        self.place_text = ""  # what the place field shows: the text given, a slug as its name
 
     def clean_q(self):
         raw = self.cleaned_data["q"]
@@ -81,37 +100,48 @@ class SearchForm(forms.Form):
             )
         return sector
 
-    def clean_municipality(self):
-        value = self.cleaned_data["municipality"][:120]
-        if not value:
+    def _resolve_place(self, name, limit):
+        """The Place the field `name` gives (see places.resolve), or None; a ValidationError
+        when nothing matches; choices kept when several do."""
+        text = self.cleaned_data[name].strip()[:limit]
+        if not text:
             return None
-        found = places.from_municipality(value)
-        if found is None:
-            raise forms.ValidationError(_("Municipalité inconnue : essayez un code postal."))
-        return found
-
-    def clean_postal_code(self):
-        value = self.cleaned_data["postal_code"][:20]
-        if not value:
+        found = places.resolve(text)
+        if found.place is not None:
+            return found.place
+        if found.choices:
+            self.place_choices = found.choices
             return None
-        normalized = places.normalize_postal_code(value)
-        if normalized is None:
+        if found.postal_code:
+            raise forms.ValidationError(
+                _("Ce code postal est hors de notre territoire : choisissez une municipalité.")
+            )
+        if any(c.isdigit() for c in text):
             raise forms.ValidationError(
                 _(
                     "Code postal mal formé : écrivez-le comme J5Y 1A1, "
                     "ou ses trois premiers caractères."
                 )
             )
-        place = places.from_postal_code(normalized[0])
-        if place is None:
-            raise forms.ValidationError(
-                _("Ce code postal est hors de notre territoire : choisissez une municipalité.")
-            )
-        return place
+        raise forms.ValidationError(_("Lieu inconnu : essayez un code postal."))
+
+    def clean_place(self):
+        return self._resolve_place("place", 120)
+
+    def clean_municipality(self):
+        place = self._resolve_place("municipality", 120)
+        return place and place.municipality
+
+    def clean_postal_code(self):
+        return self._resolve_place("postal_code", 20)
 
     def clean_language(self):
-        code = self.cleaned_data["language"][:3].lower()
-        if code and not lookups.language_exists(code):
+        """An ISO 639-2 code, or a 639-1 one ("en", "EN", "eng" → "eng"; resources.languages)."""
+        given = self.cleaned_data["language"].strip()[:20]
+        if not given:
+            return ""
+        code = iso_639_2(given)
+        if code is None or not lookups.language_exists(code):
             raise forms.ValidationError(_("Langue inconnue : toutes les langues sont affichées."))
         return code
 
@@ -126,7 +156,48 @@ class SearchForm(forms.Form):
                 "lat" if not has_lat else "lon",
                 _("La latitude et la longitude vont ensemble : position ignorée."),
             )
+        self.place_text = self._place_text()
         return data
+
+    def _place_text(self):
+        """What the place field shows: the first place parameter given, as given, except a
+        municipality's slug, shown as its name ("saint-sulpice" → "Saint-Sulpice")."""
+        for name in self.PLACE_FIELDS:
+            text = " ".join(str(self.data.get(name) or "").split())[:120]
+            if text:
+                found = self.cleaned_data.get(name)  # a Place, or a Municipality
+                municipality = found.municipality if isinstance(found, places.Place) else found
+                if municipality is not None and text == municipality.slug:
+                    return municipality.name
+                return text
+        return ""
+
+    @property
+    def uses_coordinates(self):
+        """Whether the position searched is the browser's coordinates (no place text given):
+        the page keeps them (rounded) for the next search."""
+        data = getattr(self, "cleaned_data", {})
+        return not self.place_text and data.get("lat") is not None and data.get("lon") is not None
+
+    @property
+    def more_filters_in_force(self):
+        data = getattr(self, "cleaned_data", {})
+        return any(
+            data.get(name) is not None and data.get(name) is not False and data.get(name) != ""
+            for name in self.MORE_FILTERS
+        )
+
+    @staticmethod
+    def place_names():
+        """The municipalities' and places' names (the active language's), for the place
+        field's suggestions: from memory, no query."""
+        names = {m.name for m in lookups.municipalities()}
+        return sorted(names, key=fold)
+
+    @staticmethod
+    def language_choices():
+        """Every language a service may be offered in, by name (from memory)."""
+        return lookups.languages()
 
     def messages(self):
         """Every problem, as sentences for the page."""
@@ -137,8 +208,12 @@ class SearchForm(forms.Form):
         return found
 
     def place(self):
-        """The visitor's Place (coordinates first, then postal code, then municipality)."""
+        """The visitor's Place: the place field's when it is given; else coordinates first,
+        then postal code, then municipality (which names the municipality of any of them)."""
         data = self.cleaned_data
+        if str(self.data.get("place") or "").strip():
+            found = data.get("place")  # a copy: the Place in cleaned_data stays as read
+            return replace(found) if found else places.Place()
         if data.get("lat") is not None and data.get("lon") is not None:
             place = places.from_coordinates(data["lat"], data["lon"])
         elif data.get("postal_code"):
@@ -183,3 +258,18 @@ class SearchForm(forms.Form):
             need_groups=self.understanding.groups(lookups.family_of),
             asked=bool(data.get("q")),
         )
+
+
+def _with_place_field(fields):
+    """The fields with `place` after `sector`: declared here because the form's method
+    `place()` (the visitor's Place, which callers use) holds the name in the class body."""
+    ordered = {}
+    for name, field in fields.items():
+        ordered[name] = field
+        if name == "sector":
+            label = _("Code postal ou municipalité")
+            ordered["place"] = forms.CharField(label=label, required=False)
+    return ordered
+
+
+SearchForm.base_fields = SearchForm.declared_fields = _with_place_field(SearchForm.base_fields)

@@ -146,7 +146,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
     )
     sals = ServiceAtLocation.objects.filter(service_id__in=ids).order_by("pk")
     points, wheelchair, sal_by_service = defaultdict(list), set(), defaultdict(list)
-    places = defaultdict(list)
+    places, confidential_places = defaultdict(list), defaultdict(list)
     for sid, sal, location, lat, lon, confidential, kind, accessible, *place in sals.values_list(
         "service_id",
         "pk",
@@ -167,6 +167,8 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             points[sid].append((lat, lon))
         if place[0] and place not in places[sid]:
             places[sid].append(place)
+        if confidential and place[0] and place not in confidential_places[sid]:
+            confidential_places[sid].append(place)
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
     openings = _openings(ids, sal_by_service)
     with_hours = {opening.service_id for opening in openings}
@@ -217,7 +219,15 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             "name_en": row["organization__name_en"],
         }
         phone = phones.get(("service", sid)) or phones.get(("org", row["organization_id"]))
-        data = card_data(row, organization, places[sid], points[sid], phone, sid in with_hours)
+        data = card_data(
+            row,
+            organization,
+            places[sid],
+            points[sid],
+            phone,
+            sid in with_hours,
+            confidential_places[sid],
+        )
         cards.append(SearchCard(service_id=sid, data=data))
     return entries, fts, openings, cards
 

@@ -29,9 +29,9 @@ class Snapshot:
     families: dict  # sector pk → [its pk, its subsectors' pks]
     municipalities: list  # every Municipality, in their order
     by_slug: dict  # slug → Municipality
-    by_name: dict  # normalized name or alias → Municipality
+    by_name: dict  # place key (see place_key) of a name or alias → Municipality
     postal: dict  # prefix → (PostalPrefix, [Municipality, ...])
-    languages: frozenset  # codes
+    languages: dict  # code → Language
     synonyms: dict  # normalized term → [expansion, ...]
     needs: dict  # the need lexicon, as needs.index gives it
     sectors_by_pk: dict  # pk → Sector
@@ -54,9 +54,9 @@ def _load():
     by_name = {}
     for municipality in municipalities:  # the first in order wins
         for key in [municipality.normalized_name, *aliases.get(municipality.pk, [])]:
-            by_name.setdefault(key, municipality)
+            by_name.setdefault(place_key(key), municipality)
     for municipality in municipalities:  # then English names ("Montreal"), where they differ
-        by_name.setdefault(fold(municipality.name_en or ""), municipality)
+        by_name.setdefault(place_key(municipality.name_en), municipality)
     by_name.pop("", None)
     links = {}
     for prefix_id, municipality_id in PostalPrefix.municipalities.through.objects.values_list(
@@ -92,7 +92,7 @@ def _load():
         by_slug={m.slug: m for m in municipalities},
         by_name=by_name,
         postal=postal,
-        languages=frozenset(Language.objects.values_list("code", flat=True)),
+        languages={language.code: language for language in Language.objects.all()},
         synonyms=synonyms,
     )
 
@@ -142,12 +142,41 @@ def family_of(pk):
     return list(snapshot().families.get(pk, [pk]))
 
 
+# Abbreviations of place names, written out: "St-Sulpice", "Ste-Julienne".
+ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+SHORTEST_PREFIX = 3  # letters a beginning of a name needs to stand for it
+
+
+def place_key(text):
+    """How a place name is matched: folded (any case, accents, hyphens and apostrophes alike),
+    abbreviations written out ("St-Sulpice" and "saint sulpice" → "saint sulpice")."""
+    return " ".join(ABBREVIATIONS.get(word, word) for word in fold(text or "").split())
+
+
 def municipality(value):
     """A municipality by slug, name (French, else English) or alias, in any case, with or
-    without accents or punctuation ("Le Gardeur" → Repentigny), or None: the one resolver of
-    place names (the search form, the HSDS import)."""
+    without accents or punctuation, "St" or "Ste" for "Saint" or "Sainte" ("Le Gardeur" →
+    Repentigny), or None: the one resolver of place names (the search form, the HSDS import)."""
     data = snapshot()
-    return data.by_slug.get(value) or data.by_name.get(fold(value or ""))
+    return data.by_slug.get(value) or data.by_name.get(place_key(value))
+
+
+def municipalities_named_like(value):
+    """The municipalities (in their order, each once) a name or alias of which begins with
+    `value` at the start of one of its words ("repent" → Repentigny, "sulpice" →
+    Saint-Sulpice, "saint" → three): a beginning of at least SHORTEST_PREFIX letters, or whole
+    words ("l'" → L'Assomption, L'Épiphanie, Saint-Roch-de-l'Achigan)."""
+    key = place_key(value)
+    if not key:
+        return []
+    whole_words = len(key.replace(" ", "")) < SHORTEST_PREFIX
+    found = []
+    for name, place in snapshot().by_name.items():
+        padded = f" {name} "
+        if (f" {key} " if whole_words else f" {key}") in padded and place not in found:
+            found.append(place)
+    order = {m.pk: n for n, m in enumerate(municipalities())}
+    return sorted(found, key=lambda m: order[m.pk])
 
 
 def municipalities():
@@ -161,6 +190,11 @@ def postal_prefix(code):
 
 def language_exists(code):
     return code in snapshot().languages
+
+
+def languages():
+    """Every Language, by its name in the active language (folded: accents do not move it)."""
+    return sorted(snapshot().languages.values(), key=lambda language: fold(language.name))
 
 
 def synonyms(terms):

@@ -1,5 +1,9 @@
 """Where the visitor is: browser coordinates, a postal code, or a municipality name.
 
+`resolve(text)` reads what a visitor types in the one place field: a postal code (whole or its
+first three characters, any case or spacing) or the name of a municipality or place (any case,
+accents, hyphens or apostrophes; "St"/"Ste"; an alias; the unique beginning of a name).
+
 Positions are rounded to 3 decimals (about 100 m) before anything else sees them, and are never
 stored or logged. Coordinates and postal codes also give the visitor's municipality: the nearest
 gazetteer centre within PLACE_RADIUS_KM. The gazetteer and the postal prefixes are read from
@@ -8,7 +12,7 @@ memory (search/lookups.py).
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
@@ -88,3 +92,37 @@ def from_postal_code(prefix):
 def from_municipality(value):
     """A municipality by slug, name or alias ("Le Gardeur" → Repentigny), or None."""
     return lookups.municipality(value) if value else None
+
+
+@dataclass
+class Resolved:
+    """What a place text stands for: a `place`; else, when several names begin with it,
+    `choices` (Municipalities); else nothing. `postal_code`: the text was shaped like a postal
+    code (without a place, our offline table does not hold it)."""
+
+    place: Place = None
+    choices: list = field(default_factory=list)
+    postal_code: bool = False
+
+
+def from_municipality_record(municipality):
+    return Place(municipality.latitude, municipality.longitude, municipality)
+
+
+def resolve(text):
+    """The place a visitor's text names (see the module docstring): a postal code through the
+    offline table, a slug, name or alias through search.lookups.municipality, else the
+    municipalities whose names begin with it (one resolves, several are choices)."""
+    text = (text or "").strip()[:120]
+    if not text:
+        return Resolved()
+    normalized = normalize_postal_code(text)
+    if normalized is not None:
+        return Resolved(place=from_postal_code(normalized[0]), postal_code=True)
+    municipality = lookups.municipality(text)
+    if municipality is None:
+        found = lookups.municipalities_named_like(text)
+        if len(found) > 1:
+            return Resolved(choices=found)
+        municipality = found[0] if found else None
+    return Resolved(place=municipality and from_municipality_record(municipality))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from resources.folding import fold
+from resources.languages import iso_639_2
 from resources.models import (
     CostOption,
     Language,
@@ -51,22 +52,11 @@ def period_key(period):
 
 
 X = PREFIX
-# Two-letter ISO 639-1 codes others use for the languages we list with ISO 639-2 codes.
-ISO_639_1 = {"fr": "fra", "en": "eng", "es": "spa", "ar": "ara", "zh": "zho", "pt": "por"}
 OWNERS = (
     ("service_at_location_id", "service_at_location", ServiceAtLocation),
     ("service_id", "service", Service),
     ("location_id", "location", Location),
 )
-
-
-def language_code(value):
-    """The ISO 639-2 code a feed's language code stands for (lower case; a two-letter code
-    through ISO_639_1, else as given; `fr-CA` read as `fr`), or None if it is not a code."""
-    code = re.split(r"[-_]", str(value or "").strip().lower())[0]
-    if not re.fullmatch(r"[a-z]{2,3}", code):
-        return None
-    return ISO_639_1.get(code, code)
 
 
 def territory_scope(name, places):
@@ -312,8 +302,9 @@ class DetailLoading:
     def load_languages(self):
         """Languages a service offers and languages spoken on a phone (HSDS `languages` rows
         with a `service_id` or a `phone_id`); the file's list replaces the stored one. Each row
-        is matched by its code (ISO 639-2, or 639-1 for the ones ISO_639_1 knows; a language
-        tag such as `fr-CA` by its first part), else by its name in either language (folded).
+        is matched by its code (ISO 639-2, or 639-1 for the ones resources.languages knows; a
+        language tag such as `fr-CA` by its first part), else by its name in either language
+        (folded).
         A code we do not list becomes a new language named as the file names it; a listed
         language without a name in the file's language takes the file's. Never renamed."""
         self.languages = list(Language.objects.all())
@@ -334,7 +325,7 @@ class DetailLoading:
     def language(self, row):
         """The Language a `languages` row names (see load_languages); None after an error."""
         name = str(row.get("name") or "").strip()
-        code = language_code(row.get("code"))
+        code = iso_639_2(row.get("code"))
         if code is None and not name:
             given = str(row.get("code") or "").strip()
             problem = f"'{given}' is not a language code" if given else "missing"

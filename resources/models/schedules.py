@@ -133,6 +133,20 @@ def period_interval(day, opens_at, closes_at):
     )
 
 
+def covers_whole_day(hours):
+    """Whether a day's wall-clock periods [(opens_at, closes_at)] keep it open from midnight to
+    midnight, in one period (00:00–00:00, or 00:00–23:59) or end to end: the one rule of "24 h
+    sur 24" (a schedule's 24/7, the service page's week, a search result's today). A closing
+    time not after the opening one is the next day's."""
+    reach = 0
+    for opens, closes in sorted(hours):
+        start, end = opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
+        if start > reach:
+            return False
+        reach = max(reach, end if end > start else end + 1440)
+    return reach >= 23 * 60 + 59
+
+
 class WeeklyHours:
     """Open or not, and a day's hours, from `intervals_starting_on(day)`: a Schedule's, or a
     search result's (search/cards.py)."""
@@ -242,12 +256,8 @@ class Schedule(WeeklyHours, models.Model):
 
     @property
     def is_always_open(self):
-        """A 24/7 line: every day open 00:00 to 00:00, holidays included."""
-        whole_days = {
-            p.weekday
-            for p in self.periods.all()
-            if p.opens_at == p.closes_at == datetime.time(0) and p.is_every_week
-        }
+        """A 24/7 line: every day open all day (a period covers_whole_day), holidays included."""
+        whole_days = {p.weekday for p in self.periods.all() if p.is_whole_day and p.is_every_week}
         return whole_days == set(range(7)) and not self.closed_on_holidays
 
 
@@ -334,6 +344,11 @@ class OpeningPeriod(models.Model):
             errors["ends_on"] = _("La dernière date précède la première.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_whole_day(self):
+        """Open from midnight to midnight (00:00–00:00 or 00:00–23:59): "24 h sur 24"."""
+        return covers_whole_day([(self.opens_at, self.closes_at)])
 
     @property
     def is_every_week(self):

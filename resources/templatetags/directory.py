@@ -5,6 +5,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from ..models.schedules import covers_whole_day
 from ..positions import without_exact_position
 
 register = template.Library()
@@ -31,3 +32,10 @@ def translated(instance, field):
         return value or getattr(instance, field)
     french = getattr(instance, f"{field}_fr", "")
     return format_html('<span lang="fr">{}</span>', french) if french else ""
+
+
+@register.filter
+def whole_day(hours):
+    """Whether a day's hours [(opens_at, closes_at)] are all of it (models.schedules
+    `covers_whole_day`): "Ouvert 24 h sur 24"."""
+    return covers_whole_day(hours or [])

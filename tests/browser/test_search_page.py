@@ -52,3 +52,39 @@ def test_results_page_needs_no_horizontal_scrolling_at_320_pixels(directory, new
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_place_choices_and_more_filters_without_accessibility_violations(
+    directory,
+    device_page,
+    axe,
+    lang,
+):
+    response = device_page.goto(f"{SEARCH[lang]}?q=alimentaire&place=saint&language=eng&age=30")
+    assert response.status == 200
+    assert device_page.locator(".place-choices a").count() == 3
+    assert device_page.locator("details.more-filters[open]").count() == 1
+    language = device_page.get_by_role("combobox", name="Langue" if lang == "fr" else "Language")
+    assert language.input_value() == "eng"
+    device_page.locator(".place-choices a", has_text="Saint-Sulpice").click()
+    assert device_page.locator("#id_place").input_value() == "Saint-Sulpice"
+    axe(device_page)
+
+
+def test_the_filters_are_usable_at_360_pixels(directory, mobile_page):
+    mobile_page.goto("/fr/recherche/?q=alimentaire&place=saint&free=on")
+    overflow = mobile_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    for name in ("open_now", "free", "wheelchair"):
+        box = mobile_page.locator(f'label[for="id_{name}"]').bounding_box()
+        assert box["height"] >= 44  # a whole label to tap, checkbox and words on one line
+        assert box["height"] < 60
+    mobile_page.get_by_label("Gratuit").uncheck()
+    mobile_page.get_by_label("Code postal ou municipalité").fill("repent")
+    mobile_page.get_by_role("button", name="Chercher").click()
+    assert "place=repent" in mobile_page.url and "free=" not in mobile_page.url
+    assert mobile_page.locator("#id_place").input_value() == "repent"
+    assert "pour Repentigny" in mobile_page.locator(".result-count").inner_text()

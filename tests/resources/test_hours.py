@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from resources.models import Schedule, ScheduleClosure
+from resources.models.schedules import covers_whole_day
 from resources.statutory_holidays import is_statutory_holiday
 from tests.factories import at, make_schedule
 
@@ -69,6 +70,31 @@ def test_a_line_closed_on_holidays_or_missing_a_day_is_not_always_open():
     assert not make_schedule(ALWAYS, closed_on_holidays=True).is_always_open
     assert not make_schedule(ALWAYS[:6], closed_on_holidays=False).is_always_open
     assert not make_schedule(OFFICE, closed_on_holidays=False).is_always_open
+
+
+@pytest.mark.parametrize(
+    ("periods", "whole"),
+    [
+        ([("00:00", "00:00")], True),
+        ([("00:00", "23:59")], True),
+        ([("12:00", "00:00"), ("00:00", "12:00")], True),  # end to end, in any order
+        ([("00:00", "08:00"), ("08:00", "17:00"), ("16:00", "00:00")], True),
+        ([("00:00", "23:00")], False),
+        ([("00:01", "00:00")], False),
+        ([("00:00", "12:00"), ("12:01", "00:00")], False),
+        ([("21:00", "08:00")], False),  # overnight, but not the morning before
+        ([], False),
+    ],
+)
+def test_the_one_rule_of_a_whole_day(periods, whole):
+    assert covers_whole_day(hours(*periods)) is whole
+
+
+def test_a_line_open_until_23_59_every_day_is_a_24_7_line_too():
+    schedule = make_schedule([(day, "00:00", "23:59") for day in range(7)])
+    schedule.closed_on_holidays = False
+    assert schedule.is_always_open
+    assert all(period.is_whole_day for period in schedule.periods.all())
 
 
 def test_closed_on_labour_day_when_closed_on_holidays():

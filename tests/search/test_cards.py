@@ -2,6 +2,7 @@
 and its hours follow the same rules as the service page (resources/models/schedules.py)."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -148,3 +149,82 @@ def test_a_closure_closes_the_periods_opening_on_its_days_only():
     closure.save()
     assert only_hit(now=early_monday).open_now is False
     assert only_hit().open_now is True
+
+
+def english_for(msgid):
+    """The English catalogue's translation of `msgid`; the test waits (skipped) while
+    locale/ has none yet (the catalogue is regenerated apart from the code)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = translation.gettext(msgid)
+    if text == msgid:
+        pytest.skip(f"no English translation of {msgid!r} in locale/ yet")
+    return text
+
+
+def result_html(client, language="fr", text="comptoir"):
+    url = {"fr": "/fr/recherche/", "en": "/en/search/"}[language]
+    html = client.get(url, {"q": text}).content.decode()
+    return re.search(r'<li class="result".*?</li>', html, re.S).group(0)
+
+
+@pytest.mark.parametrize(
+    "periods",
+    [
+        [(d, "00:00", "00:00") for d in range(7)],
+        [(d, "00:00", "23:59") for d in range(7)],
+        [p for d in range(7) for p in ((d, "00:00", "12:00"), (d, "12:00", "00:00"))],
+    ],
+)
+def test_a_whole_day_reads_open_24_hours(client, periods):
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    make_schedule(periods, service, closed_on_holidays=False)
+    card = result_html(client)
+    assert "<strong>Ouvert 24 h sur 24</strong>" in card
+    assert "Aujourd&#x27;hui" not in card and "00:00" not in card
+    assert english_for("Ouvert 24 h sur 24") == "Open 24 hours"
+    assert "<strong>Open 24 hours</strong>" in result_html(client, "en")
+
+
+def test_part_of_a_day_keeps_its_hours(client):
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    make_schedule([(d, "00:00", "23:00") for d in range(7)], service, closed_on_holidays=False)
+    card = result_html(client)
+    assert "24 h sur 24" not in card and "00:00–23:00" in card
+
+
+def test_a_service_only_at_confidential_locations_says_so_with_its_municipality(client):
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    locate(service, is_confidential=True)
+    card = result_html(client)
+    assert "Adresse confidentielle — Repentigny" in card
+    assert "Sans adresse physique" not in card
+    assert "100, rue Exemple" not in card and "45.74" not in card
+    card = result_html(client, "en")
+    assert "Confidential address — Repentigny" in card
+    assert "No physical address" not in card
+
+
+def test_confidential_and_other_places_are_told_apart(client):
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    locate(service, is_confidential=True)
+    locate(service, place="charlemagne", latitude=None, longitude=None, location_type="virtual")
+    card = result_html(client)
+    assert "Adresse confidentielle — Repentigny</span> · Charlemagne" in card
+
+
+def test_a_service_with_no_location_keeps_no_physical_address(client):
+    make_service(name_fr="Comptoir", scope="mrc")
+    card = result_html(client)
+    assert "Sans adresse physique (téléphone, en ligne ou à domicile)" in card
+    assert "confidentielle" not in card
+
+
+def test_a_located_service_shows_its_distance_not_confidential(client):
+    service = make_service(name_fr="Comptoir", scope="mrc")
+    locate(service)
+    locate(service, place="charlemagne", is_confidential=True)
+    html = client.get("/fr/recherche/", {"q": "comptoir", "place": "J6A"}).content.decode()
+    card = re.search(r'<li class="result".*?</li>', html, re.S).group(0)
+    assert 'class="distance"' in card and "confidentielle" not in card

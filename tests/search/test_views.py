@@ -31,7 +31,7 @@ def page(client, **params):
         ({"postal_code": "123 ABC"}, "Code postal mal formé"),
         ({"postal_code": "H0H 0H0"}, "hors de notre territoire"),
         ({"sector": "nope"}, "tous les secteurs sont affichés"),
-        ({"municipality": "Atlantis"}, "Municipalité inconnue"),
+        ({"municipality": "Atlantis"}, "Lieu inconnu"),
         ({"page": "0"}, "supérieure ou égale"),
         ({"page": "x"}, "nombre entier"),
         ({"age": "-4"}, "Âge"),
@@ -63,7 +63,7 @@ def test_result_shows_names_distance_phone_municipality(client, food_bank):
     assert "0,9 km" in html
     assert 'href="tel:4505550100"' in html
     assert "Repentigny" in html
-    assert "Ouvert maintenant" in html
+    assert "<strong>Ouvert 24 h sur 24</strong>" in html
 
 
 def test_english_page_takes_the_same_parameters(client, food_bank):
