@@ -4,6 +4,7 @@ import sys
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import override_settings
@@ -38,11 +39,13 @@ def _plain_http():
 @pytest.fixture(autouse=True)
 def _nothing_kept_in_memory():
     """Each test starts without the data kept in memory (resources/memory.py: the search's
-    reference data, the 2-1-1 line's record): a rolled-back test must not leave its sectors or
-    synonyms there for the next."""
+    reference data, the 2-1-1 line's record; a rolled-back test must not leave its sectors or
+    synonyms there for the next), nor in the cache (search.suggestions counts per place)."""
     forget_all()
+    cache.clear()
     yield
     forget_all()
+    cache.clear()
 
 
 @pytest.fixture
