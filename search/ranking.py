@@ -181,7 +181,7 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
         sectors = sql.need_sectors(criteria.need_groups, eng)
         understood = text is not None or sectors is not None
         if (criteria.asked or criteria.has_text) and not understood:
-            ids, paging = [], sql.Paging(0, False, 1, 1)
+            ids, paging, matches = [], sql.Paging(0, False, 1, 1), None
         else:
             ids, paging, matches, need = _full_matches(
                 cursor, eng, criteria, text, others, place, sectors, sort, page, size
@@ -191,7 +191,7 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
 
         apart_ids, partial_ids = [], {}
         first_page_short = paging.page == 1 and paging.total < size
-        if ids and first_page_short and place and (matches.rank or criteria.sector_ids):
+        if matches and first_page_short and place and (matches.rank or criteria.sector_ids):
             wanted = sql.Matches(
                 matches.source, need.sql, need.params, matches.rank or "0", matches.points
             )
