@@ -13,8 +13,8 @@ CANDIDATES = 40  # services read to choose them (one page of cards: one query)
 
 def lines(understanding, criteria):
     """Up to LINES Hits: services of the crisis expressions' sectors serving the visitor's
-    place that can be phoned, lines without an address first (they answer wherever one is),
-    then those open now, in the directory's order."""
+    place that can be phoned now: lines without an address (they answer wherever one is) and
+    services open now, lines first; failing those, the first that can be phoned."""
     groups = Understanding(needs=understanding.crisis).groups(lookups.family_of)
     sector_ids = sorted({pk for group in groups for pk in group.sector_ids})
     if not sector_ids:
@@ -24,5 +24,8 @@ def lines(understanding, criteria):
         size=CANDIDATES,
     )
     callable_ = [hit for hit in found.hits if hit.phone]
-    callable_.sort(key=lambda hit: (hit.is_located, hit.open_now is not True))
-    return callable_[:LINES]
+    now = [
+        hit for hit in callable_ if hit.open_now or (not hit.is_located and not hit.card.has_hours)
+    ]
+    now.sort(key=lambda hit: (hit.is_located, hit.open_now is not True))
+    return now[:LINES] or callable_[:1]
