@@ -46,8 +46,9 @@ def _pattern(lexeme, word):
     return f"'{lexeme}':*" if is_prefix(lexeme, word) else f"'{lexeme}'"
 
 
-def _word_patterns(cursor, words):
-    """{word: [tsquery operand, ...]} for the query's words (one query)."""
+def _word_patterns(cursor, words, understood=()):
+    """{word: [tsquery operand, ...]} for the query's words (one query); the `understood`
+    ones (synonyms, need expressions) are not read as typos."""
     cursor.execute(WORDS_SQL, [TYPO_MIN_LENGTH, sorted(set(words))])
     patterns, corrections = {}, {}
     for word, french, english, known, similar in cursor.fetchall():
@@ -55,7 +56,7 @@ def _word_patterns(cursor, words):
         for lexemes in (french, english):
             if lexemes:
                 found.append(_pattern(lexemes[0], word))
-        if not known and similar:
+        if not known and similar and word not in understood:
             for entry in similar:
                 other, *stems = entry.split(" ")
                 if other != word and within_one_edit(word, other):
@@ -91,7 +92,7 @@ class PostgresEngine:
         With needs the lexicon read (`groups`, search.needs.NeedGroup) whose words are a
         clause's, that clause is met by its words or by the need's sectors (one `@@` per
         clause: sql.clauses_or_needs); the whole query still gives the text score."""
-        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
+        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words(), parsed.known)
         self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
@@ -104,6 +105,7 @@ class PostgresEngine:
             "ts_rank(e.document, tq)",
             [expression],
             either.params if either else [],
+            "e.document @@ tq" if either else None,
         )
 
     def partial_text(self, parsed):

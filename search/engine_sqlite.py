@@ -36,14 +36,16 @@ def _candidates(cursor, words):
     return [row[0] for row in cursor.fetchall()]
 
 
-def _word_patterns(cursor, words):
+def _word_patterns(cursor, words, understood=()):
+    """{word: [FTS5 operand, ...]} for the query's words (one query); the `understood` ones
+    (synonyms, need expressions) are not read as typos."""
     words = sorted(set(words))
     vocabulary = _candidates(cursor, words) if words else []
     patterns, corrections = {}, {}
     for word in words:
         found = [f'"{lex}"*' if prefix else f'"{lex}"' for _, lex, prefix in lexeme_patterns(word)]
         known = any(v.startswith(word) for v in vocabulary)
-        if not known and len(word) >= TYPO_MIN_LENGTH:
+        if not known and len(word) >= TYPO_MIN_LENGTH and word not in understood:
             for other in vocabulary:
                 if other != word and within_one_edit(word, other):
                     corrections.setdefault(word, []).append(other)
@@ -70,7 +72,7 @@ class SqliteEngine:
         """The TextMatch of a text query, or None when no word can match. With needs the
         lexicon read whose words are a clause's, that clause is met by its words or by the
         need's sectors (sql.clauses_or_needs); rows matching the whole query keep its score."""
-        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words())
+        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words(), parsed.known)
         self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
@@ -85,6 +87,7 @@ class SqliteEngine:
                 "COALESCE(tq.score, 0)",
                 [expression],
                 either.params,
+                "tq.sid IS NOT NULL",
             )
         return TextMatch(
             " JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"

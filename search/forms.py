@@ -239,6 +239,8 @@ class SearchForm(forms.Form):
             query = parse(data["q"])
             query = apply_synonyms(query, lookups.synonyms(phrases(query)))
             query = drop_ignored(query, beneficiaries(data["q"]))
+            understood = {w for said in self.understanding.said for w in said}
+            query.known.update(understood - self.understanding.corrected)
         sector = data.get("sector")
         sector_ids = []
         if sector is not None:
@@ -255,7 +257,7 @@ class SearchForm(forms.Form):
             age=data.get("age"),
             sort=data.get("sort") or "",
             now=now,
-            need_groups=self.understanding.groups(lookups.family_of),
+            need_groups=self.understanding.groups(lookups.family_of, lookups.parent_of),
             asked=bool(data.get("q")),
         )
 

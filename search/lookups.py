@@ -33,7 +33,7 @@ class Snapshot:
     postal: dict  # prefix → (PostalPrefix, [Municipality, ...])
     languages: dict  # code → Language
     synonyms: dict  # normalized term → [expansion, ...]
-    needs: dict  # the need lexicon, as needs.index gives it
+    needs: object  # the need lexicon (needs.Lexicon)
     sectors_by_pk: dict  # pk → Sector
     sector_words: dict  # (language, word key) → [sector pk, ...] (search.suggestions)
 
@@ -124,6 +124,12 @@ def sector(slug):
 
 def sector_by_pk(pk):
     return snapshot().sectors_by_pk.get(pk)
+
+
+def parent_of(pk):
+    """The pk of the parent of the sector `pk`, or None."""
+    sector = snapshot().sectors_by_pk.get(pk)
+    return sector.parent_id if sector else None
 
 
 def understand(text):

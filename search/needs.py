@@ -20,7 +20,15 @@ the emergency numbers first. Everything is computed in Python from the lexicon h
 
 from dataclasses import dataclass, field
 
-from .text import beneficiaries, clean_query, is_ignored, stem, words
+from .text import (
+    TYPO_MIN_LENGTH,
+    beneficiaries,
+    clean_query,
+    is_ignored,
+    stem,
+    within_one_edit,
+    words,
+)
 
 LANGUAGE_NAMES = {"fr": "french", "en": "english"}
 
@@ -44,9 +52,11 @@ def word_key(word, language):
 
 
 def word_keys(word):
-    """The keys two words are compared by: they meet when they share one."""
+    """The keys two words are compared by: they meet when they share one. A stem of fewer
+    than four letters is no key ("repas" and "répit" both stem to "rep" in French)."""
     singular = word[:-1] if len(word) > 3 and word[-1] in "sx" else word
-    return frozenset({word_key(word, "fr"), word_key(word, "en"), singular})
+    stems = {word_key(word, "fr"), word_key(word, "en")}
+    return frozenset({k for k in stems if len(k) >= 4 or k == word} | {singular})
 
 
 def compile_need(pk, expression, language, kind, sector_ids):
@@ -62,15 +72,27 @@ def compile_need(pk, expression, language, kind, sector_ids):
     )
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """The lexicon as `understand` reads it: `first` {key of a first word: [Need, ...]},
+    `words` every word of every expression (what a typo may be one edit from), `keys` every
+    word key."""
+
+    first: dict
+    words: frozenset
+    keys: frozenset
+
+
 def index(needs):
-    """{key of a first word: [Need, ...]}: what `understand` looks up."""
-    found = {}
+    first, words_, keys = {}, set(), set()
     for need in needs:
         for key in need.keys[0] if need.keys else ():
-            entries = found.setdefault(key, [])
+            entries = first.setdefault(key, [])
             if need not in entries:
                 entries.append(need)
-    return found
+        words_.update(words(need.expression))
+        keys.update(k for word_keys_ in need.keys for k in word_keys_)
+    return Lexicon(first, frozenset(words_), frozenset(keys))
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,9 @@ class NeedGroup:
 
     sector_ids: frozenset
     words: frozenset
+    # The other subsectors of their parents ("Meubles" → the rest of "Assistance matérielle"):
+    # services there are related, below those of the need itself.
+    related_ids: frozenset = frozenset()
 
 
 @dataclass
@@ -89,6 +114,7 @@ class Understanding:
     needs: list = field(default_factory=list)  # Need, in the order they appear
     ignored: list = field(default_factory=list)  # conversational and stop words, folded
     said: list = field(default_factory=list)  # per need, the query's words that said it
+    corrected: set = field(default_factory=set)  # words read as a lexicon word one edit away
 
     @property
     def crisis(self):
@@ -98,16 +124,21 @@ class Understanding:
         """Every sector named, in order of appearance, once."""
         return list(dict.fromkeys(pk for need in self.needs for pk in need.sector_ids))
 
-    def groups(self, family):
+    def groups(self, family, parent=lambda pk: None):
         """A NeedGroup per distinct set of sectors (each with its subsectors, through
-        `family(pk)`): a service scores one point per group its sectors meet."""
+        `family(pk)`; related: its parent's, through `parent(pk)`)."""
         found = {}
         said = self.said or [()] * len(self.needs)
         for need, words_ in zip(self.needs, said, strict=True):
             group = frozenset(pk for sid in need.sector_ids for pk in family(sid))
             if group:
                 found[group] = found.get(group, frozenset()) | frozenset(words_)
-        return [NeedGroup(group, words_) for group, words_ in found.items()]
+        groups = []
+        for group, words_ in found.items():
+            parents = {parent(pk) for pk in group} - {None}
+            related = frozenset(pk for p in parents for pk in family(p)) - group
+            groups.append(NeedGroup(group, words_, related))
+        return groups
 
 
 def _only(every, span, words_):
@@ -116,9 +147,21 @@ def _only(every, span, words_):
     return bool(said) and all(w in words_ for w in said)
 
 
-def _sequences(text):
+def _keys(word, lexicon):
+    """A query word's keys; a word of TYPO_MIN_LENGTH letters or more that meets no
+    expression's word also takes the keys of the lexicon's words one edit from it
+    ("grossese" → "grossesse", "nouriture" → "nourriture")."""
+    keys = word_keys(word)
+    if len(word) >= TYPO_MIN_LENGTH and not keys & lexicon.keys:
+        for other in lexicon.words:
+            if abs(len(other) - len(word)) <= 1 and within_one_edit(word, other):
+                keys |= word_keys(other)
+    return keys
+
+
+def _sequences(text, lexicon):
     """(every word with its keys, the meaningful ones): [(position, word, keys)]."""
-    every = [(n, word, word_keys(word)) for n, word in enumerate(words(clean_query(text)))]
+    every = [(n, w, _keys(w, lexicon)) for n, w in enumerate(words(clean_query(text)))]
     return every, [entry for entry in every if not is_ignored(entry[1])]
 
 
@@ -126,7 +169,7 @@ def _found(sequence, lexicon, literal):
     """[(first position, last position, Need)] of the expressions `sequence` holds."""
     spans = []
     for start, (_, _, keys) in enumerate(sequence):
-        candidates = {id(n): n for key in keys for n in lexicon.get(key, ())}.values()
+        candidates = {id(n): n for key in keys for n in lexicon.first.get(key, ())}.values()
         for need in candidates:
             if need.literal != literal or start + len(need.keys) > len(sequence):
                 continue
@@ -137,10 +180,10 @@ def _found(sequence, lexicon, literal):
 
 
 def understand(text, lexicon):
-    """The Understanding of a query's text, given the lexicon's `index`."""
+    """The Understanding of a query's text, given the Lexicon (`index`)."""
     if not text:
         return Understanding()
-    every, meaningful = _sequences(text)
+    every, meaningful = _sequences(text, lexicon)
     spans = _found(every, lexicon, True) + _found(meaningful, lexicon, False)
     context = beneficiaries(text)  # "pour ma famille": whom for, not what
     if context:
@@ -158,6 +201,7 @@ def understand(text, lexicon):
         needs=[need for _, _, need in kept],
         ignored=ignored,
         said=[tuple(word for _, word, _ in every[first : last + 1]) for first, last, _ in kept],
+        corrected={word for _, word, keys in every if not word_keys(word) & lexicon.keys},
     )
 
 

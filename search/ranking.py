@@ -178,7 +178,8 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
         corrections = criteria.query.corrections if criteria.has_text else {}
         others = sql.filters(criteria, eng, now)
         place = _serving(criteria.municipality, eng) if criteria.municipality else None
-        sectors = sql.need_sectors(criteria.need_groups, eng)
+        matched = text.matched if text else None
+        sectors = sql.need_sectors(criteria.need_groups, eng, matched)
         understood = text is not None or sectors is not None
         if (criteria.asked or criteria.has_text) and not understood:
             ids, paging, matches = [], sql.Paging(0, False, 1, 1), None
@@ -237,7 +238,7 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
         listed.sql,
         text.params + listed.params,
         rank,
-        sectors.points if sectors else None,
+        sectors.ranked if sectors else None,
     )
     need = sql.Fragment(need.sql, text.params + need.params)
     if sort == "nearest":
@@ -254,7 +255,7 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     their points when a position is known."""
     text = eng.partial_text(criteria.query) if criteria.has_text else None
     if text is None and sectors is None:
-        return []
+        return {}
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
     statement = sql.partial(text, conditions, sectors, excluded, distance, distance is None, limit)

@@ -24,10 +24,19 @@ from dataclasses import dataclass, field
 from resources.models.schedules import day_keys, local_zone
 from resources.statutory_holidays import is_statutory_holiday
 
+from .text import is_qualifier
+
 COUNT_CAP = 1000  # counts stop here ("1000+"): exact counts of 100,000 matches cost seconds
 RANK_CAP = 2000  # only the first matches get a text score (docs/engineering-notes.md)
 GATHER_CAP = 5000  # a selective need's matches sorted by distance in one query, up to this
 APART_LIMIT = 5  # services shown apart, that match the need but not the place
+# A partial match's points: a need met (the service is in a sector the lexicon read) weighs two
+# words held ("du linge pour les enfants" prefers any clothing service to one that only says
+# "enfants"); a related sector (the need's parent: "Assistance matérielle" for "Meubles") only
+# breaks ties between equal words and needs.
+NEED_WEIGHT = 4
+WORD_WEIGHT = 2
+TEXT_WEIGHT = 2  # in the full matches: holding every word (need_points)
 PARTIAL_CAP = 1000  # partial matches: only the first rows matching part of the need are ranked
 
 
@@ -50,6 +59,8 @@ class TextMatch:
     rank: str
     params: list
     where_params: list = field(default_factory=list)
+    # When `where` lets sectors meet a clause: the SQL of "the row holds every word".
+    matched: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,12 +148,15 @@ def boolean_expression(parsed, patterns, and_op, or_op, negate):
 
 
 def any_expression(parsed, patterns, and_op, or_op, negate):
-    """(the query as "at least one clause, none of the negated ones", [(clause, its
-    expression)]), or None when no clause has a pattern: the partial matches' text."""
+    """(the query as "at least one clause that says a need, none of the negated ones",
+    [(clause, its expression)]), or None when no such clause has a pattern: the partial
+    matches' text. A clause of qualifiers only ("free", "gratuit": text.is_qualifier) counts
+    among a row's clauses but does not make it a partial match."""
     positive, negative = clause_expressions(parsed, patterns, and_op, or_op)
-    if not positive:
+    saying = [e for clause, e in positive if not is_qualifier(clause)]
+    if not saying:
         return None
-    expression = "(" + f" {or_op} ".join(e for _, e in positive) + ")"
+    expression = "(" + f" {or_op} ".join(saying) + ")"
     return expression + "".join(negate(n) for n in negative), positive
 
 
@@ -172,16 +186,29 @@ def clauses_or_needs(positive, negative, groups, eng, clause_condition):
     return combine(parts)
 
 
-def need_points(groups, eng):
-    """A row's points from the needs read in the query: one per group of sectors (a need's
-    sectors and their subsectors) its sectors meet; None without needs."""
+def need_points(groups, eng, matched=None):
+    """A row's points from the needs read in the query: per group of sectors (a need's
+    sectors and their subsectors), NEED_WEIGHT when its sectors meet the group, else 1 when
+    they meet its related sectors (the rest of their parents). With `matched` (the SQL of
+    "the row holds every word", when a clause may be met by sectors instead), TEXT_WEIGHT more
+    for rows that hold them: among services of the need, those that say it come first
+    ("popote" lists the meals-on-wheels service before the other meal services). None
+    without needs."""
     if not groups:
         return None
-    conditions = [eng.sector_condition(sorted(group.sector_ids)) for group in groups]
-    return Fragment(
-        "(" + " + ".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END" for c in conditions) + ")",
-        [p for c in conditions for p in c.params],
-    )
+    parts, params = [], []
+    for group in groups:
+        found = eng.sector_condition(sorted(group.sector_ids))
+        case = f"WHEN {found.sql} THEN {NEED_WEIGHT}"
+        params += found.params
+        if group.related_ids:
+            near = eng.sector_condition(sorted(group.related_ids))
+            case += f" WHEN {near.sql} THEN 1"
+            params += near.params
+        parts.append(f"CASE {case} ELSE 0 END")
+    if matched:
+        parts.append(f"CASE WHEN {matched} THEN {TEXT_WEIGHT} ELSE 0 END")
+    return Fragment("(" + " + ".join(parts) + ")", params)
 
 
 def named_page(matches):
@@ -293,18 +320,22 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     clause of the query (`text`, a PartialText, or None) or a sector of a need the lexicon read
     (`groups`, NeedSectors, or None), holding `others` (filters and place), not in `excluded`
     (the services matching it all). Ranked by points (the clauses matched, `text.clauses`,
-    plus the needs met, `groups.points`), then distance when `distance` is given (the nearest
-    public point), then text score, then name. Only the first PARTIAL_CAP matching rows are
-    ranked. Each row: the service id, then 1 or 0 per clause (matched or not).
+    plus the needs met, `groups.points`: need_points), then distance when `distance` is given
+    (the nearest public point), then text score, then name. Only the first PARTIAL_CAP
+    matching rows are ranked. Each row: the service id, then 1 or 0 per clause (matched or not).
 
     Three levels: `r` reads the matching rows once (with what the engine carries, such as a
     document read once: `text.carried`), `m` tests each clause on them, `p` keeps a row per
     service."""
     clauses = list(text.clauses) if text else []
     join, join_params = (text.join, text.params) if text else ("", [])
-    reach = [f.sql for f in (Fragment(text.where, []) if text else None, groups) if f]
-    where = [others.sql, "(" + " OR ".join(reach) + ")"]
-    where_params = others.params + (groups.params if groups else [])
+    reach = [Fragment(text.where, [])] if text else []
+    if groups:
+        reach += [Fragment(groups.sql, groups.params)] + (
+            [groups.related] if groups.related else []
+        )
+    where = [others.sql, "(" + " OR ".join(f.sql for f in reach) + ")"]
+    where_params = others.params + [p for f in reach for p in f.params]
     if excluded:
         where.append(f"e.service_id NOT IN ({', '.join(['%s'] * len(excluded))})")
         where_params += list(excluded)
@@ -314,7 +345,7 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     carried = f"{text.carried}, " if text and text.carried else ""
     flags = "".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END AS c{i}, " for i, c in enumerate(clauses))
     kept = "".join(f", MAX(m.c{i}) AS c{i}" for i in range(len(clauses)))
-    points = " + ".join([f"p.c{i}" for i in range(len(clauses))] + ["p.needs"])
+    points = " + ".join([f"{WORD_WEIGHT} * p.c{i}" for i in range(len(clauses))] + ["p.needs"])
     rows = (
         f"SELECT e.service_id, e.sort_name, {distance.sql if distance else 'NULL'} AS d, "
         f"{carried}{needs.sql} AS needs FROM search_searchentry e{join} "
@@ -346,14 +377,25 @@ class NeedSectors:
 
     sql: str
     params: list
-    points: Fragment
+    points: Fragment  # need_points: the partial matches' share of their points
+    related: Fragment | None = None  # "in a related sector" (partial matches reach them too)
+    ranked: Fragment | None = None  # need_points with the full matches' text bonus
 
 
-def need_sectors(groups, eng):
+def need_sectors(groups, eng, matched=None):
+    """The NeedSectors of `groups`; `matched`: see need_points."""
     if not groups:
         return None
     every = eng.sector_condition(sorted(set().union(*(g.sector_ids for g in groups))))
-    return NeedSectors(every.sql, every.params, need_points(groups, eng))
+    related = set().union(*(g.related_ids for g in groups))
+    near = eng.sector_condition(sorted(related)) if related else None
+    return NeedSectors(
+        every.sql,
+        every.params,
+        need_points(groups, eng),
+        near,
+        need_points(groups, eng, matched),
+    )
 
 
 def filters(criteria, eng, now):

@@ -147,6 +147,9 @@ class ParsedQuery:
     clauses: list
     corrections: dict = field(default_factory=dict)
     ignored: list = field(default_factory=list)  # words dropped by drop_ignored, in order
+    # Words a synonym or the need lexicon knows: never read as typos of other words ("linge"
+    # is clothing, not "ligne"; "taxes" is not "taxis").
+    known: set = field(default_factory=set)
 
     @property
     def is_empty(self):
@@ -240,6 +243,7 @@ def apply_synonyms(parsed, synonyms):
             if synonym_key(" ".join(typed)) != term:
                 continue
             merged = Clause(alternatives=[typed])
+            parsed.known.update(typed)
             for expansion in synonyms[term]:
                 kept = [w for w in words(expansion) if not is_stop_word(w)]
                 if kept and kept not in merged.alternatives:
@@ -256,6 +260,18 @@ _POSSESSIVES = frozenset(
     | {"my", "our", "his", "her", "their"}
 )
 _VAGUE = frozenset({"aide", "aides"})  # says no need: "aide pour ma famille" asks for family
+# Words that qualify a need without saying it: a service holding only them is no partial match
+# ("a free meal" does not make every free service an answer).
+_QUALIFIERS = frozenset(
+    {"gratuit", "gratuite", "gratuits", "gratuites", "gratuitement", "free", "cheap"}
+    | {"cher", "chere", "chers", "coute", "coutent", "couteux", "prix", "expensive", "cost"}
+    | {"aide", "aides", "service", "services", "support", "soutien", "information", "info"}
+)
+
+
+def is_qualifier(clause):
+    """Every word of the clause's first alternative qualifies a need without saying it."""
+    return all(w in _QUALIFIERS for w in clause.alternatives[0])
 
 
 def beneficiaries(raw):

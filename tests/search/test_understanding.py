@@ -78,6 +78,7 @@ def test_partial_matches_are_ranked_by_the_words_they_hold():
 
 
 def test_with_a_position_each_tier_is_nearest_first():
+    NeedExpression.objects.all().delete()  # no need read: every partial match holds one word
     result = outcome(q="emploi xyzzyq", **REPENTIGNY)
     assert result.total == 0 and len(result.partial) == 20
     distances = [hit.distance_km for hit in result.partial if hit.distance_km is not None]
@@ -143,6 +144,7 @@ def test_the_page_names_the_sectors_understood_with_links(client):
 
 
 def test_plurals_phrases_and_word_for_word_expressions():
+    NeedExpression.objects.all().delete()  # these entries alone
     need("payer loyer", "emergency-funds")
     need("en finir", "suicide-prevention", kind="crisis")
     need("maison des jeunes", "youth-centres")
