@@ -123,8 +123,8 @@ class SqliteEngine:
     def sector_condition(self, sector_ids):
         return self._any_key("e.sector_keys", sector_ids)
 
-    def serving_condition(self, keys):
-        return self._any_key("e.served_keys", keys)
+    def serving_condition(self, keys, indexed=True):
+        return self._any_key("e.served_keys", keys)  # no index on it: `indexed` changes nothing
 
     def _any_key(self, column, keys):
         clauses = " OR ".join([f"{column} LIKE %s"] * len(keys))

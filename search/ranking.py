@@ -151,10 +151,10 @@ class Outcome:
         return (self.page - 1) * PAGE_SIZE + 1
 
 
-def _serving(municipality, eng):
+def _serving(municipality, eng, indexed=True):
     """The condition "serves `municipality`": named, or in a territory a scope covers."""
     codes = [SCOPE_CODES[scope] for scope in municipality.covering_scopes()]
-    return eng.serving_condition([municipality.pk, *codes])
+    return eng.serving_condition([municipality.pk, *codes], indexed)
 
 
 def search(criteria, page=1, size=PAGE_SIZE, cards=True):
@@ -256,6 +256,7 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     text = eng.partial_text(criteria.query) if criteria.has_text else None
     if text is None and sectors is None:
         return {}
+    place = _serving(criteria.municipality, eng, indexed=False) if place else None
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
     statement = sql.partial(text, conditions, sectors, excluded, distance, distance is None, limit)

@@ -330,10 +330,8 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     clauses = list(text.clauses) if text else []
     join, join_params = (text.join, text.params) if text else ("", [])
     reach = [Fragment(text.where, [])] if text else []
-    if groups:
-        reach += [Fragment(groups.sql, groups.params)] + (
-            [groups.related] if groups.related else []
-        )
+    if groups:  # related sectors only add points: reaching them costs a wide scan
+        reach.append(Fragment(groups.sql, groups.params))
     where = [others.sql, "(" + " OR ".join(f.sql for f in reach) + ")"]
     where_params = others.params + [p for f in reach for p in f.params]
     if excluded:
@@ -378,7 +376,7 @@ class NeedSectors:
     sql: str
     params: list
     points: Fragment  # need_points: the partial matches' share of their points
-    related: Fragment | None = None  # "in a related sector" (partial matches reach them too)
+    related: Fragment | None = None  # "in a related sector"
     ranked: Fragment | None = None  # need_points with the full matches' text bonus
 
 
