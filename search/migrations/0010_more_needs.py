@@ -3,7 +3,8 @@
 mental illnesses by name, deafness and blindness, identity papers, sexual and public health,
 elders' money taken, women's and men's groups (men who hurt their partner), school
 difficulties, Indigenous peoples, living in a car or outside, caregivers' exhaustion and
-respite, the bus, newcomers. Same rules as 0009: an entry staff already have is left as it is.
+respite, the bus, newcomers, lodging ("hébergement" alone: shelters, not the
+services that say "sans hébergement"). Same rules as 0009: an entry staff already have is left as it is.
 """
 
 import csv

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import make_phone, make_service
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -88,3 +90,31 @@ def test_the_filters_are_usable_at_360_pixels(directory, mobile_page):
     assert "place=repent" in mobile_page.url and "free=" not in mobile_page.url
     assert mobile_page.locator("#id_place").input_value() == "repent"
     assert "pour Repentigny" in mobile_page.locator(".result-count").inner_text()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_crisis_block_and_partial_matches_without_accessibility_violations(
+    directory,
+    device_page,
+    axe,
+    lang,
+):
+    line = make_service(
+        sectors=["suicide-prevention"],
+        scope="mrc",
+        slug="ligne-prevention-exemple",
+        name_fr="Ligne de prévention du suicide",
+        name_en="Suicide prevention line",
+    )
+    make_phone("1 800 555-0199", service=line)
+    device_page.goto(f"{SEARCH[lang]}?q=je+veux+en+finir&place=repentigny")
+    crisis = device_page.locator("[data-crisis]")
+    assert crisis.is_visible()
+    assert crisis.locator('a[href="tel:911"]').is_visible()
+    assert crisis.locator('a[href^="tel:"]').count() == 3  # 9-1-1, 9-8-8 and the line
+    axe(device_page)
+    device_page.goto(f"{SEARCH[lang]}?q=dépannage+alimentaire+zorglub")
+    partial = device_page.locator("[data-results-partial]")
+    assert partial.locator(f'[data-service-id="{directory["service"].uuid}"]').is_visible()
+    assert "zorglub" not in partial.inner_text()  # the words held, not the others
+    axe(device_page)

@@ -12,6 +12,7 @@ from resources.models import Sector, Service
 from search import lookups
 from search.finder import find
 from search.models import NeedExpression
+from search.text import words
 from tests.searching import outcome
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def _demo(demo_data):
 
 def need(expression, *slugs, language="fr", kind="need"):
     entry, _ = NeedExpression.objects.get_or_create(
-        normalized=" ".join(expression.lower().split()),
+        normalized=" ".join(words(expression)),
         language=language,
         defaults={"expression": expression, "kind": kind},
     )
@@ -126,13 +127,15 @@ def test_a_need_expression_boosts_its_sectors_without_filtering():
     assert len(hits) >= min(20, plain.total)  # others still listed
 
 
-def test_the_boost_orders_full_matches_by_needs_met_then_distance():
-    need("hébergement", "emergency-shelter", "transitional-housing", "domestic-violence")
-    need("violence", "violence")
+def test_a_kind_of_help_named_prefers_that_kind_over_a_mention_in_passing():
+    # The seeded lexicon: "hébergement" names the shelters, "violence" the violence sector. A
+    # service that says "sans hébergement", or helps men, is nearer but comes after.
     result = outcome(q="hébergement violence", **REPENTIGNY)
-    first = result.hits[0]
-    assert {"domestic-violence", "emergency-shelter", "transitional-housing"} & sectors_of(first)
-    assert "violence" in sectors_of(first)
+    first = sectors_of(result.hits[0])
+    assert "emergency-shelter" in first and "domestic-violence" in first
+    near = [h for h in result.hits if h.distance_km is not None]
+    assert near and near[0].distance_km < 3  # nearer services exist, and rank lower
+    assert result.hits.index(near[0]) > 0
 
 
 def test_the_page_names_the_sectors_understood_with_links(client):
