@@ -1,9 +1,10 @@
 """Timing search shapes as the results page runs them (the `bench_search` command).
 
-Each shape is a query string, searched the way the results page does (form, synonyms, ranking,
-result cards). The ratio compares the whole search with the bare SQL of its main query: the
-statements that find, count and order the matches (ranking.py marks them `/* search:main */`:
-one, or a count and a nearest-first walk), timed alone the same number of times.
+Each shape is a query string, searched the way the results page does (form, synonyms, the need
+lexicon, ranking, result cards). The ratio compares the whole search with the bare SQL of its
+main query: the statements that find, count and order the matches (ranking.py marks them
+`/* search:main */`: one, or a count and a nearest-first walk; and the partial matches that fill
+a short first page, `/* search:partial */`), timed alone the same number of times.
 """
 
 import statistics
@@ -74,7 +75,7 @@ class QueryRecorder:
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        if "/* search:main */" in sql:
+        if "/* search:main */" in sql or "/* search:partial */" in sql:
             self.main.append((sql, params))
         return execute(sql, params, many, context)
 
