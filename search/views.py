@@ -8,7 +8,7 @@ from resources.positions import without_exact_position
 
 from . import crisis, lookups, suggestions
 from .finder import find
-from .text import as_typed
+from .text import LANGUAGES, as_typed, stop_words
 
 # The filters a search with no result offers to drop, and how the link reads.
 FILTERS = {
@@ -42,7 +42,7 @@ def results(request):
         "searched": bool(request.GET),
         "echoed": without_exact_position(request.GET),  # the links' query strings
         "need_sectors": [lookups.sector_by_pk(pk) for pk in understanding.sector_ids()],
-        "ignored": as_typed(raw, criteria.query.ignored if criteria.query else []),
+        "ignored": as_typed(raw, _worth_naming(criteria.query.ignored if criteria.query else [])),
         "crisis": crisis.lines(understanding, criteria) if understanding.crisis else None,
     }
     if outcome.total == 0:
@@ -50,6 +50,12 @@ def results(request):
     if outcome.total + len(outcome.partial) < FEW:
         context["suggested_sectors"] = suggestions.sectors(found)
     return render(request, "search/results.html", context)
+
+
+def _worth_naming(words):
+    """The words set aside that a person would recognize as theirs ("cherche", "besoin",
+    "pis"), not the stop words and single letters of "j'ai" or "l'épicerie"."""
+    return [w for w in words if len(w) > 2 and not any(w in stop_words(lang) for lang in LANGUAGES)]
 
 
 def removal_links(echoed):
