@@ -18,8 +18,10 @@ tests/search/test_ranking.py and the relevance suite.
    only appropriate services make the list. When that list fits on one page, up to five services
    that match the need but do not serve the place are shown apart, titled with that reason
    (the best-scored of the first 200 such matches).
-3. Order, by `sort`, after the needs met (one point per need the lexicon read whose sectors
-   the service is classed in: a query naming a kind of help prefers that kind of service):
+3. Order, by `sort`, after the needs met (sql.need_points: 4 per need the lexicon read whose
+   sectors the service is classed in, 1 for a sibling subsector, 2 more for holding every
+   word when sectors may stand for some: a query naming a kind of help prefers that kind of
+   service, and among them those that say it):
    - `nearest` (the default when a position is known): great-circle distance from the visitor to
      the service's nearest public point (confidential and virtual locations give no point), then
      name (equal distances are one address); then services without any point, labelled "no
@@ -71,7 +73,7 @@ class Criteria:
     age: int = None
     sort: str = ""
     now: object = None
-    # One set of sector ids per need the lexicon read in the query (search.needs).
+    # The needs the lexicon read in the query (search.needs.NeedGroup: sectors, words).
     need_groups: list = field(default_factory=list)
     asked: bool = False  # the visitor typed a query (even one of ignored words only)
 
