@@ -2,8 +2,12 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from resources.sitemaps import SITEMAPS, robots_txt
 
 from . import health
 
@@ -13,10 +17,25 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("opendata.api.urls")),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
+# `/` redirects to /fr/ or /en/ by the visitor's Accept-Language (LocaleMiddleware, as the
+# default language is prefixed too); French when neither is asked for.
 urlpatterns += i18n_patterns(
     path(_("recherche/"), include("search.urls")),
+    path(_("a-propos/"), TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path(
+        _("confidentialite/"),
+        TemplateView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
+    path(
+        _("accessibilite/"),
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
     path("", include("resources.urls")),
 )
 

@@ -1,6 +1,8 @@
 """The public pages in a real browser: accessibility (axe-core), keyboard, small screens, no JS."""
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,7 +17,11 @@ PAGES = {
     "municipality": "/{lang}/{municipalities}/repentigny/",
     "organization": "/{lang}/{organizations}/partage-exemple/",
     "service": "/{lang}/services/depannage-alimentaire/",
+    "about": "/{lang}/{about}/",
+    "privacy": "/{lang}/{privacy}/",
+    "accessibility": "/{lang}/{accessibility}/",
 }
+INFORMATION_PAGES = ["about", "privacy", "accessibility"]
 PATH_WORDS = {
     "fr": {"sectors": "secteurs", "municipalities": "municipalites", "organizations": "organismes"},
     "en": {
@@ -27,7 +33,10 @@ PATH_WORDS = {
 
 
 def url(page_name, lang):
-    return PAGES[page_name].format(lang=lang, **PATH_WORDS[lang])
+    # The information pages' words as the catalogue translates them (its English may be new).
+    with translation.override(lang):
+        words = {name: reverse(name).strip("/").split("/")[-1] for name in INFORMATION_PAGES}
+    return PAGES[page_name].format(lang=lang, **PATH_WORDS[lang], **words)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -46,6 +55,17 @@ def test_browsing_pages_have_no_accessibility_violations(
     response = mobile_page.goto(url(page_name, lang))
     assert response.status == 200
     axe(mobile_page)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("page_name", INFORMATION_PAGES)
+def test_information_pages_have_no_accessibility_violations(
+    directory, device_page, axe, page_name, lang
+):
+    response = device_page.goto(url(page_name, lang))
+    assert response.status == 200
+    assert device_page.locator("html").get_attribute("lang") == lang
+    axe(device_page)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
