@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..querysets import LocationQuerySet, OrganizationQuerySet, ServiceQuerySet
+from ..querysets import (
+    LocationQuerySet,
+    OrganizationQuerySet,
+    ServiceQuerySet,
+    verification_due,
+)
 from ..text_limits import DESCRIPTION, EXTENT, NOTE, bounded_text
 from .reference import Language, Municipality, Sector, coordinate_constraints
 
@@ -123,6 +128,11 @@ class Service(HSDSRecord):
 
     def get_absolute_url(self):
         return reverse("resources:service-detail", args=[self.slug])
+
+    @property
+    def verification_due(self):
+        """Never verified, or not for more than 12 months: the page asks people to call first."""
+        return verification_due(self.assured_date)
 
 
 class Location(HSDSRecord):
