@@ -156,6 +156,16 @@ DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")
 # The service record that stands for the 2-1-1 line: its hours are data staff edit.
 HELPLINE_SERVICE_SLUG = env.str("HELPLINE_SERVICE_SLUG", default="ligne-211")
 
+# "Itinéraire" links on service pages, opened by the visitor's choice (no request by default):
+# to a point ({lat}, {lon}), or, for a place without one, a search for its address ({address}).
+# Never for a confidential location. Values are URL-encoded before they are put in.
+DIRECTIONS_URL = env.str(
+    "DIRECTIONS_URL", default="https://www.openstreetmap.org/directions?to={lat},{lon}"
+)
+DIRECTIONS_SEARCH_URL = env.str(
+    "DIRECTIONS_SEARCH_URL", default="https://www.openstreetmap.org/search?query={address}"
+)
+
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")

@@ -15,7 +15,13 @@ def _months_before(today, months):
     return today - datetime.timedelta(days=round(months * 365.25 / 12))
 
 
-def _translated(*fields):
+def verification_due(assured_date, months=12, today=None):
+    """The verification rule for one record, as `not_verified_since` applies it to a queryset:
+    never verified, or verified longer ago than `months` (the service page's "À vérifier")."""
+    return assured_date is None or assured_date < _months_before(today, months)
+
+
+def translated_columns(*fields):
     """Each field with its per-language columns (django-modeltranslation), for `.only()`."""
     codes = [code for code, _ in settings.LANGUAGES]
     return [name for field in fields for name in (field, *(f"{field}_{c}" for c in codes))]
@@ -78,7 +84,8 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(service_at_locations__location__wheelchair_accessible=True).distinct()
 
     def not_verified_since(self, months=12, today=None):
-        """The verification queue: never verified, or verified longer ago than `months`."""
+        """The verification queue: never verified, or verified longer ago than `months` (one
+        record: `verification_due`)."""
         limit = _months_before(today, months)
         return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=limit))
 

@@ -1,16 +1,27 @@
 """Public browsing pages: home, sector, municipality, organization, service."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
-from .querysets import in_sector_condition
+from .querysets import in_sector_condition, translated_columns
 
 SERVICES_PER_PAGE = 25
+# A service page links to this many of its organization's other services, then to the
+# organization's page for the rest.
+OTHER_SERVICES_SHOWN = 10
 
 
 def _page(request, services):
@@ -99,10 +110,22 @@ def service_detail(request, slug):
         ),
         slug=slug,
     )
+    phones = phones_to_call(service)
+    prefetch_related_objects(phones, "languages")
+    # One query; one more than shown tells whether to link to the organization's page.
+    others = list(
+        Service.objects.active()
+        .filter(organization_id=service.organization_id)
+        .exclude(pk=service.pk)
+        .order_by("name", "pk")
+        .only("slug", *translated_columns("name"))[: OTHER_SERVICES_SHOWN + 1]
+    )
     context = {
         "service": service,
-        "phones": phones_to_call(service),
+        "phones": phones,
         "hours": Hours(schedules_of(service)),
+        "other_services": others[:OTHER_SERVICES_SHOWN],
+        "more_other_services": len(others) > OTHER_SERVICES_SHOWN,
     }
     return render(request, "resources/service_detail.html", context)
 

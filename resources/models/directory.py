@@ -1,14 +1,21 @@
 """The directory proper: organizations, their services, locations and phones (HSDS 3.0 core)."""
 
 import uuid
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.validators import EmailValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..querysets import LocationQuerySet, OrganizationQuerySet, ServiceQuerySet
+from ..querysets import (
+    LocationQuerySet,
+    OrganizationQuerySet,
+    ServiceQuerySet,
+    verification_due,
+)
 from ..text_limits import DESCRIPTION, EXTENT, NOTE, bounded_text
 from .reference import Language, Municipality, Sector, coordinate_constraints
 
@@ -124,6 +131,11 @@ class Service(HSDSRecord):
     def get_absolute_url(self):
         return reverse("resources:service-detail", args=[self.slug])
 
+    @property
+    def verification_due(self):
+        """Never verified, or not for more than 12 months: the page asks people to call first."""
+        return verification_due(self.assured_date)
+
 
 class Location(HSDSRecord):
     class Type(models.TextChoices):
@@ -200,6 +212,25 @@ class Location(HSDSRecord):
     def has_point(self):
         return self.latitude is not None and not self.is_confidential
 
+    @property
+    def directions_url(self):
+        """Directions to this place (settings DIRECTIONS_URL, to its point; without one,
+        DIRECTIONS_SEARCH_URL, a search for its address). None for a confidential place, an
+        online one, a postal address or a place with neither point nor street address."""
+        if self.is_confidential or self.location_type != self.Type.PHYSICAL:
+            return None
+        if self.latitude is not None and self.longitude is not None:
+            return settings.DIRECTIONS_URL.format(
+                lat=quote(f"{self.latitude:.6f}"), lon=quote(f"{self.longitude:.6f}")
+            )
+        if not self.address_1:
+            return None
+        municipality = self.municipality.name_fr if self.municipality else ""
+        address = ", ".join(
+            part for part in (self.address_1, municipality, "QC", self.postal_code) if part
+        )
+        return settings.DIRECTIONS_SEARCH_URL.format(address=quote(address, safe=""))
+
 
 class ServiceAtLocation(HSDSRecord):
     service = models.ForeignKey(
@@ -238,6 +269,10 @@ class DialledNumber:
     def tel_href(self):
         digits = "".join(c for c in self.number if c.isdigit())
         return f"tel:{digits};ext={self.extension}" if self.extension else f"tel:{digits}"
+
+    @property
+    def sms_href(self):
+        return "sms:" + "".join(c for c in self.number if c.isdigit())
 
 
 class Phone(DialledNumber, HSDSRecord):

@@ -39,3 +39,11 @@ def whole_day(hours):
     """Whether a day's hours [(opens_at, closes_at)] are all of it (models.schedules
     `covers_whole_day`): "Ouvert 24 h sur 24"."""
     return covers_whole_day(hours or [])
+
+
+@register.filter
+def web_address(url):
+    """A web address as people read it: without "https://", "www." or a lone trailing slash."""
+    shown = (url or "").split("://", 1)[-1]
+    shown = shown.removeprefix("www.")
+    return shown[:-1] if shown.endswith("/") and shown.count("/") == 1 else shown
