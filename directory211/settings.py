@@ -156,6 +156,10 @@ DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")
 # The service record that stands for the 2-1-1 line: its hours are data staff edit.
 HELPLINE_SERVICE_SLUG = env.str("HELPLINE_SERVICE_SLUG", default="ligne-211")
 
+# Where the "Quitter rapidement" button of the violence pages leads (resources/safety.py): a
+# neutral page, only linked to (the site makes no request to it).
+QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://meteo.gc.ca/")
+
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")
