@@ -166,6 +166,10 @@ DIRECTIONS_SEARCH_URL = env.str(
     "DIRECTIONS_SEARCH_URL", default="https://www.openstreetmap.org/search?query={address}"
 )
 
+# Where the "Quitter rapidement" button of the violence pages leads (resources/safety.py): a
+# neutral page, only linked to (the site makes no request to it).
+QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://meteo.gc.ca/")
+
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")

@@ -14,9 +14,11 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from .folding import fold
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition, translated_columns
+from .safety import in_quick_exit_family, quick_exit, quick_exit_sectors
 
 SERVICES_PER_PAGE = 25
 # A service page links to this many of its organization's other services, then to the
@@ -55,8 +57,15 @@ def home(request):
     return render(
         request,
         "resources/home.html",
-        {"sectors": sectors, "municipalities": municipalities},
+        {"sectors": sectors, "municipalities": municipalities, "place_names": place_names()},
     )
+
+
+def place_names():
+    """The place field's suggestions on the home page: every gazetteer name in the active
+    language, as the results page gives them (search.forms.SearchForm.place_names, which
+    reads them from the search's memory, a layer above this one); one query."""
+    return sorted({m.name for m in Municipality.objects.only("name")}, key=fold)
 
 
 @require_safe
@@ -66,7 +75,12 @@ def sector_detail(request, slug):
     return render(
         request,
         "resources/sector_detail.html",
-        {"sector": sector, "subsectors": sector.children.all(), "services": services},
+        {
+            "sector": sector,
+            "subsectors": sector.children.all(),
+            "services": services,
+            "quick_exit": quick_exit(in_quick_exit_family(sector)),
+        },
     )
 
 
@@ -126,6 +140,7 @@ def service_detail(request, slug):
         "hours": Hours(schedules_of(service)),
         "other_services": others[:OTHER_SERVICES_SHOWN],
         "more_other_services": len(others) > OTHER_SERVICES_SHOWN,
+        "quick_exit": quick_exit(service.sectors.filter(quick_exit_sectors()).exists()),
     }
     return render(request, "resources/service_detail.html", context)
 

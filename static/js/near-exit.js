@@ -1,0 +1,115 @@
+/* Two small enhancements; every page works without them.
+
+   "Près de moi" (templates/includes/near_me.html): on a tap only, asks the browser for its
+   position, rounds it to 3 decimals (about 100 m, as resources/positions.py does on the server)
+   and runs the form's search with lat/lon instead of the place field. The position is kept
+   nowhere and sent nowhere else. Refused, unavailable or too slow: a message in the live
+   region and the focus in the place field.
+
+   Quick exit (templates/includes/quick_exit.html, on the violence pages): the button and the
+   Escape key (a single press, unless a field is being typed in, where Escape keeps its own use)
+   replace this page's history entry with a neutral page, so "Back" does not return here. */
+(function () {
+  "use strict";
+
+  function rounded(value) {
+    return (Math.round(value * 1000) / 1000).toFixed(3);
+  }
+
+  function nearMe(button) {
+    var form = button.form;
+    var status = document.getElementById(button.getAttribute("data-status"));
+    var place = document.getElementById(button.getAttribute("data-place-field"));
+    if (!form || !status || !place) {
+      return;
+    }
+    var asking = false;
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    function failed() {
+      asking = false;
+      button.removeAttribute("aria-disabled");
+      say(button.getAttribute("data-failed"));
+      // Read with the field when it takes the focus, as well as in the live region.
+      var described = (place.getAttribute("aria-describedby") || "").split(" ");
+      if (described.indexOf(status.id) === -1) {
+        described.push(status.id);
+        place.setAttribute("aria-describedby", described.join(" ").trim());
+      }
+      place.focus();
+    }
+
+    function found(position) {
+      var params = new URLSearchParams(new FormData(form));
+      ["place", "postal_code", "municipality", "lat", "lon", "page"].forEach(function (name) {
+        params.delete(name);
+      });
+      var kept = new URLSearchParams();
+      params.forEach(function (value, name) {
+        if (value !== "") {
+          kept.append(name, value);
+        }
+      });
+      kept.append("lat", rounded(position.coords.latitude));
+      kept.append("lon", rounded(position.coords.longitude));
+      var action = form.getAttribute("action") || window.location.pathname;
+      window.location.assign(action.split("?")[0] + "?" + kept.toString());
+    }
+
+    button.addEventListener("click", function () {
+      if (asking) {
+        return;
+      }
+      if (!("geolocation" in navigator)) {
+        failed();
+        return;
+      }
+      asking = true;
+      button.setAttribute("aria-disabled", "true");
+      say(button.getAttribute("data-waiting"));
+      navigator.geolocation.getCurrentPosition(found, failed, {
+        enableHighAccuracy: false,
+        timeout: 10000,
+        maximumAge: 5 * 60 * 1000
+      });
+    });
+    button.hidden = false;
+  }
+
+  function quickExit(link) {
+    function leave(event) {
+      if (event) {
+        event.preventDefault();
+      }
+      window.location.replace(link.href);
+    }
+
+    function typing(target) {
+      if (!target || !target.tagName) {
+        return false;
+      }
+      var tag = target.tagName.toLowerCase();
+      return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+    }
+
+    link.addEventListener("click", leave);
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) {
+        return;
+      }
+      if (typing(event.target)) {
+        return;
+      }
+      leave(event);
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-near-me]"), nearMe);
+  var exit = document.querySelector("[data-quick-exit]");
+  if (exit) {
+    quickExit(exit);
+  }
+})();
