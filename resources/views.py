@@ -20,7 +20,7 @@ from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition, translated_columns
 from .safety import in_quick_exit_family, quick_exit, quick_exit_sectors
 
-SERVICES_PER_PAGE = 25
+SERVICES_PER_PAGE = 20  # as the results page (search.ranking.PAGE_SIZE)
 # A service page links to this many of its organization's other services, then to the
 # organization's page for the rest.
 OTHER_SERVICES_SHOWN = 10

@@ -25,15 +25,15 @@ def _queries(client, url):
     return len(queries)
 
 
-def test_sector_page_shows_25_services_a_page_with_a_link_to_the_next(client):
+def test_sector_page_shows_20_services_a_page_like_the_results_with_a_link_to_the_next(client):
     _services(30)
     response = client.get("/fr/secteurs/food/")
     html = response.content.decode()
-    assert html.count("data-service-id=") == 25
+    assert html.count("data-service-id=") == 20  # as on the results page (search.ranking)
     assert "30 services" in html
     assert 'href="?page=2"' in html
     second = client.get("/fr/secteurs/food/?page=2").content.decode()
-    assert second.count("data-service-id=") == 5
+    assert second.count("data-service-id=") == 10
     assert "Aide 029" in second
 
 
