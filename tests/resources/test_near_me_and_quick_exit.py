@@ -46,7 +46,12 @@ def test_near_me_button_is_rendered_hidden_for_javascript_to_show(client, url):
     button = re.search(r"<button [^>]*data-near-me[^>]*>", page).group()
     assert 'type="button"' in button and button.endswith(" hidden>")
     assert 'data-place-field="id_place"' in button
-    assert "Position non disponible : écrivez votre code postal ou votre municipalité." in button
+    message = (
+        "Position not available: type your postal code or your municipality."
+        if url.startswith("/en/")
+        else "Position non disponible : écrivez votre code postal ou votre municipalité."
+    )
+    assert message in button
     assert '<p class="near-me-status" id="near-me-status" role="status"></p>' in page
     assert "js/near-exit.js" in page
 
