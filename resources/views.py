@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from . import my_list as my_lists
 from .folding import fold
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
@@ -155,3 +156,49 @@ def phones_to_call(service):
         phone for sal in service.service_at_locations.all() for phone in sal.location.phones.all()
     ]
     return at_places or list(service.organization.phones.all())
+
+
+@require_safe
+def my_list(request):
+    """ "Ma liste": the services whose uuids the `ids` parameter gives, in its order (see
+    resources/my_list.py); a constant number of queries whatever the list's length."""
+    asked = my_lists.parse_ids(request.GET.get("ids"))
+    found = {
+        service.uuid: service
+        for service in Service.objects.active()
+        .filter(uuid__in=asked)
+        .with_listing_data()
+        .prefetch_related(
+            "service_at_locations__location__phones",
+            *(
+                f"{owner}schedules__{rows}"
+                for owner in ("service_at_locations__", "service_at_locations__location__")
+                for rows in ("periods", "closures")
+            ),
+        )
+    }
+    ids = [i for i in asked if i in found]
+    items = []
+    for index, uid in enumerate(ids):
+        service = found[uid]
+        items.append(
+            {
+                "service": service,
+                "phones": phones_to_call(service),
+                "places": [sal.location for sal in service.service_at_locations.all()],
+                "hours": Hours(schedules_of(service)),
+                "remove_url": my_lists.list_url(my_lists.without(ids, index)),
+                "up_url": index > 0 and my_lists.list_url(my_lists.moved(ids, index, -1)),
+                "down_url": index < len(ids) - 1
+                and my_lists.list_url(my_lists.moved(ids, index, 1)),
+            }
+        )
+    share_url = request.build_absolute_uri(my_lists.list_url(ids))
+    context = {
+        "items": items,
+        "ids_param": my_lists.SEPARATOR.join(str(i) for i in ids),
+        "share_url": share_url,
+        "mailto": my_lists.mailto(items, share_url),
+        "max_services": my_lists.MAX_SERVICES,
+    }
+    return render(request, "resources/my_list.html", context)

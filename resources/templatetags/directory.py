@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from ..models.schedules import covers_whole_day
+from ..my_list import add_url, parse_ids
 from ..positions import without_exact_position
 
 register = template.Library()
@@ -47,3 +48,12 @@ def web_address(url):
     shown = (url or "").split("://", 1)[-1]
     shown = shown.removeprefix("www.")
     return shown[:-1] if shown.endswith("/") and shown.count("/") == 1 else shown
+
+
+@register.simple_tag(takes_context=True)
+def add_to_list_url(context, service):
+    """The "Ajouter à ma liste" link of `service`: the list page with the list this page carries
+    (its `liste` parameter, when any) plus `service` (resources/my_list.py)."""
+    request = context.get("request")
+    existing = parse_ids(request.GET.get("liste")) if request is not None else []
+    return add_url(existing, service.uuid)
