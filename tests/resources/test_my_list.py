@@ -50,9 +50,6 @@ def test_the_list_round_trips_in_its_order(client):
     assert c.get_absolute_url() in html
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the catalogue's 'ma-liste/' -> 'my-list/' (locale/ not edited here)"
-)
 def test_english_url_word(client):
     (a,) = _services(1)
     response = client.get("/en/my-list/", {"ids": str(a.uuid)})
