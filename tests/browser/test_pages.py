@@ -80,11 +80,11 @@ def test_home_page_works_and_searches_without_javascript(directory, new_page):
     page = new_page(java_script_enabled=False, locale="fr-CA")
     page.goto("/fr/")
     assert page.get_by_role("heading", level=1).is_visible()
-    page.get_by_role("link", name="Alimentation").click()
+    page.get_by_role("link", name="Alimentation", exact=True).click()
     # Waits for the sector page to have loaded (a bare URL check passes once the navigation
     # commits, before the page is drawn: it failed once under load).
     page.wait_for_url("**/fr/secteurs/food/")
-    assert page.get_by_role("link", name="Dépannage alimentaire").is_visible()
+    assert page.get_by_role("link", name="Dépannage alimentaire", exact=True).is_visible()
     page.goto("/fr/")
     page.get_by_label("Que cherchez-vous ?").fill("banque alimentaire")
     with page.expect_navigation() as navigation:
