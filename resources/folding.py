@@ -17,3 +17,9 @@ def fold(text):
     text = unicodedata.normalize("NFKD", (text or "").translate(_LIGATURES))
     text = text.encode("ascii", "ignore").decode().lower()
     return " ".join(_WORD.findall(text))
+
+
+def place_names(places):
+    """The names of `places` (gazetteer entries), once each, in reading order (folded): the
+    place field's suggestions on the home and results pages."""
+    return sorted({place.name for place in places}, key=fold)

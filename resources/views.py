@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import my_list as my_lists
-from .folding import fold
+from .folding import place_names
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition, translated_columns
@@ -58,15 +58,14 @@ def home(request):
     return render(
         request,
         "resources/home.html",
-        {"sectors": sectors, "municipalities": municipalities, "place_names": place_names()},
+        {"sectors": sectors, "municipalities": municipalities, "place_names": home_place_names()},
     )
 
 
-def place_names():
-    """The place field's suggestions on the home page: every gazetteer name in the active
-    language, as the results page gives them (search.forms.SearchForm.place_names, which
-    reads them from the search's memory, a layer above this one); one query."""
-    return sorted({m.name for m in Municipality.objects.only("name")}, key=fold)
+def home_place_names():
+    """The place field's suggestions on the home page (folding.place_names, the rule the
+    results page follows from the search's memory, a layer above this one); one query."""
+    return place_names(Municipality.objects.only("name"))
 
 
 @require_safe

@@ -15,7 +15,7 @@ from dataclasses import replace
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resources.folding import fold
+from resources.folding import place_names
 from resources.languages import iso_639_2
 
 from . import lookups, places
@@ -191,8 +191,7 @@ class SearchForm(forms.Form):
     def place_names():
         """The municipalities' and places' names (the active language's), for the place
         field's suggestions: from memory, no query."""
-        names = {m.name for m in lookups.municipalities()}
-        return sorted(names, key=fold)
+        return place_names(lookups.municipalities())
 
     @staticmethod
     def language_choices():

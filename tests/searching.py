@@ -14,3 +14,10 @@ def outcome(now=None, size=PAGE_SIZE, **params):
 def found(**params):
     """The services found, in order, as model instances."""
     return [Service.objects.get(pk=hit.service.pk) for hit in outcome(**params).hits]
+
+
+def results_page(client, **params):
+    """The French results page's HTML for `params` (asserting it answered 200)."""
+    response = client.get("/fr/recherche/", params)
+    assert response.status_code == 200
+    return response.content.decode()

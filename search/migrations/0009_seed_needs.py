@@ -28,17 +28,19 @@ def normalized(text):
     return " ".join(_WORD.findall(text))[:120]
 
 
-def seed(apps, schema_editor):
+def seed(apps, schema_editor, path=None):
+    """Load the entries of `path` (this migration's CSV by default; 0010 gives its own)."""
+    path = path or SEED
     NeedExpression = apps.get_model("search", "NeedExpression")
     Sector = apps.get_model("resources", "Sector")
     sectors = dict(Sector.objects.values_list("slug", "pk"))
-    with SEED.open(encoding="utf-8", newline="") as rows:
+    with path.open(encoding="utf-8", newline="") as rows:
         for row in csv.DictReader(rows):
             slugs = [slug.strip() for slug in row["sectors"].split("|") if slug.strip()]
             unknown = [slug for slug in slugs if slug not in sectors]
             if unknown or not slugs:
                 raise ValueError(
-                    f"{SEED.name}: « {row['expression']} » names unknown sectors {unknown}"
+                    f"{path.name}: « {row['expression']} » names unknown sectors {unknown}"
                 )
             entry, created = NeedExpression.objects.get_or_create(
                 normalized=normalized(row["expression"]),

@@ -8,16 +8,9 @@ import pytest
 
 from search import lookups, places
 from search.finder import find
+from tests.searching import results_page as page
 
 pytestmark = pytest.mark.django_db
-
-URL = "/fr/recherche/"
-
-
-def page(client, **params):
-    response = client.get(URL, params)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.mark.parametrize(
