@@ -6,10 +6,17 @@ that timed out, a server shutting down, too many connections, SQLite's locked fi
 raises another database error stays a 500. The page needs no database, cache or context
 processor and is never cached. `OutageMiddleware` catches failures in views and in rendering
 (a context processor such as the 2-1-1 banner's runs then); `errors.server_error` catches the
-rest, such as a middleware's. docs/outage-and-backups.md.
+rest, such as a middleware's.
+
+A hung database costs each request the client-side timeouts (about 2.5 s, settings.py), which
+would hold every worker in a surge. So after a failure that took that long, this process answers
+the outage page at once for PAUSE_SECONDS before it tries the database again; a refused
+connection fails in milliseconds and pauses nothing. docs/outage-and-backups.md.
 """
 
 import sqlite3
+import time
+import types
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -17,6 +24,10 @@ from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
 RETRY_AFTER_SECONDS = 30
+PAUSE_SECONDS = 5
+SLOW_FAILURE_SECONDS = 1
+# Answer without a database until then (time.monotonic()); per process.
+_pause = types.SimpleNamespace(until=0.0)
 
 # SQLSTATE classes of an unreachable server: 08 connection exception, 53 insufficient resources
 # (too many connections), 57P admin or crash shutdown, "cannot connect now" while starting.
@@ -64,14 +75,25 @@ def outage_response(request):
     return response
 
 
+def end_pause():
+    _pause.until = 0.0
+
+
 class OutageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.monotonic()
+        if started < _pause.until and request.path not in ("/healthz", "/readyz"):
+            return outage_response(request)
+        request.outage_clock = started
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_outage(exception):
-            return outage_response(request)
-        return None
+        if not is_database_outage(exception):
+            return None
+        now = time.monotonic()
+        if now - getattr(request, "outage_clock", now) >= SLOW_FAILURE_SECONDS:
+            _pause.until = now + PAUSE_SECONDS
+        return outage_response(request)

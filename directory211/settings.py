@@ -98,13 +98,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # A database outage in a view or its template answers the 503 outage page (outage.py).
-    "directory211.outage.OutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database outage in a view or its template answers the 503 outage page (outage.py).
+    "directory211.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "directory211.urls"

@@ -77,3 +77,37 @@ def test_an_outage_raised_in_a_middleware_gets_the_outage_page_too(client, setti
     assert_outage_page(client.get("/en/"), "The directory is not answering")
     api = client.get("/api/")
     assert api.status_code == 503 and api.json()["status"] == 503
+
+
+@pytest.fixture
+def slow_failures_pause(monkeypatch):
+    """Every outage counts as slow (a hung database's, 2.5 s); the pause ends after the test."""
+    from directory211 import outage
+
+    monkeypatch.setattr(outage, "SLOW_FAILURE_SECONDS", 0)
+    yield
+    outage.end_pause()
+
+
+@override_settings(ROOT_URLCONF="tests.outage_urls")
+def test_after_a_slow_failure_pages_answer_the_outage_at_once_for_a_pause(
+    client, django_assert_num_queries, slow_failures_pause
+):
+    from directory211 import outage
+
+    assert client.get("/fr/base-absente/").status_code == 503
+    with django_assert_num_queries(0):
+        assert_outage_page(client.get("/fr/"), "Le répertoire ne répond pas")
+        assert client.get("/api/").status_code == 503
+        assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+    outage.end_pause()
+    assert client.get("/fr/").status_code == 200
+
+
+def test_a_fast_failure_pauses_nothing(client, settings):
+    settings.ROOT_URLCONF = "tests.outage_urls"
+    assert client.get("/en/database-gone/").status_code == 503
+    settings.ROOT_URLCONF = "directory211.urls"
+    assert client.get("/en/").status_code == 200
