@@ -35,7 +35,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 3 s with the outage page (docs/outage-and-backups.md). Client-side, as a frozen server
     # answers nothing: libpq's connect timeout (seconds, 2 at least), TCP keepalives on idle
     # connections and tcp_user_timeout (ms) for unacknowledged data; their values in
-    # DATABASE_URL's query string win. The server ends a runaway query at statement_timeout.
+    # DATABASE_URL's query string win. The server ends a runaway query at statement_timeout
+    # (none for manage.py's commands, whose migrations and imports may run long: manage.py).
     options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
     options.setdefault("keepalives", 1)
     options.setdefault("keepalives_idle", 10)
@@ -57,7 +58,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a frozen server process still acknowledges TCP, so only the client's clock can tell.
     # HEALTH_CHECK_WAIT bounds the check a kept connection (CONN_MAX_AGE) gets per request.
     DATABASES["default"]["ENGINE"] = "directory211.postgresql"
-    DATABASES["default"]["QUERY_WAIT"] = statement_timeout + 2
+    DATABASES["default"]["QUERY_WAIT"] = statement_timeout + 2 if statement_timeout > 0 else None
     DATABASES["default"]["HEALTH_CHECK_WAIT"] = env.float(
         "DATABASE_HEALTH_CHECK_TIMEOUT", default=0.5
     )

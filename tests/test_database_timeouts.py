@@ -53,6 +53,22 @@ def test_the_environment_and_the_database_url_set_them():
     assert database["QUERY_WAIT"] == 32 and database["HEALTH_CHECK_WAIT"] == 1.5
 
 
+def test_commands_run_without_a_statement_timeout():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    environment = {**os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:5432/d"}
+    environment.pop("DATABASE_STATEMENT_TIMEOUT", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", show],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert "-c statement_timeout=0'" in result.stdout, result.stderr
+    database = database_settings("postgres://u@127.0.0.1:5432/d", DATABASE_STATEMENT_TIMEOUT="0")
+    assert database["QUERY_WAIT"] is None
+
+
 def test_sqlite_is_left_as_it_is():
     database = database_settings("sqlite:///x.sqlite3")
     assert database["ENGINE"] == "django.db.backends.sqlite3"
