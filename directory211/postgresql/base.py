@@ -23,13 +23,16 @@ class BoundedConnection(psycopg.Connection):
     wait_limit = None
 
     def wait(self, gen, interval=0.1, timeout=None):
-        limit = timeout if timeout is not None else self.wait_limit
+        # interval: psycopg's own default. A caller's own timeout (psycopg's notifies()) is left
+        # to the caller.
+        if timeout is not None or self.wait_limit is None:
+            return super().wait(gen, interval=interval, timeout=timeout)
         try:
-            return super().wait(gen, interval=interval, timeout=limit)
+            return super().wait(gen, interval=interval, timeout=self.wait_limit)
         except errors._WaitTimeout:
             self.pgconn.finish()
             raise psycopg.OperationalError(
-                f"the database server did not answer within {limit:g} s"
+                f"the database server did not answer within {self.wait_limit:g} s"
             ) from None
 
 
