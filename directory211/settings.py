@@ -31,8 +31,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # than they save, and parallel plans do not hold up under load on 2 cores (docs/
     # engineering-notes.md). Options given in DATABASE_URL come first.
     options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that is down, closed or hung must not hold a page: every page answers within
+    # 3 s with the outage page (docs/outage-and-backups.md). Client-side, as a frozen server
+    # answers nothing: libpq's connect timeout (seconds, 2 at least), TCP keepalives on idle
+    # connections and tcp_user_timeout (ms) for unacknowledged data; their values in
+    # DATABASE_URL's query string win. The server ends a runaway query at statement_timeout
+    # (none for manage.py's commands, whose migrations and imports may run long: manage.py).
+    options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 2)
+    options.setdefault("keepalives_count", 3)
+    options.setdefault("tcp_user_timeout", 2000)
+    statement_timeout = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
     options["options"] = " ".join(
-        filter(None, ["-c jit=off -c max_parallel_workers_per_gather=0", options.get("options")])
+        filter(
+            None,
+            [
+                "-c jit=off -c max_parallel_workers_per_gather=0",
+                f"-c statement_timeout={int(statement_timeout * 1000)}",
+                options.get("options"),
+            ],
+        )
+    )
+    # Django's backend plus a deadline on every wait for an answer (directory211/postgresql/):
+    # a frozen server process still acknowledges TCP, so only the client's clock can tell.
+    # HEALTH_CHECK_WAIT bounds the check a kept connection (CONN_MAX_AGE) gets per request.
+    DATABASES["default"]["ENGINE"] = "directory211.postgresql"
+    DATABASES["default"]["QUERY_WAIT"] = statement_timeout + 2 if statement_timeout > 0 else None
+    DATABASES["default"]["HEALTH_CHECK_WAIT"] = env.float(
+        "DATABASE_HEALTH_CHECK_TIMEOUT", default=0.5
     )
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -76,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database outage in a view or its template answers the 503 outage page (outage.py).
+    "directory211.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "directory211.urls"
