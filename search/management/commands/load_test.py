@@ -1,0 +1,270 @@
+"""`manage.py load_test`: the production server under a crisis-day load, measured with wrk.
+
+Starts the production server (the README's command: gunicorn with directory211/gunicorn.conf.py)
+on a free local port against this database, or measures `--url` if one is given, and runs:
+
+1. each page kind alone, one request at a time: the single-request time;
+2. the ceiling: a bare Django view (`/healthz`: no database, no template) and the stylesheet,
+   each alone at the full number of connections;
+3. each page kind alone at the full number of connections (its own thousands of addresses);
+4. the mix: every kind at once, connections shared by their weight, with the stylesheet fetched
+   beside them, for `--duration` seconds.
+
+Steps 3 and 4 run twice: page cache off (every page rendered: "cold") and page cache on after one
+pass over every address ("warm"). wrk (Debian package `wrk`) makes the requests; it and the server
+share the machine, so compare figures within one run. Errors are socket errors, time-outs (10 s)
+and answers other than 2xx/3xx. Rate limits are turned off for the server it starts (one client
+address would otherwise be throttled, as it should be).
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from search.bench.load import KINDS, build_mix
+
+LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
+# Connections the stylesheet gets beside the mix, and alone to compare with.
+STATIC_CONNECTIONS = 4
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url, timeout=30):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (local)
+        response.read()
+        return response.status
+
+
+class Server:
+    """The production command in a child process, on a port of its own."""
+
+    def __init__(self, page_cache, workers):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "RATELIMIT_ENABLE": "false",
+            "PAGE_CACHE": "true" if page_cache else "false",
+            "BIND": f"127.0.0.1:{self.port}",
+        }
+        if workers:
+            env["WEB_CONCURRENCY"] = str(workers)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [str(gunicorn), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if _get(f"{self.url}/healthz", timeout=2) == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise CommandError(f"the server did not start: {self.process.stderr.read().decode()}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+class Command(BaseCommand):
+    help = "Mesure le serveur de production sous charge (wrk) : pages seules, mélange, plafond."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="", help="Mesurer ce serveur au lieu d'en lancer un.")
+        parser.add_argument("--connections", type=int, default=64)
+        parser.add_argument("--duration", type=int, default=60, help="Secondes du mélange.")
+        parser.add_argument(
+            "--kind-duration", type=int, default=15, help="Secondes de chaque page seule."
+        )
+        parser.add_argument("--workers", type=int, default=0, help="WEB_CONCURRENCY du serveur.")
+        parser.add_argument("--size", type=int, default=1500, help="Adresses par type de page.")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--only", choices=["cold", "warm"], help="Une seule des deux passes.")
+
+    def handle(self, *args, **options):
+        if not shutil.which("wrk"):
+            raise CommandError("wrk est introuvable : apt-get install wrk")
+        self.options = options
+        mix = build_mix(options["seed"], options["size"])
+        self.folder = Path(tempfile.mkdtemp(prefix="load-test-"))
+        try:
+            self.files = {}
+            for name, paths in mix.items():
+                self.files[name] = self.folder / f"{name}.txt"
+                self.files[name].write_text("\n".join(paths) + "\n")
+            engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+            cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+            counts = ", ".join(f"{name} {len(paths)}" for name, paths in mix.items())
+            self.stdout.write(
+                f"Mix: {sum(len(paths) for paths in mix.values())} distinct addresses "
+                f"({counts}); {options['connections']} connections; database {engine}; "
+                f"cache {cache}"
+            )
+            for cache in ("cold", "warm"):
+                if options["only"] in (None, cache):
+                    self._pass(cache, mix)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    # One pass: a server, then every step against it.
+    def _pass(self, cache, mix):
+        if self.options["url"]:
+            base, server = self.options["url"].rstrip("/"), None
+        else:
+            server = Server(page_cache=cache == "warm", workers=self.options["workers"])
+            base = server.url
+        try:
+            stylesheet = self._stylesheet(base, mix["home"][0])
+            self.files["static"] = self.folder / "static.txt"
+            self.files["static"].write_text(stylesheet + "\n")
+            self.files["bare"] = self.folder / "bare.txt"
+            self.files["bare"].write_text("/healthz\n")
+            if cache == "warm":
+                self._warm(base, mix)
+            self.stdout.write(f"\n## Page cache {cache}\n")
+            single = self._single(base, mix)
+            rows = self._alone(base, single)
+            rows += self._mix(base, single)
+            self._print(rows)
+        finally:
+            if server:
+                server.stop()
+
+    def _stylesheet(self, base, home):
+        with urllib.request.urlopen(base + home, timeout=30) as response:  # noqa: S310
+            page = response.read().decode()
+        start = page.index('rel="stylesheet" href="') + len('rel="stylesheet" href="')
+        return page[start : page.index('"', start)]
+
+    def _warm(self, base, mix):
+        paths = [path for name, paths in mix.items() for path in paths]
+        started = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(lambda path: _safe_get(base + path), paths))
+        self.stdout.write(
+            f"Warmed {len(paths)} addresses in {time.monotonic() - started:.0f} s "
+            f"({sum(1 for s in statuses if s != 200)} not 200)"
+        )
+
+    def _single(self, base, mix):
+        """Median time of one request at a time, per kind (30 addresses each)."""
+        single = {}
+        for name in [kind.name for kind in KINDS] + ["bare", "static"]:
+            paths = (mix.get(name) or self.files[name].read_text().split())[::7][:30]
+            times = []
+            for path in paths:
+                started = time.perf_counter()
+                _safe_get(base + path)
+                times.append((time.perf_counter() - started) * 1000)
+            single[name] = statistics.median(times)
+        return single
+
+    def _wrk(self, base, name, connections, duration):
+        command = [
+            "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+            "-s", str(LUA), base, "--", str(self.files[name]), str(self.options["seed"]),
+        ]  # fmt: skip
+        return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def _result(process):
+        output = process.communicate()[0]
+        return json.loads(output.strip().splitlines()[-1])
+
+    def _alone(self, base, single):
+        connections, duration = self.options["connections"], self.options["kind_duration"]
+        rows = []
+        steps = [("bare", connections), ("static", connections), ("static", STATIC_CONNECTIONS)]
+        steps += [(kind.name, connections) for kind in KINDS]
+        for name, count in steps:
+            figures = self._result(self._wrk(base, name, count, duration))
+            rows.append(("alone", name, count, single.get(name), figures))
+        return rows
+
+    def _mix(self, base, single):
+        total = self.options["connections"]
+        processes = [(kind.name, max(1, round(total * kind.connections))) for kind in KINDS] + [
+            ("static", STATIC_CONNECTIONS)
+        ]
+        running = [
+            (name, count, self._wrk(base, name, count, self.options["duration"]))
+            for name, count in processes
+        ]
+        return [
+            ("mix", name, count, single.get(name), self._result(process))
+            for name, count, process in running
+        ]
+
+    def _print(self, rows):
+        out = self.stdout.write
+        cores = os.cpu_count() or 1
+        out("| step | page | connections | single ms | req/s | p50 ms | p99 ms | errors |")
+        out("|---|---|---|---|---|---|---|---|")
+        for step, name, connections, one, figures in rows:
+            seconds = figures["duration_us"] / 1e6
+            errors = sum(figures[key] for key in ("connect", "read", "write", "status", "timeout"))
+            out(
+                f"| {step} | {name} | {connections} | "
+                f"{'' if one is None else f'{one:.1f}'} | {figures['requests'] / seconds:.1f} | "
+                f"{figures['p50_us'] / 1000:.1f} | {figures['p99_us'] / 1000:.1f} | {errors} |"
+            )
+        rate = {(s, n, c): f["requests"] / (f["duration_us"] / 1e6) for s, n, c, _, f in rows}
+        bare = rate[("alone", "bare", self.options["connections"])]
+        out(f"\nBare view: {bare:.0f} req/s. Cores: {cores}.")
+        for kind in KINDS:
+            alone = rate[("alone", kind.name, self.options["connections"])]
+            one = next(r[3] for r in rows if r[1] == kind.name)
+            fair = 0.8 * cores / (one / 1000)
+            out(
+                f"- {kind.name}: alone {alone:.0f} req/s = {alone / bare:.2f} × bare view; "
+                f"0.8 × cores / single time = {fair:.0f} req/s ({alone / fair:.2f} of it)"
+            )
+        static_alone = rate[("alone", "static", STATIC_CONNECTIONS)]
+        static_mix = rate[("mix", "static", STATIC_CONNECTIONS)]
+        out(
+            f"- stylesheet at {STATIC_CONNECTIONS} connections: alone {static_alone:.0f} req/s, "
+            f"beside the mix {static_mix:.0f} req/s ({static_mix / static_alone:.2f} of it)"
+        )
+
+
+def _safe_get(url):
+    try:
+        return _get(url)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
