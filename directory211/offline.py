@@ -109,6 +109,8 @@ def worker_config():
         "header": OFFLINE_CACHE_HEADER,
         "notKept": NOT_KEPT,
         "maxPages": MAX_PAGES,
+        # A page whose address holds a position is never kept (resources/positions.py).
+        "positionParams": ["lat", "lon"],
     }
 
 

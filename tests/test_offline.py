@@ -35,8 +35,7 @@ def test_a_manifest_per_language_with_icons_that_exist(client, lang, name, start
     assert manifest["lang"] == lang and manifest["start_url"] == start
     assert manifest["scope"] == "/" and manifest["display"] == "standalone"
     assert manifest["theme_color"] == "#0b5394"  # static/css/site.css's --accent
-    if lang == "fr":  # the English name comes with the catalogue's translations
-        assert manifest["short_name"] == name
+    assert manifest["short_name"] == name
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
@@ -69,6 +68,7 @@ def test_the_worker_knows_the_offline_pages_the_lists_and_what_it_never_keeps(cl
     assert {"/fr/hors-ligne/", english[0], "/static/css/site.css"} <= set(config["precache"])
     assert {"/admin/", "/api/", "/sw.js"} <= set(config["never"])
     assert (config["header"], config["notKept"], config["maxPages"]) == (MARKER, "no-store", 30)
+    assert config["positionParams"] == ["lat", "lon"]
     assert re.fullmatch(r"[0-9a-f]{12}", config["version"])
 
 

@@ -7,7 +7,8 @@
    - Ma liste, offline: the list at that address if kept, else the last list viewed.
    - Never kept: a response carrying CONFIG.header = CONFIG.notKept (the violence sectors' pages,
      resources/safety.py; a copy kept earlier under that address is dropped), the admin, the
-     API and the other CONFIG.never paths, non-GET requests, errors and redirects.
+     API and the other CONFIG.never paths, an address holding a position (lat, lon), non-GET
+     requests, errors and redirects.
    - Static files: the kept copy first (their names change with their content in production).
    - A page may post {type: "clear"}: every cache of this worker is emptied (static/js/near-exit.js:
      the clear button and the quick exit). */
@@ -22,6 +23,13 @@ const MAX_STATIC = 20;
 function never(url) {
   return CONFIG.never.some(function (path) {
     return url.pathname === path || url.pathname.startsWith(path);
+  });
+}
+
+// A page whose address holds a position (the "near me" search) is not kept on the device.
+function withPosition(url) {
+  return CONFIG.positionParams.some(function (name) {
+    return url.searchParams.has(name);
   });
 }
 
@@ -83,7 +91,7 @@ async function page(event, url) {
   const request = event.request;
   try {
     const response = await fetch(request);
-    if (keepable(response)) {
+    if (keepable(response) && !withPosition(url)) {
       event.waitUntil(keep(request, response.clone()));
     } else if (response.headers.get(CONFIG.header) === CONFIG.notKept) {
       event.waitUntil(forget(request));
