@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from resources.sitemaps import SITEMAPS, robots_txt
 
-from . import health
+from . import health, offline
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/", include("opendata.api.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # At the root, so that its scope is the whole site (directory211/offline.py).
+    path("sw.js", offline.service_worker, name="service-worker"),
 ]
 
 # `/` redirects to /fr/ or /en/ by the visitor's Accept-Language (LocaleMiddleware, as the
@@ -36,6 +38,8 @@ urlpatterns += i18n_patterns(
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path(_("hors-ligne/"), offline.offline_page, name="offline"),
     path("", include("resources.urls")),
 )
 

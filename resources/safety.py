@@ -6,6 +6,10 @@ of the searches for them show a "Quitter rapidement" button (templates/includes/
 static/js/near-exit.js): it goes to `settings.QUICK_EXIT_URL`, a neutral page, replacing the
 history entry, and the Escape key does the same when no field is being typed in. The page makes
 no request to that site: it is only a link.
+
+Those pages are never kept by the offline cache (templates/offline/sw.js): their responses carry
+the `X-Offline-Cache: no-store` header (`not_kept_offline`), which the service worker reads
+before storing a page, and it drops a copy it kept earlier under the same address.
 """
 
 from django.conf import settings
@@ -13,6 +17,10 @@ from django.db.models import Q
 
 # The sector whose family (itself and its subsectors) calls for the quick exit.
 QUICK_EXIT_SECTOR = "violence"
+
+# The response header the service worker reads: a page carrying it is never kept offline.
+OFFLINE_CACHE_HEADER = "X-Offline-Cache"
+NOT_KEPT = "no-store"
 
 
 def in_quick_exit_family(sector):
@@ -31,3 +39,10 @@ def quick_exit_sectors():
 def quick_exit(show):
     """The template context's `quick_exit`: the neutral page's address when `show`, else ""."""
     return settings.QUICK_EXIT_URL if show else ""
+
+
+def not_kept_offline(response, hide=True):
+    """`response`, marked so that the offline cache never keeps it when `hide`."""
+    if hide:
+        response[OFFLINE_CACHE_HEADER] = NOT_KEPT
+    return response

@@ -19,7 +19,7 @@ from .folding import place_names
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition, translated_columns
-from .safety import in_quick_exit_family, quick_exit, quick_exit_sectors
+from .safety import in_quick_exit_family, not_kept_offline, quick_exit, quick_exit_sectors
 
 SERVICES_PER_PAGE = 20  # as the results page (search.ranking.PAGE_SIZE)
 # A service page links to this many of its organization's other services, then to the
@@ -72,16 +72,18 @@ def home_place_names():
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
     services = _page(request, Service.objects.active().in_sector(sector).order_by("name", "pk"))
-    return render(
+    hide = in_quick_exit_family(sector)
+    response = render(
         request,
         "resources/sector_detail.html",
         {
             "sector": sector,
             "subsectors": sector.children.all(),
             "services": services,
-            "quick_exit": quick_exit(in_quick_exit_family(sector)),
+            "quick_exit": quick_exit(hide),
         },
     )
+    return not_kept_offline(response, hide)
 
 
 @require_safe
@@ -140,9 +142,10 @@ def service_detail(request, slug):
         "hours": Hours(schedules_of(service)),
         "other_services": others[:OTHER_SERVICES_SHOWN],
         "more_other_services": len(others) > OTHER_SERVICES_SHOWN,
-        "quick_exit": quick_exit(service.sectors.filter(quick_exit_sectors()).exists()),
+        "quick_exit": quick_exit(hide := service.sectors.filter(quick_exit_sectors()).exists()),
     }
-    return render(request, "resources/service_detail.html", context)
+    response = render(request, "resources/service_detail.html", context)
+    return not_kept_offline(response, hide)
 
 
 def phones_to_call(service):
@@ -200,4 +203,9 @@ def my_list(request):
         "mailto": my_lists.mailto(items, share_url),
         "max_services": my_lists.MAX_SERVICES,
     }
-    return render(request, "resources/my_list.html", context)
+    response = render(request, "resources/my_list.html", context)
+    # A list holding a violence-sector service is never kept offline either (resources.safety).
+    hide = bool(ids) and (
+        Sector.objects.filter(quick_exit_sectors(), services__uuid__in=ids).exists()
+    )
+    return not_kept_offline(response, hide)

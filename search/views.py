@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from resources.positions import without_exact_position
-from resources.safety import QUICK_EXIT_SECTOR, quick_exit
+from resources.safety import QUICK_EXIT_SECTOR, not_kept_offline, quick_exit
 
 from . import crisis, lookups, suggestions
 from .finder import find
@@ -46,14 +46,14 @@ def results(request):
         "ignored": as_typed(raw, _worth_naming(criteria.query.ignored if criteria.query else [])),
         "crisis": crisis.lines(understanding, criteria) if understanding.crisis else None,
     }
-    context["quick_exit"] = quick_exit(
-        _in_quick_exit_family([form.cleaned_data.get("sector"), *context["need_sectors"]])
-    )
+    hide = _in_quick_exit_family([form.cleaned_data.get("sector"), *context["need_sectors"]])
+    context["quick_exit"] = quick_exit(hide)
     if outcome.total == 0:
         context["removable"] = removal_links(context["echoed"])
     if outcome.total + len(outcome.partial) < FEW:
         context["suggested_sectors"] = suggestions.sectors(found)
-    return render(request, "search/results.html", context)
+    response = render(request, "search/results.html", context)
+    return not_kept_offline(response, hide)
 
 
 def _in_quick_exit_family(sectors):

@@ -1,4 +1,4 @@
-/* Two small enhancements; every page works without them.
+/* Small enhancements; every page works without them.
 
    "Près de moi" (templates/includes/near_me.html): on a tap only, asks the browser for its
    position, rounds it to 3 decimals (about 100 m, as resources/positions.py does on the server)
@@ -8,9 +8,94 @@
 
    Quick exit (templates/includes/quick_exit.html, on the violence pages): the button and the
    Escape key (a single press, unless a field is being typed in, where Escape keeps its own use)
-   replace this page's history entry with a neutral page, so "Back" does not return here. */
+   replace this page's history entry with a neutral page, so "Back" does not return here. It
+   also empties what this device keeps of the site (below), without waiting.
+
+   Offline (directory211/offline.py): registers the site's service worker (the script tag's
+   data-service-worker), where the browser has them. The clear button
+   (templates/includes/clear_offline.html) empties in one tap the pages the worker kept and any
+   storage of this site (keys starting with "directory211"), then goes to its data-then page. */
 (function () {
   "use strict";
+
+  var PREFIX = "directory211";
+  var script = document.currentScript;
+
+  function clearStorage() {
+    [window.localStorage, window.sessionStorage].forEach(function (storage) {
+      try {
+        Object.keys(storage).forEach(function (key) {
+          if (key.indexOf(PREFIX) === 0) {
+            storage.removeItem(key);
+          }
+        });
+      } catch (error) {
+        // Storage refused (private mode): nothing kept there.
+      }
+    });
+  }
+
+  // Resolves once the worker (or, without one, this page) has emptied the caches.
+  function clearOffline() {
+    clearStorage();
+    var worker = "serviceWorker" in navigator && navigator.serviceWorker.controller;
+    if (worker) {
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () {
+          resolve();
+        };
+        worker.postMessage({ type: "clear" }, [channel.port2]);
+        window.setTimeout(resolve, 3000);
+      });
+    }
+    if (!("caches" in window)) {
+      return Promise.resolve();
+    }
+    return window.caches
+      .keys()
+      .then(function (names) {
+        return Promise.all(
+          names
+            .filter(function (name) {
+              return name.indexOf(PREFIX) === 0;
+            })
+            .map(function (name) {
+              return window.caches.delete(name);
+            })
+        );
+      })
+      .catch(function () {});
+  }
+
+  function clearButton(box) {
+    var button = box.querySelector("button");
+    var status = box.querySelector("[role=status]");
+    if (!button || !status) {
+      return;
+    }
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-disabled")) {
+        return;
+      }
+      button.setAttribute("aria-disabled", "true");
+      clearOffline().then(function () {
+        button.removeAttribute("aria-disabled");
+        var then = button.getAttribute("data-then");
+        var target = then && new URL(then, window.location.href);
+        var here = target && target.pathname + target.search === window.location.pathname + window.location.search;
+        if (target && !here) {
+          window.location.replace(target.href);
+        } else {
+          status.textContent = button.getAttribute("data-done");
+        }
+      });
+    });
+    box.hidden = false;
+    if (window.location.hash === "#" + box.id) {
+      status.textContent = button.getAttribute("data-done");
+    }
+  }
 
   function rounded(value) {
     return (Math.round(value * 1000) / 1000).toFixed(3);
@@ -84,6 +169,7 @@
       if (event) {
         event.preventDefault();
       }
+      clearOffline();
       window.location.replace(link.href);
     }
 
@@ -111,5 +197,12 @@
   var exit = document.querySelector("[data-quick-exit]");
   if (exit) {
     quickExit(exit);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-clear-offline]"), clearButton);
+  var worker = script && script.getAttribute("data-service-worker");
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker).catch(function () {});
+    });
   }
 })();
