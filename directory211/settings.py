@@ -6,6 +6,7 @@ Environments differ by variables, never by files: see `.env.example` and the REA
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -168,6 +169,8 @@ DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")
 # Seconds a public page is kept in the cache for anonymous visitors (0: not kept), at most 60 so
 # that the 2-1-1 banner's open/closed state is never more than a minute old (docs/caching.md).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+if not 0 <= PAGE_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be between 0 and 60.")
 
 # The service record that stands for the 2-1-1 line: its hours are data staff edit.
 HELPLINE_SERVICE_SLUG = env.str("HELPLINE_SERVICE_SLUG", default="ligne-211")

@@ -5,10 +5,11 @@ is never served after an edit.
 Any save or delete of a model of a watched app (the listings; the search app adds its own, the
 lexicon) and any change of their many-to-many links changes it, once per transaction, when it
 commits (a page rendered meanwhile shows the data before it, under the old token); the thread that
-writes sees a new token at its next read, so a transaction reads its own writes. Bulk writes send no model signal: `bump()` is called at their end
-(`directory_loaded`, the imports, the search index rebuild, the benchmark generator), and after
-`migrate`. The token is random, never a counter: if the cache loses it, the new one matches no
-old entry. Nothing old is deleted: entries under an old token expire by their own timeout.
+writes sees a new token at its next read, so a transaction reads its own writes. Bulk writes send
+no model signal: `bump()` is called at their end (`directory_loaded`, the imports, the search
+index rebuild, the benchmark generator), and after `migrate`. The token is random, never a
+counter: if the cache loses it, the new one matches no old entry. Nothing old is deleted: entries
+under an old token expire by their own timeout.
 
 With a cache local to each process (`locmemcache://`, the default), another process learns of an
 edit only when its own entries expire: production with several workers uses a shared cache
