@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory211 import page_cache
+from resources import generation
 from resources.models import Sector, Service
 from tests.factories import at, locate, make_schedule, make_service, sector
 
@@ -281,3 +282,30 @@ def test_a_missing_page_another_worker_renders_is_waited_for_then_rendered(
 def page_cache_key(url):
     """The key a page is kept under, for the request the test client makes."""
     return page_cache._key(RequestFactory().get(url))
+
+
+# The content generation ----------------------------------------------------------------------
+
+
+def test_the_generation_changes_once_per_transaction_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    before = generation.current()
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        make_service(sectors=["food-banks"], municipalities=["charlemagne"])
+        make_service()
+        # Other processes keep the old token until the commit (they still read the old data);
+        # this thread, which reads its own writes, gets a new one.
+        assert cache.get(generation.KEY) == before
+        during = generation.current()
+        assert during != before
+    assert [hook for hook in hooks if hook is generation.bump] == [generation.bump]
+    assert generation.current() not in (before, during)
+
+
+def test_a_lost_generation_is_replaced_by_one_no_page_was_kept_under(client, food_bank):
+    client.get("/fr/secteurs/food/")
+    before = generation.current()
+    cache.delete(generation.KEY)
+    assert generation.current() != before
+    assert fetch(client, "/fr/secteurs/food/")[1] > 0
