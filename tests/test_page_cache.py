@@ -309,3 +309,20 @@ def test_a_lost_generation_is_replaced_by_one_no_page_was_kept_under(client, foo
     cache.delete(generation.KEY)
     assert generation.current() != before
     assert fetch(client, "/fr/secteurs/food/")[1] > 0
+
+
+def test_the_suggested_sectors_follow_an_edit_at_once(client, settings):
+    """A search with no result suggests the sectors with the most services first: counted once
+    per generation (search/suggestions.py), again after an edit."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def first_suggestion():
+        html = client.get("/fr/recherche/?q=zzzqx").content.decode()
+        return re.search(r'data-sector="([a-z-]+)"', html).group(1)
+
+    for _ in range(2):
+        make_service(sectors=["housing"], scope="mrc")
+    assert first_suggestion() == "housing"
+    for _ in range(3):
+        make_service(sectors=["food-banks"], scope="mrc")
+    assert first_suggestion() == "food"
