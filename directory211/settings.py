@@ -6,6 +6,7 @@ Environments differ by variables, never by files: see `.env.example` and the REA
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,7 +18,17 @@ environ.Env.read_env(BASE_DIR / ".env")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# redis:// (rediss://, rediscache://) is Django's own Redis backend, even where django-redis is
+# installed (django-environ would prefer it): `CACHE_URL=redis://127.0.0.1:6379/1`.
+CACHE_URL = env.str("CACHE_URL", default="locmemcache://")
+CACHES = {
+    "default": env.cache_url_config(
+        CACHE_URL,
+        backend="django.core.cache.backends.redis.RedisCache"
+        if CACHE_URL.startswith(("redis", "valkey"))
+        else None,
+    )
+}
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -96,6 +107,8 @@ MIDDLEWARE = [
     # Pages are compressed for slow phone connections; Django masks CSRF tokens per response,
     # which is its mitigation of BREACH (docs: "GZip middleware").
     "django.middleware.gzip.GZipMiddleware",
+    # Whole public pages for anonymous visitors, before the session and the rest are read.
+    "directory211.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +195,12 @@ DIRECTORY_NAME = env.str("DIRECTORY_NAME", default="Répertoire 211 — MRC de L
 # The MRC and region this directory covers (Québec geographic codes, see docs/engineering-notes.md).
 DIRECTORY_MRC_CODE = env.str("DIRECTORY_MRC_CODE", default="600")
 DIRECTORY_REGION_CODE = env.str("DIRECTORY_REGION_CODE", default="14")
+
+# Seconds a public page is kept in the cache for anonymous visitors (0: not kept), at most 60 so
+# that the 2-1-1 banner's open/closed state is never more than a minute old (docs/caching.md).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+if not 0 <= PAGE_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be between 0 and 60.")
 
 # The service record that stands for the 2-1-1 line: its hours are data staff edit.
 HELPLINE_SERVICE_SLUG = env.str("HELPLINE_SERVICE_SLUG", default="ligne-211")

@@ -7,4 +7,5 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Répertoire")
 
     def ready(self):
-        from . import context_processors  # noqa: F401  (connects the 2-1-1 line's refresh)
+        # They connect their signal receivers: the 2-1-1 line's refresh, the content generation.
+        from . import context_processors, generation  # noqa: F401

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from . import generation
 from . import my_list as my_lists
 from .folding import place_names
 from .models import Municipality, Organization, Sector, Service
@@ -27,11 +28,12 @@ SERVICES_PER_PAGE = 20  # as the results page (search.ranking.PAGE_SIZE)
 OTHER_SERVICES_SHOWN = 10
 
 
-def _page(request, services):
-    """One page of a service list; a missing, bad or too large page number gives a real page."""
-    return Paginator(services.with_listing_data(), SERVICES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+def _page(request, services, counted_as):
+    """One page of a service list; a missing, bad or too large page number gives a real page.
+    The count is kept for the content generation under `counted_as` (resources/generation.py)."""
+    paginator = Paginator(services.with_listing_data(), SERVICES_PER_PAGE)
+    paginator.count = generation.cached(f"count:{counted_as}", services.count)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _count(queryset):
@@ -46,15 +48,31 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-@require_safe
-def home(request):
+def home_counts():
+    """{"sectors": {pk: count}, "municipalities": {pk: count}} of listed services: counted over
+    the whole directory, so kept for the content generation (resources/generation.py)."""
     active = Service.objects.active()
     sectors = Sector.objects.top_level().annotate(
         service_count=_count(active.filter(in_sector_condition(OuterRef("pk"))))
     )
+    return {
+        "sectors": dict(sectors.values_list("pk", "service_count")),
+        "municipalities": {
+            municipality.pk: active.serving(municipality).count()
+            for municipality in Municipality.objects.in_mrc()
+        },
+    }
+
+
+@require_safe
+def home(request):
+    counts = generation.cached("home-counts", home_counts)
+    sectors = list(Sector.objects.top_level())
     municipalities = list(Municipality.objects.in_mrc())
+    for sector in sectors:
+        sector.service_count = counts["sectors"].get(sector.pk, 0)
     for municipality in municipalities:
-        municipality.service_count = active.serving(municipality).count()
+        municipality.service_count = counts["municipalities"].get(municipality.pk, 0)
     return render(
         request,
         "resources/home.html",
@@ -71,7 +89,11 @@ def home_place_names():
 @require_safe
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
-    services = _page(request, Service.objects.active().in_sector(sector).order_by("name", "pk"))
+    services = _page(
+        request,
+        Service.objects.active().in_sector(sector).order_by("name", "pk"),
+        counted_as=f"sector:{sector.pk}",
+    )
     hide = in_quick_exit_family(sector)
     response = render(
         request,
@@ -89,7 +111,11 @@ def sector_detail(request, slug):
 @require_safe
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
-    services = _page(request, Service.objects.active().serving(municipality).order_by("name", "pk"))
+    services = _page(
+        request,
+        Service.objects.active().serving(municipality).order_by("name", "pk"),
+        counted_as=f"municipality:{municipality.pk}",
+    )
     return render(
         request,
         "resources/municipality_detail.html",

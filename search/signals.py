@@ -8,6 +8,7 @@ import time
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from resources import generation
 from resources.models import (
     Location,
     Municipality,
@@ -102,5 +103,6 @@ def refresh_after_relation_change(sender, instance, action, reverse, pk_set, **k
 def rebuild_after_a_bulk_load(sender, stdout=None, **kwargs):
     started = time.perf_counter()
     count = indexing.refresh()
+    generation.bump()  # the cached pages may show the old index (resources/generation.py)
     if stdout is not None:
         stdout.write(f"{count} services indexed in {time.perf_counter() - started:.1f} s.")

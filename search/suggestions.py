@@ -7,9 +7,9 @@ sector's neighbours, then the sectors with the most services serving the visitor
 page.
 """
 
-from django.core.cache import cache
 from django.db.models import Count
 
+from resources import generation
 from resources.models import Sector, Service
 
 from . import lookups
@@ -33,10 +33,10 @@ def _named(text):
 
 def _serving_most(municipality):
     """Top-level sector pks, those with the most listed services serving `municipality` (all
-    services without one) first; counted once per place every PLACE_CACHE_SECONDS."""
-    key = f"search-suggestions-{municipality.pk if municipality else 'all'}"
-    found = cache.get(key)
-    if found is None:
+    services without one) first; counted once per place and content generation (an edit counts
+    again: resources/generation.py)."""
+
+    def count():
         services = Service.objects.active()
         if municipality is not None:
             services = services.serving(municipality)
@@ -49,9 +49,10 @@ def _serving_most(municipality):
         for row in rows:
             top = row["parent_id"] or row["pk"]
             counts[top] = counts.get(top, 0) + row["n"]
-        found = sorted(counts, key=lambda pk: -counts[pk])
-        cache.set(key, found, PLACE_CACHE_SECONDS)
-    return found
+        return sorted(counts, key=lambda pk: -counts[pk])
+
+    key = f"search-suggestions-{municipality.pk if municipality else 'all'}"
+    return generation.cached(key, count, PLACE_CACHE_SECONDS)
 
 
 def sectors(found, limit=LIMIT):

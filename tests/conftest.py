@@ -36,6 +36,14 @@ def _plain_http():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pages_not_kept():
+    """Whole pages are not kept in the cache (directory211/page_cache.py), so that each request
+    renders and the query counts mean something; tests/test_page_cache.py turns it on."""
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _nothing_kept_in_memory():
     """Each test starts without the data kept in memory (resources/memory.py: the search's

@@ -304,6 +304,7 @@ def import_path(path, dry_run=False, language=None, sector_map=None, progress=No
     """Import `path`; returns the Loader (counts, warnings). Raises ImportFailed on errors,
     with nothing changed. `progress(total)` gives a callable ticked once per record saved;
     `mapping` ({table: {their property: ours}}, see mapping.py) renames a feed's properties."""
+    from resources import generation
     from search import indexing
 
     source = read_source(path, mapping)
@@ -321,4 +322,7 @@ def import_path(path, dry_run=False, language=None, sector_map=None, progress=No
         if dry_run:
             touched.clear()
             transaction.set_rollback(True)
+    if not dry_run:
+        # Its saves change the content generation already; its few queryset updates do not.
+        generation.bump()
     return loader
