@@ -70,7 +70,7 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "RATELIMIT_ENABLE": "false",
-            "PAGE_CACHE": "true" if page_cache else "false",
+            "PAGE_CACHE_SECONDS": "60" if page_cache else "0",
             "BIND": f"127.0.0.1:{self.port}",
         }
         if workers:
