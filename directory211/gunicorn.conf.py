@@ -21,13 +21,14 @@ bind = os.environ.get("GUNICORN_BIND") or (
     f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
 )
 
-# Threaded workers: an idle keep-alive connection waits in the worker's poller, not in a thread,
-# so many idle or slow connections cannot hold every worker (measured: the sync worker stalls
-# behind them). One process per core, four threads each: a request spends part of its time
-# waiting on the database, and four threads keep a core busy without the GIL queueing them.
+# Threaded workers, one process per core and eight threads each. Measured (docs/serving.md):
+# against the sync worker, threads keep idle keep-alive connections in the worker's poller rather
+# than in a process, and a cheap request (a static file, a health check) is not queued behind
+# every page being rendered; eight threads beat four on both databases, most for static files
+# served alongside pages, as a request spends part of its time waiting on the database.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 8)
 
 # A request taking longer than this kills its worker (a hung query, a stuck thread).
 timeout = _int("GUNICORN_TIMEOUT", 30)
