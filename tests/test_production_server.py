@@ -121,6 +121,7 @@ def served(production):
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page[2].decode())
     css = _fetch(base + stylesheet[1]) if stylesheet else None
     health = _fetch(f"{base}/healthz")
+    missing = _fetch(f"{base}/en/no-such-page/?{QUERY}")
     sitemap = _fetch(f"{base}/sitemap.xml")
     heads = {}
     # One page of each kind the sitemap lists (home, sectors, services, organizations...), in
@@ -136,6 +137,7 @@ def served(production):
         "page": page,
         "css": css,
         "health": health,
+        "missing": missing,
         "heads": heads,
         "stdout": stdout,
         "stderr": stderr,
@@ -187,6 +189,10 @@ def test_access_log_is_json_without_query_string_or_address(served):
     everything = served["stdout"] + served["stderr"]
     assert "45.74" not in everything and "lat=" not in everything and "q=food" not in everything
     assert "127.0.0.1" not in served["stdout"]
+    # Django's own log: the 404's warning, a JSON line on stdout too.
+    assert served["missing"][0] == 404
+    warning = next(line for line in lines if line["logger"] == "django.request")
+    assert warning["level"] == "WARNING" and "/en/no-such-page/" in warning["message"]
     # gunicorn's own messages are JSON lines too.
     assert all(json.loads(line) for line in served["stderr"].splitlines() if line.strip())
 
