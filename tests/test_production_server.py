@@ -125,11 +125,13 @@ def served(production):
     sitemap = _fetch(f"{base}/sitemap.xml")
     heads = {}
     # One page of each kind the sitemap lists (home, sectors, services, organizations...), in
-    # both languages, plus the other public GET pages.
+    # both languages, plus the other public GET pages (results, my list, API, robots, health).
     kinds = {}
     for path in re.findall(r"<loc>https?://[^/<]+(/[^<]*)</loc>", sitemap[2].decode()):
         kinds.setdefault(tuple(path.split("/")[:3]), path)
-    for path in [*kinds.values(), "/robots.txt", "/sitemap.xml", "/api/services", "/readyz"]:
+    others = ["/fr/recherche/?q=aide", "/en/my-list/", "/robots.txt", "/sitemap.xml", "/api/"]
+    others += ["/api/services", "/readyz"]
+    for path in [*kinds.values(), *others]:
         heads[path] = (_fetch(base + path, "HEAD"), _fetch(base + path))
     server.send_signal(signal.SIGTERM)
     stdout, stderr = server.communicate(timeout=30)
@@ -183,6 +185,7 @@ def test_access_log_is_json_without_query_string_or_address(served):
     assert search["method"] == "GET" and search["status"] == 200
     assert search["size"] > 0 and search["duration_ms"] > 0
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", search["time"])
+    assert all("?" not in line["path"] and "?" not in line["message"] for line in access)
     heads = [line for line in access if line["method"] == "HEAD"]
     assert len(heads) == len(served["heads"])
     # Neither the visitor's position nor words, nor their address, anywhere in the output.
