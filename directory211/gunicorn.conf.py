@@ -22,15 +22,17 @@ bind = os.environ.get("GUNICORN_BIND") or (
 )
 
 # Threaded workers, one process per core and eight threads each. Measured (docs/serving.md):
-# against the sync worker, threads keep idle keep-alive connections in the worker's poller rather
-# than in a process, and a cheap request (a static file, a health check) is not queued behind
-# every page being rendered; eight threads beat four on both databases, most for static files
-# served alongside pages, as a request spends part of its time waiting on the database.
+# against the sync worker, which closes every connection after its response, threads keep the
+# proxy's idle keep-alive connections open in the worker's poller, and a cheap request (a static
+# file, a health check) is not queued behind every page being rendered. Eight threads beat four
+# on both databases, most for static files served alongside pages: a request spends part of its
+# time waiting on the database.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
 threads = _int("GUNICORN_THREADS", 8)
 
-# A request taking longer than this kills its worker (a hung query, a stuck thread).
+# A worker process silent for this long is killed and replaced. With threads, one slow request
+# does not silence its process: the database's own timeouts bound those.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # Time given to requests under way on a restart or a stop.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
