@@ -126,17 +126,17 @@ ROOT_URLCONF = "directory211.urls"
 # The default is only good for a local machine: `check --deploy` flags it (security.W009).
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-only")
 
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py deploy` (collectstatic) writes the static files that WhiteNoise serves.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed, content-hashed names cached forever once collected; plain names before, so the
+    # tests and serve_demo need no collectstatic (directory211/storage.py).
     "staticfiles": {
-        "BACKEND": env.str(
-            "STATICFILES_STORAGE",
-            default="django.contrib.staticfiles.storage.StaticFilesStorage",
-        )
+        "BACKEND": env.str("STATICFILES_STORAGE", default="directory211.storage.StaticFilesStorage")
     },
 }
 
@@ -223,9 +223,17 @@ QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://meteo.gc.ca/")
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")
 
+# One JSON line per event on stdout, as gunicorn's access log (directory211/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "directory211.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
