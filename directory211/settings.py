@@ -37,7 +37,14 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Behind PgBouncer in transaction mode (docs/deploy.md): no server-side cursors, and no startup
+# options (it refuses them): the two below are then set on the role (ALTER ROLE ... SET).
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_TRANSACTION_POOLING
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and not DATABASE_TRANSACTION_POOLING
+):
     # No JIT compilation and no parallel workers: on this site's short queries they cost more
     # than they save, and parallel plans do not hold up under load on 2 cores (docs/
     # engineering-notes.md). Options given in DATABASE_URL come first.
@@ -73,6 +80,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["HEALTH_CHECK_WAIT"] = env.float(
         "DATABASE_HEALTH_CHECK_TIMEOUT", default=0.5
     )
+
+
+def replica_database(url):
+    """A read replica (docs/deploy.md): its address, credentials and own options from its URL;
+    everything else, the options above included, is the primary's (same engine expected)."""
+    primary, own = DATABASES["default"], env.db_url_config(url)
+    primary_options, own_options = primary.get("OPTIONS", {}), own.pop("OPTIONS", {})
+    options = {**primary_options, **own_options}
+    startup = list(filter(None, [primary_options.get("options"), own_options.get("options")]))
+    if startup:
+        options["options"] = " ".join(startup)
+    return {**primary, **own, "OPTIONS": options}
+
+
+# Public reads go to the replicas, aliases replica1, replica2... (directory211/db_router.py).
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica{number}"] = replica_database(url)
+DATABASE_ROUTERS = ["directory211.db_router.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -114,6 +139,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this request's reads may go to a read replica (none unless configured).
+    "directory211.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -27,4 +27,7 @@ def compile_catalogues(folders=None, use_msgfmt=None):
                 subprocess.run([msgfmt, "--check-format", "-o", part, po_path], check=True)
             else:
                 polib.pofile(str(po_path)).save_as_mofile(str(part))
+            # Readable by all, as a file written in place would be: the temporary file is
+            # private, and a server running as another user (the container's) must read it.
+            os.chmod(part, 0o644)
             os.replace(part, mo_path)

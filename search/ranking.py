@@ -42,7 +42,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.utils import timezone
 from geopy.distance import great_circle
 
@@ -50,14 +50,14 @@ from . import cards as result_cards
 from . import places, sql
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
-from .models import SCOPE_CODES
+from .models import SCOPE_CODES, SearchEntry
 from .sql import COUNT_CAP, GATHER_CAP, Fragment, TextMatch
 
 PAGE_SIZE = 20
 
 
-def engine():
-    return PostgresEngine() if connection.vendor == "postgresql" else SqliteEngine()
+def engine(alias=DEFAULT_DB_ALIAS):
+    return PostgresEngine() if connections[alias].vendor == "postgresql" else SqliteEngine()
 
 
 @dataclass
@@ -165,13 +165,15 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     what a result shows). Without `cards`, the ids and the count only: no result cards are
     read, no apart block or partial matches gathered. Callers go through search.finder, which
     builds the criteria from query parameters."""
-    eng = engine()
+    # A public page's search reads from a replica when there are some (directory211/db_router.py).
+    alias = router.db_for_read(SearchEntry)
+    eng = engine(alias)
     sort = criteria.effective_sort()
     now = criteria.now or timezone.now()
     # A text search runs in a transaction, which scopes the planner setting its engine makes;
     # the others read in autocommit, sparing the BEGIN and COMMIT round trips.
-    scope = transaction.atomic() if criteria.has_text else contextlib.nullcontext()
-    with scope, connection.cursor() as cursor:
+    scope = transaction.atomic(using=alias) if criteria.has_text else contextlib.nullcontext()
+    with scope, connections[alias].cursor() as cursor:
         text = (
             eng.prepare_text(cursor, criteria.query, criteria.need_groups)
             if criteria.has_text

@@ -27,6 +27,21 @@ def pytest_sessionstart(session):
     compile_catalogues()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A `replica1` alias standing in for a read replica: a second connection to the test
+    database (a test mirror, as replication would show the primary's rows). No router sends
+    anything to it unless a test installs one (tests/test_db_router.py)."""
+    from django.conf import settings
+
+    if "replica1" not in settings.DATABASES:
+        settings.DATABASES["replica1"] = {
+            **settings.DATABASES["default"],
+            "TEST": {**settings.DATABASES["default"].get("TEST", {}), "MIRROR": "default"},
+        }
+        connections.configure_settings(None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http():
     """Tests run with production settings (DEBUG off), which redirect every request to HTTPS;

@@ -45,6 +45,9 @@ def test_catalogues_compile_into_working_translations(tmp_path, use_msgfmt):
     entries = [e for e in polib.pofile(str(source)) if e.msgstr and not e.msgid_plural]
     assert entries
     assert [compiled.gettext(e.msgid) for e in entries] == [e.msgstr for e in entries]
+    # Readable by every user: a server running as another user than the build (the
+    # container's) reads them.
+    assert (folder / "django.mo").stat().st_mode & 0o444 == 0o444
 
 
 def test_english_catalogue_translates_every_entry():
