@@ -41,13 +41,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # options (it refuses them): the two below are then set on the role (ALTER ROLE ... SET).
 DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_TRANSACTION_POOLING
-if (
-    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    and not DATABASE_TRANSACTION_POOLING
-):
-    # No JIT compilation and no parallel workers: on this site's short queries they cost more
-    # than they save, and parallel plans do not hold up under load on 2 cores (docs/
-    # engineering-notes.md). Options given in DATABASE_URL come first.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     # A database that is down, closed or hung must not hold a page: every page answers within
     # 3 s with the outage page (docs/outage-and-backups.md). Client-side, as a frozen server
@@ -62,16 +56,21 @@ if (
     options.setdefault("keepalives_count", 3)
     options.setdefault("tcp_user_timeout", 2000)
     statement_timeout = env.float("DATABASE_STATEMENT_TIMEOUT", default=10)
-    options["options"] = " ".join(
-        filter(
-            None,
-            [
-                "-c jit=off -c max_parallel_workers_per_gather=0",
-                f"-c statement_timeout={int(statement_timeout * 1000)}",
-                options.get("options"),
-            ],
+    if not DATABASE_TRANSACTION_POOLING:
+        # No JIT compilation and no parallel workers: on this site's short queries they cost
+        # more than they save, and parallel plans do not hold up under load on 2 cores (docs/
+        # engineering-notes.md). Options given in DATABASE_URL come first. Behind PgBouncer
+        # these are set on the role instead (docs/deploy.md).
+        options["options"] = " ".join(
+            filter(
+                None,
+                [
+                    "-c jit=off -c max_parallel_workers_per_gather=0",
+                    f"-c statement_timeout={int(statement_timeout * 1000)}",
+                    options.get("options"),
+                ],
+            )
         )
-    )
     # Django's backend plus a deadline on every wait for an answer (directory211/postgresql/):
     # a frozen server process still acknowledges TCP, so only the client's clock can tell.
     # HEALTH_CHECK_WAIT bounds the check a kept connection (CONN_MAX_AGE) gets per request.
@@ -91,7 +90,7 @@ def replica_database(url):
     startup = list(filter(None, [primary_options.get("options"), own_options.get("options")]))
     if startup:
         options["options"] = " ".join(startup)
-    return {**primary, **own, "OPTIONS": options}
+    return {**primary, **own, "ENGINE": primary["ENGINE"], "OPTIONS": options}
 
 
 # Public reads go to the replicas, aliases replica1, replica2... (directory211/db_router.py).

@@ -7,6 +7,9 @@ set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" <<SQL
 ALTER ROLE "$POSTGRES_USER" SET jit = off;
 ALTER ROLE "$POSTGRES_USER" SET max_parallel_workers_per_gather = 0;
+-- Pages' runaway queries end at 10 s (DATABASE_STATEMENT_TIMEOUT, docs/outage-and-backups.md);
+-- the one-off migrate service connects straight to PostgreSQL and lifts it for its session.
+ALTER ROLE "$POSTGRES_USER" SET statement_timeout = '10s';
 -- What Django would otherwise SET on each new connection (its PostgreSQL notes).
 ALTER ROLE "$POSTGRES_USER" SET client_encoding = 'UTF8';
 ALTER ROLE "$POSTGRES_USER" SET timezone = 'UTC';
