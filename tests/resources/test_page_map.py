@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import translation
 
 from resources.models import Location
@@ -183,3 +184,11 @@ def test_a_page_without_any_public_place_has_no_map():
     html = service_page(service)
     assert "data-map" not in html and "map-data" not in html and "map.js" not in html
     assert "45.7791" not in html
+
+
+@override_settings(MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
+def test_the_privacy_page_names_the_tile_server_asked_only_when_the_map_is_opened():
+    with translation.override("fr"):
+        html = get(reverse("privacy"))
+    assert "au serveur de cartes tiles.example.org" in html
+    assert "Tant que vous n'ouvrez pas la carte, aucune demande ne lui est faite." in html
