@@ -82,12 +82,21 @@
 
   function draw() {
     var L = window.L;
-    map = L.map(canvas, { zoomControl: false, scrollWheelZoom: false });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    map = L.map(canvas, {
+      zoomControl: false,
+      attributionControl: false,
+      // The page scrolls under the wheel; zoom with the buttons, +/- or two fingers.
+      scrollWheelZoom: false,
+      zoomAnimation: !still,
+      fadeAnimation: !still,
+      markerZoomAnimation: !still
+    });
     L.control.zoom({
       zoomInTitle: label("data-zoom-in"),
       zoomOutTitle: label("data-zoom-out")
     }).addTo(map);
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
+    L.control.attribution({ prefix: '<a href="https://leafletjs.com/">Leaflet</a>' }).addTo(map);
     L.tileLayer(label("data-tile-url"), {
       attribution: label("data-attribution"),
       maxZoom: 19,

@@ -151,8 +151,15 @@ def keep_picture(page, name):
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("device", DEVICES)
+# Each page type on both screens and in both languages, in two runs each (in four when keeping
+# pictures).
+SCREENS = [("mobile", "fr"), ("desktop", "en")]
+OTHER_SCREENS = [("mobile", "en"), ("desktop", "fr")]
+if os.environ.get("MAP_SCREENSHOTS"):
+    SCREENS = OTHER_SCREENS = [*SCREENS, *OTHER_SCREENS]
+
+
+@pytest.mark.parametrize(("device", "lang"), SCREENS)
 def test_results_map_opens_on_a_tap_with_the_places_and_the_rounded_position(
     places, new_page, axe, device, lang
 ):
@@ -194,6 +201,7 @@ def test_results_map_opens_on_a_tap_with_the_places_and_the_rounded_position(
         assert link.get_attribute("href") == places["kitchen"].get_absolute_url()
     close = page.locator(".leaflet-popup-close-button")
     assert close.get_attribute("aria-label") == said(lang, "Fermer")
+    keep_picture(page, f"results-{device}-{lang}-popup")
     axe(page)
 
     opened.click()
@@ -202,8 +210,7 @@ def test_results_map_opens_on_a_tap_with_the_places_and_the_rounded_position(
     assert page.locator("#map-region").is_visible()
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize(("device", "lang"), OTHER_SCREENS)
 def test_service_page_map_shows_its_public_places(places, new_page, axe, device, lang):
     page = new_page(**DEVICES[device])
     offline_tiles(page)
