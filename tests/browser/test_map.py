@@ -240,7 +240,8 @@ def test_without_javascript_no_map_button_and_the_list_remains(places, new_page)
 
 
 def test_a_failed_load_says_so_and_leaves_the_list(places, new_page):
-    page = new_page(**DEVICES["desktop"])
+    # No service worker: the page's own request for Leaflet is the one made to fail.
+    page = new_page(**DEVICES["desktop"], service_workers="block")
     page.route("**/static/leaflet/leaflet.js", lambda route: route.abort())
     page.goto("/fr/services/cuisine-collective/")
     page.get_by_role("button", name=SHOW["fr"]).click()
