@@ -3,6 +3,7 @@
 Environments differ by variables, never by files: see `.env.example` and the README's table.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
@@ -155,7 +156,14 @@ SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-on
 # Where `manage.py deploy` (collectstatic) writes the static files that WhiteNoise serves.
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Leaflet, as django-leaflet ships it (leaflet/leaflet.js, leaflet.css, images/): the map's
+    # library, which static/js/map.js loads when a visitor opens a map. Its static folder only:
+    # as an installed app, django-leaflet's admin module would need GDAL. (find_spec locates the
+    # package without importing it; it reads the settings when imported.)
+    ("leaflet", Path(find_spec("leaflet").origin).parent / "static" / "leaflet"),
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -239,6 +247,15 @@ DIRECTIONS_URL = env.str(
 )
 DIRECTIONS_SEARCH_URL = env.str(
     "DIRECTIONS_SEARCH_URL", default="https://www.openstreetmap.org/search?query={address}"
+)
+
+# The map of the results and service pages (resources/maps.py, static/js/map.js): drawn only
+# when the visitor opens it, with tiles from this server ({z}/{x}/{y}: Leaflet's tile URL
+# template) and this attribution (HTML, shown on the map). Nothing is fetched before the tap.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 
 # Where the "Quitter rapidement" button of the violence pages leads (resources/safety.py): a

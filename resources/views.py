@@ -12,11 +12,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import generation
 from . import my_list as my_lists
 from .folding import place_names
+from .maps import service_map
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition, translated_columns
@@ -169,6 +171,7 @@ def service_detail(request, slug):
         "other_services": others[:OTHER_SERVICES_SHOWN],
         "more_other_services": len(others) > OTHER_SERVICES_SHOWN,
         "quick_exit": quick_exit(hide := service.sectors.filter(quick_exit_sectors()).exists()),
+        "map": service_map(service, get_language() or "fr"),
     }
     response = render(request, "resources/service_detail.html", context)
     return not_kept_offline(response, hide)

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from resources.folding import fold
+from resources.maps import public_point
 from resources.models import (
     Phone,
     Schedule,
@@ -162,7 +163,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
         sal_by_service[sid].append((sal, location))
         if accessible:
             wheelchair.add(sid)
-        public = lat is not None and not confidential and kind == "physical"
+        public = public_point(lat, lon, confidential, kind) is not None
         if public and (lat, lon) not in points[sid]:
             points[sid].append((lat, lon))
         if place[0] and place not in places[sid]:

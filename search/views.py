@@ -1,9 +1,12 @@
 """Search results (see search/ranking.py for the rule)."""
 
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from resources.maps import results_map, visitor_position
 from resources.positions import without_exact_position
 from resources.safety import QUICK_EXIT_SECTOR, not_kept_offline, quick_exit
 
@@ -48,12 +51,32 @@ def results(request):
     }
     hide = _in_quick_exit_family([form.cleaned_data.get("sector"), *context["need_sectors"]])
     context["quick_exit"] = quick_exit(hide)
+    context["map"] = results_map(
+        [*outcome.hits, *outcome.partial, *outcome.apart],
+        get_language() or "fr",
+        _map_position(form, criteria, outcome),
+    )
     if outcome.total == 0:
         context["removable"] = removal_links(context["echoed"])
     if outcome.total + len(outcome.partial) < FEW:
         context["suggested_sectors"] = suggestions.sectors(found)
     response = render(request, "search/results.html", context)
     return not_kept_offline(response, hide)
+
+
+def _map_position(form, criteria, outcome):
+    """The point the results are ranked from, for the map: only when they are nearest first."""
+    if outcome.sort != "nearest" or not criteria.point:
+        return None
+    if form.uses_coordinates:
+        label = gettext_now("Votre position approximative")
+    elif criteria.municipality is not None:
+        label = gettext_now("Lieu de votre recherche : %(place)s") % {
+            "place": criteria.municipality.name
+        }
+    else:
+        label = gettext_now("Lieu de votre recherche")
+    return visitor_position(criteria.point, label, form.uses_coordinates)
 
 
 def _in_quick_exit_family(sectors):

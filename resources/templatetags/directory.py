@@ -1,6 +1,9 @@
 """Template helpers for the public pages."""
 
+from urllib.parse import urlsplit
+
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -57,3 +60,10 @@ def add_to_list_url(context, service):
     request = context.get("request")
     existing = parse_ids(request.GET.get("liste")) if request is not None else []
     return add_url(existing, service.uuid)
+
+
+@register.simple_tag
+def map_tile_server():
+    """The host the pages' map asks for its tiles when a visitor opens it (settings
+    MAP_TILE_URL), as the privacy page names it."""
+    return urlsplit(settings.MAP_TILE_URL).hostname or settings.MAP_TILE_URL
