@@ -36,6 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from resources.catalogues import compile_catalogues
 from search.bench.load import KINDS, build_mix
 
 LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
@@ -59,7 +60,7 @@ def _get(url, timeout=30):
 class Server:
     """The production command in a child process, on a port of its own."""
 
-    def __init__(self, page_cache, workers):
+    def __init__(self, page_cache, workers, static_root):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -71,7 +72,8 @@ class Server:
             "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "RATELIMIT_ENABLE": "false",
             "PAGE_CACHE_SECONDS": "60" if page_cache else "0",
-            "BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "STATIC_ROOT": str(static_root),
         }
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
@@ -122,6 +124,8 @@ class Command(BaseCommand):
         mix = build_mix(options["seed"], options["size"])
         self.folder = Path(tempfile.mkdtemp(prefix="load-test-"))
         try:
+            if not options["url"]:
+                self._deploy()
             self.files = {}
             for name, paths in mix.items():
                 self.files[name] = self.folder / f"{name}.txt"
@@ -140,12 +144,23 @@ class Command(BaseCommand):
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def _deploy(self):
+        """What `manage.py deploy` does for the server, into this run's folder: the catalogues
+        compiled and the static files collected under their hashed names."""
+        compile_catalogues()
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "STATIC_ROOT": str(self.folder / "static")},
+            check=True,
+        )
+
     # One pass: a server, then every step against it.
     def _pass(self, cache, mix):
         if self.options["url"]:
             base, server = self.options["url"].rstrip("/"), None
         else:
-            server = Server(page_cache=cache == "warm", workers=self.options["workers"])
+            server = Server(cache == "warm", self.options["workers"], self.folder / "static")
             base = server.url
         try:
             stylesheet = self._stylesheet(base, mix["home"][0])
