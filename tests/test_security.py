@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
@@ -154,10 +155,13 @@ def _one_moment(monkeypatch):
 
 
 @override_settings(RATELIMIT_SEARCH="3/m")
-def test_searches_past_the_limit_get_a_bilingual_429_with_retry_after(client):
+def test_searches_past_the_limit_get_a_bilingual_429_with_retry_after(
+    client, django_assert_num_queries
+):
     for _ in range(3):
         assert client.get("/fr/recherche/?q=aide").status_code == 200
-    response = client.get("/fr/recherche/?q=aide")
+    with django_assert_num_queries(0):  # refused before the search, without the database
+        response = client.get("/fr/recherche/?q=aide")
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     page = response.content.decode()
@@ -280,6 +284,27 @@ def test_a_body_over_the_limit_is_a_clear_400(client):
         and "This request is too long" in page
         and 'href="tel:211"' in page
     )
+
+
+def test_the_largest_form_staff_post_fits_in_the_body_limit():
+    """A service's change form with every text at its limit (the one size rule,
+    resources/text_limits.py) in both languages, accented, URL-encoded, plus three service areas
+    drawn at their longest: well within DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    from django.conf import settings as django_settings
+
+    from resources.text_limits import text_limits
+
+    limits = text_limits()
+    fields = {}
+    for (model, field), limit in limits.items():
+        if model in ("Service", "Phone", "CostOption", "Schedule"):
+            for language in ("fr", "en"):
+                fields[f"{model}-{field}_{language}"] = "é" * limit  # 6 bytes each, encoded
+    for n in range(3):
+        fields[f"areas-{n}-extent"] = "[" * limits[("ServiceArea", "extent")]  # 3 bytes each
+    body = urlencode(fields)
+    assert len(body) > 1_000_000  # the worst case is counted, not a small form
+    assert len(body) < django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def test_too_many_fields_is_a_400_on_pages_and_json_on_the_api(client):
