@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 POLICY = {
     "default-src": "'self'",
-    "img-src": "'self' data:",
+    # The map's tiles (MAP_TILE_URL's server, OpenStreetMap's by default) are images.
+    "img-src": "'self' data: https://tile.openstreetmap.org",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",
@@ -122,12 +123,13 @@ def test_no_page_holds_what_the_policy_would_block(client, records, page_type):
         assert not re.search(r'<link\b[^>]*rel="(stylesheet|icon)"[^>]*href="(https?:)?//', page)
 
 
-def test_a_map_tile_server_is_allowed_for_images_only(client, records):
-    with override_settings(MAP_TILE_URL="https://tile.openstreetmap.org/{z}/{x}/{y}.png"):
-        response = client.get("/fr/")
-    policy = policy_of(response)
-    assert policy["img-src"] == "'self' data: https://tile.openstreetmap.org"
+def test_the_map_tile_server_follows_the_setting_for_images_only(client, records):
+    with override_settings(MAP_TILE_URL="https://tuiles.example.org:8443/{z}/{x}/{y}.png"):
+        policy = policy_of(client.get("/fr/"))
+    assert policy["img-src"] == "'self' data: https://tuiles.example.org:8443"
     assert policy["default-src"] == "'self'"
+    with override_settings(MAP_TILE_URL=""):
+        assert policy_of(client.get("/fr/"))["img-src"] == "'self' data:"
 
 
 def test_hsts_without_preload_unless_asked(client):
@@ -218,9 +220,15 @@ class UnreachableCache(LocMemCache):
 
 @override_settings(
     RATELIMIT_SEARCH="1/m",
-    CACHES={"default": {"BACKEND": "tests.test_security.UnreachableCache"}},
+    RATELIMIT_USE_CACHE="counters",
+    CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {"BACKEND": "tests.test_security.UnreachableCache"},
+    },
 )
 def test_a_cache_outage_lets_requests_through(client):
+    """The counters' cache down (django-ratelimit's RATELIMIT_USE_CACHE, the default cache in
+    production): searches still go through."""
     for _ in range(3):
         assert client.get("/fr/recherche/").status_code == 200
 

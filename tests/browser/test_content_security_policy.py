@@ -4,6 +4,9 @@ violation event, no console report), and the admin's translation tabs still work
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import wait_until
+from tests.browser.test_map import SHOW, TILE, TILES
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -72,6 +75,24 @@ def test_public_pages_break_nothing(directory, watched_page):
         "getComputedStyle(document.querySelector('.site-header')).display"
     )
     assert display == "flex"
+
+
+def test_the_map_opens_under_the_policy(directory, watched_page):
+    """Leaflet from our static files, tiles from MAP_TILE_URL's server (answered here)."""
+    page = watched_page
+    tiles = []
+
+    def answer(route):
+        tiles.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=TILE)
+
+    page.context.route(f"{TILES}**", answer)
+    page.goto("/fr/recherche/?q=alimentaire")
+    page.get_by_role("button", name=SHOW["fr"]).click()
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    wait_until(page, "document.querySelector('.leaflet-tile-loaded') !== null")
+    assert tiles
+    assert page.violations() == []
 
 
 def test_the_admin_works_under_the_policy(directory, watched_page, django_user_model):
