@@ -4,7 +4,12 @@ numbers when the database is what failed. The API answers in JSON, as its other 
 
 import sys
 
-from django.http import HttpResponseNotFound, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
 
 from .outage import is_database_outage, outage_response
@@ -12,6 +17,16 @@ from .outage import is_database_outage, outage_response
 
 def _api(request):
     return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    """A body too large, too many fields, a query string too long (docs/security.md)."""
+    if _api(request):
+        return JsonResponse(
+            {"error": "Bad request: too large or malformed", "status": 400, "parameter": None},
+            status=400,
+        )
+    return HttpResponseBadRequest(loader.get_template("400.html").render({}))
 
 
 def page_not_found(request, exception=None):

@@ -33,6 +33,12 @@ CACHES = {
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Request size limits (docs/security.md): a body above DATA_UPLOAD_MAX_MEMORY_SIZE bytes or more
+# than DATA_UPLOAD_MAX_NUMBER_FIELDS fields (query string or form) is refused with a 400. The
+# largest form staff post (a service's change page, every text at its limit) fits in the default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -114,6 +120,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "csp",
     # The three apps, each importing only from those above it here: listings, search, open data.
     "resources",
     "search",
@@ -128,6 +135,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (docs/security.md).
+    "directory211.security.ContentSecurityPolicyMiddleware",
+    "directory211.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed for slow phone connections; Django masks CSRF tokens per response,
     # which is its mitigation of BREACH (docs: "GZip middleware").
@@ -143,6 +153,9 @@ MIDDLEWARE = [
     "directory211.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The query string's size, and per-client rate limits on search, the API and every POST
+    # (after the locale, before the view: it answers 400 and 429 in the visitor's language).
+    "directory211.security.RequestLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database outage in a view or its template answers the 503 outage page (outage.py).
     "directory211.outage.OutageMiddleware",
@@ -205,12 +218,29 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Asking browsers to hard-code HTTPS for the domain (hstspreload.org) is hard to undo: opt-in.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # check --deploy asks for preload: a choice
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 
 # 2. Contrib and third party ---------------------------------------------------------------------
+
+# Content Security Policy (django-csp 4; docs/security.md): our own files only, no inline script
+# or style anywhere (JSON-LD data blocks are data, not scripts). directory211.security's
+# middleware adds the map tile server's origin to img-src when MAP_TILE_URL is set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # The admin's translation tabs need jQuery UI; modeltranslation would fetch it from a CDN.
 JQUERY_UI_URL = "js/vendor/jquery-ui/jquery-ui.min.js"
@@ -261,6 +291,50 @@ MAP_TILE_ATTRIBUTION = env.str(
 # Where the "Quitter rapidement" button of the violence pages leads (resources/safety.py): a
 # neutral page, only linked to (the site makes no request to it).
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://meteo.gc.ca/")
+
+# Security (docs/security.md) ------------------------------------------------------------------
+
+# Where the staff admin lives, e.g. "gestion-7f3a/" (a path, with its trailing slash).
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Browser features: geolocation ("Près de moi") for our own pages only, everything else off.
+PERMISSIONS_POLICY = {
+    "geolocation": "(self)",
+    **dict.fromkeys(
+        [
+            "camera",
+            "microphone",
+            "payment",
+            "usb",
+            "serial",
+            "bluetooth",
+            "midi",
+            "magnetometer",
+            "gyroscope",
+            "accelerometer",
+            "display-capture",
+            "browsing-topics",
+        ],
+        "()",
+    ),
+}
+
+# The longest query string a request may carry (bytes): a longer one is refused with a 414. Room
+# for a full "Ma liste" (30 ids) and the longest search, URL-encoded.
+QUERY_STRING_MAX_LENGTH = env.int("QUERY_STRING_MAX_LENGTH", default=4096)
+
+# Rate limits per client (django-ratelimit, counted in the default cache: Redis in production so
+# every worker shares them). A client is its address, REMOTE_ADDR; behind N reverse proxies of
+# ours (TRUSTED_PROXY_COUNT=N), the address the outermost one saw in X-Forwarded-For. The rates
+# leave room for a whole office or school behind one address. RATELIMIT_ENABLE=false turns them
+# off (a load test from one machine).
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_SEARCH = env.str("RATELIMIT_SEARCH", default="300/m")
+RATELIMIT_API = env.str("RATELIMIT_API", default="300/m")
+RATELIMIT_POST = env.str("RATELIMIT_POST", default="60/m")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# A counter the cache cannot give back lets the request through (never a site closed by Redis).
+RATELIMIT_FAIL_OPEN = True
 
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)

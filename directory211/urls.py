@@ -1,5 +1,6 @@
 """Public pages live under /fr/ and /en/ with translated path words; the admin and API do not."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -14,7 +15,7 @@ from . import health, offline
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("opendata.api.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
@@ -44,5 +45,6 @@ urlpatterns += i18n_patterns(
 )
 
 # Error pages that render without the database (directory211/errors.py).
+handler400 = "directory211.errors.bad_request"
 handler404 = "directory211.errors.page_not_found"
 handler500 = "directory211.errors.server_error"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from directory211.urls import handler404, handler500, urlpatterns  # noqa: F401
+from directory211.urls import handler400, handler404, handler500, urlpatterns  # noqa: F401
 
 
 def broken(request):

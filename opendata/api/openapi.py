@@ -219,6 +219,17 @@ def document():
         operation = item["get"]
         operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/lang"})
         operation["responses"]["400"] = error_response("A parameter has a bad value.")
+        operation["responses"]["429"] = {
+            **error_response(
+                "Too many requests from this client (RATELIMIT_API, docs/security.md)."
+            ),
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before asking again.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+        }
         if "{id}" in path:
             operation["responses"]["404"] = error_response("No record has this id.")
     return spec

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
+from search.text import MAX_QUERY_CHARS
+
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
 
@@ -94,8 +96,9 @@ def number(request, name):
     return value
 
 
-def text(request, name, limit=200):
-    """Free text, with control characters (a NUL byte PostgreSQL refuses...) taken out."""
+def text(request, name, limit=MAX_QUERY_CHARS):
+    """Free text, with control characters (a NUL byte PostgreSQL refuses...) taken out, at most
+    as long as the search's own limit on a query."""
     raw = "".join(c if c.isprintable() else " " for c in request.GET.get(name, ""))
     return " ".join(raw.split())[:limit]
 

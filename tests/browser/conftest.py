@@ -19,6 +19,7 @@ skipped browser suite would hide a broken set-up, so they fail.
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,19 @@ DEVICES = {
 }
 # axe's defaults plus WCAG 2.2 AA's target size (2.5.8), which axe leaves off by default.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+
+def wait_until(page, expression, timeout=10_000):
+    """Wait until the JavaScript `expression` (a value or a promise) is truthy in `page`.
+
+    Instead of `page.wait_for_function`, whose predicate Playwright compiles with `eval`, which
+    the site's Content-Security-Policy (no 'unsafe-eval') refuses; `page.evaluate` is not
+    subject to the page's policy."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expression} still false after {timeout} ms")
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture(scope="package", autouse=True)

@@ -15,7 +15,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.browser.conftest import DEVICES
+from tests.browser.conftest import DEVICES, wait_until
 from tests.factories import locate, make_organization, make_phone, make_service
 
 pytestmark = [
@@ -120,9 +120,10 @@ def open_map(page, lang, markers):
     assert button.get_attribute("aria-expanded") == "false"
     button.click()
     page.locator(".leaflet-marker-icon").nth(markers - 1).wait_for()
-    page.wait_for_function(
+    wait_until(
+        page,
         "Array.from(document.querySelectorAll('.leaflet-tile')).some(t => t.complete"
-        " && t.classList.contains('leaflet-tile-loaded'))"
+        " && t.classList.contains('leaflet-tile-loaded'))",
     )
     opened = page.get_by_role("button", name=HIDE[lang])
     assert opened.get_attribute("aria-expanded") == "true"
@@ -137,9 +138,7 @@ def popup_opened(page):
     """The popup's link, once it has faded in (axe reads colours as they are shown)."""
     link = page.locator(".leaflet-popup-content a")
     link.wait_for()
-    page.wait_for_function(
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
-    )
+    wait_until(page, "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     return link
 
 

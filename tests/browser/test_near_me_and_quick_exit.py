@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import DEVICES
+from tests.browser.conftest import DEVICES, wait_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,7 +74,7 @@ def test_a_refused_position_says_so_and_puts_the_focus_in_the_place_field(
     assert status.get_attribute("role") == "status"
     if lang == "fr":
         assert status.inner_text() == FAILED
-    page.wait_for_function("document.activeElement.id === 'id_place'")
+    wait_until(page, "document.activeElement.id === 'id_place'")
     assert "near-me-status" in page.locator("#id_place").get_attribute("aria-describedby")
     assert urlsplit(page.url).path == SEARCH[lang]  # no search ran
 

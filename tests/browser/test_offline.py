@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DEVICES
+from tests.browser.conftest import DEVICES, wait_until
 from tests.factories import make_service
 
 pytestmark = [
@@ -32,13 +32,13 @@ KEPT = """() => caches.open("directory211-pages")
 def under_worker(page, url):
     """`url` opened once the worker controls the page, then again through it (so kept)."""
     page.goto(url)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     page.reload()
     wait_kept(page, url)
 
 
 def wait_kept(page, url):
-    page.wait_for_function(f"({KEPT})().then((kept) => kept.includes({url!r}))")
+    wait_until(page, f"({KEPT})().then((kept) => kept.includes({url!r}))")
 
 
 def kept(page):
@@ -125,9 +125,7 @@ def test_the_quick_exit_empties_the_kept_pages(directory, shelter, mobile_page):
     page.wait_for_url(EXIT_URL)
     other = page.context.new_page()
     other.goto("/fr/a-propos/")
-    other.wait_for_function(
-        f"({KEPT})().then((kept) => !kept.includes({SERVICE['fr']!r}))", timeout=5000
-    )
+    wait_until(other, f"({KEPT})().then((kept) => !kept.includes({SERVICE['fr']!r}))", timeout=5000)
     assert SERVICE["fr"] not in kept(other)
 
 

@@ -170,7 +170,9 @@ def test_confidential_address_never_appears(directory, client, url):
         "/api/services?search=%00bouffe%01",
         "/api/organizations?search=%00",
         "/api/services?modified_after=0966-08-18T07:24:17%2B23:40",
-        "/api/services?search=" + "é" * 5000,
+        # Cut to the search's 200 characters; past QUERY_STRING_MAX_LENGTH (4,096 bytes) the
+        # request is a 400 (tests/test_security.py).
+        "/api/services?search=" + "é" * 600,
     ],
 )
 def test_odd_input_never_fails_the_server(client, db, url):

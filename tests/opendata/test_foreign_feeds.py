@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from opendata.hsds import validation
@@ -159,7 +160,7 @@ def test_a_deleted_record_takes_its_attributes_along(imported, admin_client):
     food = Service.objects.get(uuid=FOOD)
     assert Attribute.objects.filter(link_id=food.uuid).exists()
     response = admin_client.post(
-        f"/admin/resources/organization/{owner.pk}/delete/", {"post": "yes"}
+        reverse("admin:resources_organization_delete", args=[owner.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not Attribute.objects.filter(link_id=owner.uuid).exists()
