@@ -57,12 +57,45 @@ def _get(url, timeout=30):
         return response.status
 
 
-class Server:
-    """The production command in a child process, on a port of its own."""
+NGINX_CONF = """
+{user}worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/nginx-body;
+    proxy_temp_path {folder}/nginx-proxy;
+    fastcgi_temp_path {folder}/nginx-fastcgi;
+    uwsgi_temp_path {folder}/nginx-uwsgi;
+    scgi_temp_path {folder}/nginx-scgi;
+    proxy_cache_path {folder}/nginx-cache levels=1:2 keys_zone=static:1m max_size=100m
+                     inactive=1d use_temp_path=off;
+    upstream app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+    server {{
+        listen 127.0.0.1:{port};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $http_host;
+        location /static/ {{
+            proxy_pass http://app;
+            proxy_cache static;
+            proxy_cache_valid 200 1d;
+            proxy_cache_lock on;
+        }}
+        location / {{ proxy_pass http://app; proxy_buffering on; proxy_read_timeout 30s; }}
+    }}
+}}
+"""
 
-    def __init__(self, page_cache, workers, static_root):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+
+class Server:
+    """The production command in a child process, on a port of its own; with `proxy`, behind
+    nginx as deploy/nginx.conf puts it (buffered clients, static files kept by the proxy)."""
+
+    def __init__(self, page_cache, workers, folder, proxy):
+        self.processes = []
+        app_port = _free_port()
         env = {
             **os.environ,
             "DEBUG": "false",
@@ -72,20 +105,46 @@ class Server:
             "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "RATELIMIT_ENABLE": "false",
             "PAGE_CACHE_SECONDS": "60" if page_cache else "0",
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "STATIC_ROOT": str(static_root),
+            "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+            "STATIC_ROOT": str(folder / "static"),
         }
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.process = subprocess.Popen(
+        self._start(
             [str(gunicorn), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
+            env,
+            folder / "gunicorn.log",
         )
+        self.url = f"http://127.0.0.1:{app_port}"
+        self._wait()
+        if proxy:
+            port = _free_port()
+            conf = folder / "nginx.conf"
+            user = "user root;\n" if os.geteuid() == 0 else ""
+            conf.write_text(
+                NGINX_CONF.format(user=user, folder=folder, app_port=app_port, port=port)
+            )
+            self._start(
+                ["nginx", "-c", str(conf), "-g", "daemon off;"], os.environ, folder / "nginx.log"
+            )
+            self.url = f"http://127.0.0.1:{port}"
+            self._wait()
+
+    def _start(self, command, env, log):
+        with open(log, "ab") as output:
+            self.processes.append(
+                subprocess.Popen(
+                    command,
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=output,
+                    start_new_session=True,
+                )
+            )
+
+    def _wait(self):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -94,12 +153,13 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise CommandError(f"the server did not start: {self.process.stderr.read().decode()}")
+        raise CommandError(f"{self.url} did not start (see the logs in the run's folder)")
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
 
 class Command(BaseCommand):
@@ -116,6 +176,11 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=1500, help="Adresses par type de page.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--only", choices=["cold", "warm"], help="Une seule des deux passes.")
+        parser.add_argument(
+            "--no-proxy",
+            action="store_true",
+            help="Sans nginx devant le serveur (par défaut, nginx s'il est installé).",
+        )
 
     def handle(self, *args, **options):
         if not shutil.which("wrk"):
@@ -158,9 +223,10 @@ class Command(BaseCommand):
     # One pass: a server, then every step against it.
     def _pass(self, cache, mix):
         if self.options["url"]:
-            base, server = self.options["url"].rstrip("/"), None
+            base, server, proxy = self.options["url"].rstrip("/"), None, False
         else:
-            server = Server(cache == "warm", self.options["workers"], self.folder / "static")
+            proxy = not self.options["no_proxy"] and shutil.which("nginx") is not None
+            server = Server(cache == "warm", self.options["workers"], self.folder, proxy)
             base = server.url
         try:
             stylesheet = self._stylesheet(base, mix["home"][0])
@@ -170,7 +236,8 @@ class Command(BaseCommand):
             self.files["bare"].write_text("/healthz\n")
             if cache == "warm":
                 self._warm(base, mix)
-            self.stdout.write(f"\n## Page cache {cache}\n")
+            where = "gunicorn behind nginx" if proxy else "gunicorn"
+            self.stdout.write(f"\n## Page cache {cache} ({where})\n")
             single = self._single(base, mix)
             rows = self._alone(base, single)
             rows += self._mix(base, single)
