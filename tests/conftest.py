@@ -1,5 +1,6 @@
 """Shared test set-up: translations compiled once, French active by default."""
 
+import os
 import sys
 from io import StringIO
 
@@ -21,6 +22,12 @@ def restore_migrated_data(django_db_blocker):
         for connection in connections.all():
             if hasattr(connection, "_test_serialized_contents"):
                 connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+def child_environment():
+    """This process's environment for a child process (a server, a command), without what the
+    browser tests set for themselves (DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` refuses)."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def pytest_sessionstart(session):

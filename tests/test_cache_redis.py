@@ -19,6 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from resources import generation
+from tests.conftest import child_environment
 from tests.factories import make_service
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -27,7 +28,11 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 def cache_setting(url):
     """The CACHES setting the site's settings make of CACHE_URL=`url` (a fresh process)."""
     code = "from django.conf import settings; print(settings.CACHES['default'])"
-    env = {**os.environ, "CACHE_URL": url, "DJANGO_SETTINGS_MODULE": "directory211.settings"}
+    env = {
+        **child_environment(),
+        "CACHE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "directory211.settings",
+    }
     done = subprocess.run(
         [sys.executable, "-c", code],
         env=env,

@@ -2,7 +2,6 @@
 hold a page (docs/outage-and-backups.md); the real outage is tests/test_outage.py."""
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import connection
+
+from tests.conftest import child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,7 @@ def database_settings(url, **variables):
         "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'OPTIONS', 'QUERY_WAIT',"
         " 'HEALTH_CHECK_WAIT', 'CONN_HEALTH_CHECKS')}))"
     )
-    environment = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), **variables}
+    environment = {**child_environment(), "DATABASE_URL": url, "PYTHONPATH": str(ROOT), **variables}
     result = subprocess.run(
         [sys.executable, "-c", show], env=environment, capture_output=True, text=True, cwd=ROOT
     )
@@ -55,7 +56,7 @@ def test_the_environment_and_the_database_url_set_them():
 
 def test_commands_run_without_a_statement_timeout():
     show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    environment = {**os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:5432/d"}
+    environment = {**child_environment(), "DATABASE_URL": "postgres://u@127.0.0.1:5432/d"}
     environment.pop("DATABASE_STATEMENT_TIMEOUT", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", show],

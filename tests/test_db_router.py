@@ -4,7 +4,6 @@ so which connection ran a query tells where it went. The tests commit their rows
 (`transaction=True`) as a replica only sees committed ones."""
 
 import json
-import os
 import subprocess
 import sys
 from contextlib import ExitStack, contextmanager
@@ -20,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directory211.db_router import ReplicaReadsMiddleware
 from resources.models import Organization, Sector
+from tests.conftest import child_environment, restore_migrated_data
 from tests.factories import locate, make_service
 
 pytestmark = pytest.mark.django_db(
@@ -27,6 +27,14 @@ pytestmark = pytest.mark.django_db(
 )
 
 ROUTER = ["directory211.db_router.PrimaryReplicaRouter"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_data_back(django_db_blocker):
+    """The flush after the last transactional test removed the migrated reference data: put it
+    back for the tests that run after this module (as the browser tests do)."""
+    yield
+    restore_migrated_data(django_db_blocker)
 
 
 @pytest.fixture
@@ -166,7 +174,7 @@ def settings_of(**env):
         "import json; from django.conf import settings; "
         "print(json.dumps([settings.DATABASES, settings.DATABASE_ROUTERS], default=str))"
     )
-    variables = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE")}
+    variables = {k: v for k, v in child_environment().items() if not k.startswith("DATABASE")}
     variables.update(env, DJANGO_SETTINGS_MODULE="directory211.settings")
     out = subprocess.run(
         [sys.executable, "-c", code],

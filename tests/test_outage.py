@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from directory211.outage import PAUSE_SECONDS
+from tests.conftest import child_environment
 
 pytestmark = [pytest.mark.outage, pytest.mark.xdist_group("outage")]
 
@@ -149,7 +150,7 @@ def _parent(pid):
 
 def site_environment(database_url):
     return {
-        **os.environ,
+        **child_environment(),
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+
+from tests.conftest import child_environment
 
 QUERY = "q=food&lat=45.7412&lon=-73.4519"
 
@@ -65,25 +68,32 @@ def _gunicorn():
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
-    """A deployed checkout served by gunicorn: yields (base URL, the server process)."""
+def deployed(tmp_path_factory):
+    """A deployed checkout's environment: `deploy --migrate` into a fresh static folder and
+    SQLite database, with the demo directory loaded."""
     folder = tmp_path_factory.mktemp("production")
-    port = _free_port()
     environment = {
-        **os.environ,
+        **child_environment(),
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         # Always a throwaway SQLite database, whatever the suite runs on.
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "STATIC_ROOT": str(folder / "static"),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
         "PYTHONUNBUFFERED": "1",
     }
     _run(["deploy", "--migrate", "--verbosity", "0"], environment)
     _run(["load_demo_data", "--verbosity", "0"], environment)
+    return environment
+
+
+@pytest.fixture(scope="module")
+def production(deployed):
+    """The deployed checkout served by gunicorn: yields (base URL, the server process)."""
+    port = _free_port()
+    environment = {**deployed, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     server = subprocess.Popen(
         [*_gunicorn(), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
         cwd=settings.BASE_DIR,
@@ -207,3 +217,34 @@ def test_deploy_fails_on_check_deploy_warnings_before_writing_anything(tmp_path,
     with pytest.raises(CommandError, match="W009"):
         call_command("deploy", verbosity=0)
     assert not (tmp_path / "static").exists()
+
+
+@pytest.mark.skipif(
+    not shutil.which("wrk") and not os.environ.get("CI"), reason="wrk is not installed"
+)
+def test_the_load_test_command_measures_the_production_server(deployed):
+    """`manage.py load_test`, briefly: it starts the production server (behind nginx when
+    installed), runs every step of both passes and prints their figures, without an error."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "load_test", "--connections", "4", "--duration", "2"]
+        + ["--kind-duration", "1", "--size", "40"],
+        cwd=settings.BASE_DIR,
+        env=deployed,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert re.search(r"Mix: \d+ distinct addresses", out)
+    assert "## Page cache cold" in out and "## Page cache warm" in out
+    rows = re.findall(
+        r"^\| (alone|mix) \| (\w+) \| \d+ \| [\d.]* \| ([\d.]+) \| .* \| (\d+) \|$", out, re.M
+    )
+    kinds = {"home", "results", "sector", "municipality", "service", "api"}
+    assert {name for step, name, _, _ in rows if step == "mix"} == kinds | {"static"}
+    assert {name for step, name, _, _ in rows if step == "alone"} == kinds | {"bare", "static"}
+    # Every step served requests, and none failed.
+    assert all(float(rate) > 0 for *_, rate, _ in rows)
+    assert all(errors == "0" for *_, errors in rows), out
+    assert "Bare view:" in out

@@ -1,7 +1,6 @@
 """Security headers, the Content-Security-Policy, rate limits, request size limits, the admin's
 path and `check --deploy` (docs/security.md)."""
 
-import os
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django_ratelimit import core as ratelimit_core
 
 from directory211.security import client_address
+from tests.conftest import child_environment
 from tests.factories import make_organization, make_service
 
 pytestmark = pytest.mark.django_db
@@ -352,7 +352,7 @@ PRODUCTION = {
 
 
 def run_django(code, **variables):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    env = {k: v for k, v in child_environment().items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="directory211.settings", **variables)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -365,7 +365,7 @@ def run_django(code, **variables):
 
 
 def test_check_deploy_is_clean_with_production_variables():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in child_environment().items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(PRODUCTION)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,7 +1,6 @@
 """`manage.py serve_demo`, the README's first command: from an empty database to a site that
 answers in both languages, and again on the same database."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from resources.demo import read_documents
+from tests.conftest import child_environment
 
 
 def test_serve_demo_refuses_to_run_without_debug(settings):
@@ -38,7 +38,7 @@ def _status(url):
 
 def _serve_and_fetch(database_url, paths):
     port = _free_port()
-    environment = {**os.environ, "DEBUG": "true", "DATABASE_URL": database_url}
+    environment = {**child_environment(), "DEBUG": "true", "DATABASE_URL": database_url}
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve_demo", f"127.0.0.1:{port}"],
         cwd=settings.BASE_DIR,
