@@ -7,7 +7,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from resources import urls as resources_urls
 from resources.sitemaps import SITEMAPS, robots_txt
+from search import urls as search_urls
 
 from . import health
 
@@ -36,7 +38,9 @@ urlpatterns += i18n_patterns(
         TemplateView.as_view(template_name="pages/accessibility.html"),
         name="accessibility",
     ),
-    path("", include("resources.urls")),
+    # The public pages' namespace: resources' pages and the search app's sector and
+    # municipality listings (search/urls.py, BROWSING), which keep their names there.
+    path("", include((resources_urls.urlpatterns + search_urls.BROWSING, "resources"))),
 )
 
 # Error pages that render without the database (directory211/errors.py).
