@@ -89,7 +89,7 @@ def test_the_filters_are_usable_at_360_pixels(directory, mobile_page):
     mobile_page.get_by_role("button", name="Chercher").click()
     assert "place=repent" in mobile_page.url and "free=" not in mobile_page.url
     assert mobile_page.locator("#id_place").input_value() == "repent"
-    assert "pour Repentigny" in mobile_page.locator(".result-count").inner_text()
+    assert "— Repentigny" in mobile_page.locator(".listing-heading").inner_text()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
