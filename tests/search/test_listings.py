@@ -194,3 +194,12 @@ def test_cards_call_give_directions_and_add_to_the_list(client):
     assert 'class="directions" href="https://www.openstreetmap.org/directions?to=' in card
     assert "Aujourd'hui" in card or "maintenant" in card
     assert 'class="add-to-list" href="/fr/ma-liste/?ids=' in card
+
+
+def test_the_results_page_offers_sectors_then_the_chosen_ones_subsectors(client):
+    html = page(client, "/fr/recherche/", q="aide")
+    assert '<select id="id_sector" name="sector"><option value="">Tous les secteurs</option>' in html
+    assert '<option value="food">' in html and 'value="food-banks"' not in html
+    chosen = page(client, "/fr/recherche/", q="aide", sector="food-banks")
+    assert '<option value="food-banks" selected>' in chosen
+    assert 'value="meals"' in chosen and 'value="social-housing"' not in chosen
