@@ -149,7 +149,8 @@ def test_a_sector_page_is_filtered_by_place_language_and_age_without_javascript(
         assert page.locator("[data-service-id]").count() == 1
         assert page.locator(f'[data-service-id="{english.uuid}"]').is_visible()
         assert "Repentigny" in page.locator(".listing-heading").inner_text()
-        axe(page)
+        if javascript:  # axe runs in the page
+            axe(page)
         page.locator(".chips a", has_text=CHIP[lang]).click()  # drops the language only
         assert "language=" not in page.url and "age=70" in page.url
         assert page.locator("#id_age").input_value() == "70"

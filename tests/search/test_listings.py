@@ -198,7 +198,9 @@ def test_cards_call_give_directions_and_add_to_the_list(client):
 
 def test_the_results_page_offers_sectors_then_the_chosen_ones_subsectors(client):
     html = page(client, "/fr/recherche/", q="aide")
-    assert '<select id="id_sector" name="sector"><option value="">Tous les secteurs</option>' in html
+    assert (
+        '<select id="id_sector" name="sector"><option value="">Tous les secteurs</option>' in html
+    )
     assert '<option value="food">' in html and 'value="food-banks"' not in html
     chosen = page(client, "/fr/recherche/", q="aide", sector="food-banks")
     assert '<option value="food-banks" selected>' in chosen
