@@ -1,5 +1,7 @@
 """Browsing pages: sector and municipality lists are paged, with a fixed number of queries."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -96,3 +98,17 @@ def test_a_service_page_always_gives_a_number_to_call(client):
     make_phone(service=service, number="450 555-0152")
     page = client.get(service.get_absolute_url()).content.decode()
     assert 'href="tel:4505550152"' in page and "tel:4505550151" not in page
+
+
+def test_an_organization_page_shows_its_services_as_the_listing_cards(client):
+    organization = make_organization()
+    service = make_service(organization=organization, name_fr="Comptoir")
+    locate(service)
+    make_phone(service=service, number="450 555-0160")
+    make_schedule([(day, "00:00", "00:00") for day in range(7)], service=service)
+    html = client.get(organization.get_absolute_url()).content.decode()
+    card = re.search(r'<li class="result".*?</li>', html, re.S).group(0)
+    assert 'class="phone" href="tel:4505550160"' in card
+    assert 'class="directions" href="https://www.openstreetmap.org/directions?to=' in card
+    assert "Ouvert 24 h sur 24" in card and "Repentigny" in card
+    assert 'class="add-to-list" href="/fr/ma-liste/?ids=' in card
