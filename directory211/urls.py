@@ -8,7 +8,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from resources import urls as resources_urls
 from resources.sitemaps import SITEMAPS, robots_txt
+from search import urls as search_urls
 
 from . import health, offline
 
@@ -41,7 +43,9 @@ urlpatterns += i18n_patterns(
     ),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path(_("hors-ligne/"), offline.offline_page, name="offline"),
-    path("", include("resources.urls")),
+    # The public pages' namespace: resources' pages and the search app's sector and
+    # municipality listings (search/urls.py, BROWSING), which keep their names there.
+    path("", include((resources_urls.urlpatterns + search_urls.BROWSING, "resources"))),
 )
 
 # Error pages that render without the database (directory211/errors.py).

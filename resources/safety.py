@@ -23,14 +23,6 @@ OFFLINE_CACHE_HEADER = "X-Offline-Cache"
 NOT_KEPT = "no-store"
 
 
-def in_quick_exit_family(sector):
-    """Whether `sector` is the violence sector or one of its subsectors (reads `parent` only
-    for a subsector: select it with the sector)."""
-    if sector.slug == QUICK_EXIT_SECTOR:
-        return True
-    return sector.parent_id is not None and sector.parent.slug == QUICK_EXIT_SECTOR
-
-
 def quick_exit_sectors():
     """The condition on Sector of the family (one query where it is used)."""
     return Q(slug=QUICK_EXIT_SECTOR) | Q(parent__slug=QUICK_EXIT_SECTOR)

@@ -5,10 +5,12 @@ from . import views
 
 app_name = "resources"
 
+# The sector and municipality pages are named in this namespace too ("resources:sector-detail",
+# "resources:municipality-detail") but served by the search app, which lists them
+# (search.urls.BROWSING); directory211/urls.py puts both lists under the namespace.
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path(_("secteurs/<slug:slug>/"), views.sector_detail, name="sector-detail"),
-    path(_("municipalites/<slug:slug>/"), views.municipality_detail, name="municipality-detail"),
     path(_("organismes/<slug:slug>/"), views.organization_detail, name="organization-detail"),
     path(_("ma-liste/"), views.my_list, name="my-list"),
     path(_("services/<slug:slug>/"), views.service_detail, name="service-detail"),

@@ -1,6 +1,5 @@
 """Public browsing pages: home, sector, municipality, organization, service."""
 
-from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     IntegerField,
@@ -18,24 +17,16 @@ from django.views.decorators.http import require_safe
 from . import generation
 from . import my_list as my_lists
 from .folding import place_names
+from .listing import ServiceCard
 from .maps import service_map
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
 from .querysets import in_sector_condition, translated_columns
-from .safety import in_quick_exit_family, not_kept_offline, quick_exit, quick_exit_sectors
+from .safety import not_kept_offline, quick_exit, quick_exit_sectors
 
-SERVICES_PER_PAGE = 20  # as the results page (search.ranking.PAGE_SIZE)
 # A service page links to this many of its organization's other services, then to the
 # organization's page for the rest.
 OTHER_SERVICES_SHOWN = 10
-
-
-def _page(request, services, counted_as):
-    """One page of a service list; a missing, bad or too large page number gives a real page.
-    The count is kept for the content generation under `counted_as` (resources/generation.py)."""
-    paginator = Paginator(services.with_listing_data(), SERVICES_PER_PAGE)
-    paginator.count = generation.cached(f"count:{counted_as}", services.count)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def _count(queryset):
@@ -88,55 +79,38 @@ def home_place_names():
     return place_names(Municipality.objects.only("name"))
 
 
-@require_safe
-def sector_detail(request, slug):
-    sector = get_object_or_404(Sector.objects.select_related("parent"), slug=slug)
-    services = _page(
-        request,
-        Service.objects.active().in_sector(sector).order_by("name", "pk"),
-        counted_as=f"sector:{sector.pk}",
-    )
-    hide = in_quick_exit_family(sector)
-    response = render(
-        request,
-        "resources/sector_detail.html",
-        {
-            "sector": sector,
-            "subsectors": sector.children.all(),
-            "services": services,
-            "quick_exit": quick_exit(hide),
-        },
-    )
-    return not_kept_offline(response, hide)
-
-
-@require_safe
-def municipality_detail(request, slug):
-    municipality = get_object_or_404(Municipality, slug=slug)
-    services = _page(
-        request,
-        Service.objects.active().serving(municipality).order_by("name", "pk"),
-        counted_as=f"municipality:{municipality.pk}",
-    )
-    return render(
-        request,
-        "resources/municipality_detail.html",
-        {"municipality": municipality, "services": services},
-    )
+# What an organization page's cards read besides ServiceQuerySet.with_listing_data: the
+# schedules of its services' places, for today's hours (opening_hours.schedules_of).
+PLACE_SCHEDULES = [
+    f"service_at_locations__{owner}schedules__{rows}"
+    for owner in ("", "location__")
+    for rows in ("periods", "closures")
+]
 
 
 @require_safe
 def organization_detail(request, slug):
+    """An organization and its services, as the cards of the other listings (sector,
+    municipality and results pages: the search app's), in a fixed number of queries."""
     organization = get_object_or_404(
         Organization.objects.active().prefetch_related(
             "phones",
             Prefetch(
-                "services", queryset=Service.objects.active().with_listing_data().order_by("name")
+                "services",
+                queryset=Service.objects.active()
+                .with_listing_data()
+                .prefetch_related(*PLACE_SCHEDULES)
+                .order_by("name"),
             ),
         ),
         slug=slug,
     )
-    return render(request, "resources/organization_detail.html", {"organization": organization})
+    cards = [ServiceCard(service) for service in organization.services.all()]
+    return render(
+        request,
+        "resources/organization_detail.html",
+        {"organization": organization, "cards": cards},
+    )
 
 
 @require_safe

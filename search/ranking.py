@@ -46,6 +46,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.utils import timezone
 from geopy.distance import great_circle
 
+from resources.models.directory import directions_to_point
+
 from . import cards as result_cards
 from . import places, sql
 from .engine_postgres import PostgresEngine
@@ -104,6 +106,8 @@ class Hit:
     now: datetime.datetime
     # A partial match: the words of the query it holds (none: it is in a sector the need names).
     matched: list = None
+    # Its public point nearest the visitor (its first without a position), for directions.
+    nearest_point: tuple = None
 
     @property
     def service(self):
@@ -131,6 +135,20 @@ class Hit:
     @property
     def phone(self):
         return self.card.phone
+
+    @property
+    def confidential_places(self):
+        """The municipalities of its confidential locations (never an address)."""
+        return self.card.confidential
+
+    @property
+    def other_places(self):
+        return self.card.other_places
+
+    @property
+    def directions_url(self):
+        """Directions to its nearest public point (settings DIRECTIONS_URL), or None."""
+        return directions_to_point(*self.nearest_point) if self.nearest_point else None
 
 
 @dataclass
@@ -377,8 +395,15 @@ def _walk(cursor, eng, point, matches, needed):
 
 def _hit(card, point, now, serves=True, matched=None):
     """A result with its distance for people (geopy, on the page's services only)."""
-    distance = None
+    distance, nearest = None, card.points[0] if card.points else None
     if point and card.points:
         nearest = min(card.points, key=lambda p: places.arc_km(point, p))
         distance = great_circle(point, nearest).km
-    return Hit(card=card, distance_km=distance, serves_place=serves, now=now, matched=matched)
+    return Hit(
+        card=card,
+        distance_km=distance,
+        serves_place=serves,
+        now=now,
+        matched=matched,
+        nearest_point=nearest,
+    )

@@ -220,9 +220,7 @@ class Location(HSDSRecord):
         if self.is_confidential or self.location_type != self.Type.PHYSICAL:
             return None
         if self.latitude is not None and self.longitude is not None:
-            return settings.DIRECTIONS_URL.format(
-                lat=quote(f"{self.latitude:.6f}"), lon=quote(f"{self.longitude:.6f}")
-            )
+            return directions_to_point(self.latitude, self.longitude)
         if not self.address_1:
             return None
         municipality = self.municipality.name_fr if self.municipality else ""
@@ -230,6 +228,14 @@ class Location(HSDSRecord):
             part for part in (self.address_1, municipality, "QC", self.postal_code) if part
         )
         return settings.DIRECTIONS_SEARCH_URL.format(address=quote(address, safe=""))
+
+
+def directions_to_point(latitude, longitude):
+    """Directions to a public point (settings DIRECTIONS_URL): a location's, or a result
+    card's (search/ranking.py), which holds public points only."""
+    return settings.DIRECTIONS_URL.format(
+        lat=quote(f"{latitude:.6f}"), lon=quote(f"{longitude:.6f}")
+    )
 
 
 class ServiceAtLocation(HSDSRecord):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from resources.models import Language
 from tests.factories import make_phone, make_service
 
 pytestmark = [
@@ -89,7 +90,7 @@ def test_the_filters_are_usable_at_360_pixels(directory, mobile_page):
     mobile_page.get_by_role("button", name="Chercher").click()
     assert "place=repent" in mobile_page.url and "free=" not in mobile_page.url
     assert mobile_page.locator("#id_place").input_value() == "repent"
-    assert "pour Repentigny" in mobile_page.locator(".result-count").inner_text()
+    assert "— Repentigny" in mobile_page.locator(".listing-heading").inner_text()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -118,3 +119,38 @@ def test_crisis_block_and_partial_matches_without_accessibility_violations(
     assert partial.locator(f'[data-service-id="{directory["service"].uuid}"]').is_visible()
     assert "zorglub" not in partial.inner_text()  # the words held, not the others
     axe(device_page)
+
+
+SECTOR = {"fr": "/fr/secteurs/food/", "en": "/en/sectors/food/"}
+CHIP = {"fr": "Anglais", "en": "English"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_sector_page_is_filtered_by_place_language_and_age_without_javascript(
+    directory, new_page, axe, lang
+):
+    english = make_service(
+        sectors=["meals"],
+        municipalities=["repentigny"],
+        name_fr="Popote anglophone",
+        minimum_age=65,
+    )
+    english.languages.set(Language.objects.filter(code="eng"))
+    for javascript in (False, True):
+        page = new_page(viewport={"width": 360, "height": 780}, java_script_enabled=javascript)
+        page.goto(SECTOR[lang])
+        assert page.locator("[data-service-id]").count() == 2
+        page.locator("#id_place").fill("Repentigny")
+        page.locator(".more-filters summary").click()
+        page.locator("#id_language").select_option("eng")
+        page.locator("#id_age").fill("70")
+        page.locator('button[type="submit"]').click()
+        assert SECTOR[lang] in page.url and "language=eng" in page.url and "age=70" in page.url
+        assert page.locator("[data-service-id]").count() == 1
+        assert page.locator(f'[data-service-id="{english.uuid}"]').is_visible()
+        assert "Repentigny" in page.locator(".listing-heading").inner_text()
+        if javascript:  # axe runs in the page
+            axe(page)
+        page.locator(".chips a", has_text=CHIP[lang]).click()  # drops the language only
+        assert "language=" not in page.url and "age=70" in page.url
+        assert page.locator("#id_age").input_value() == "70"

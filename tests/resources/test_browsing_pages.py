@@ -1,5 +1,7 @@
 """Browsing pages: sector and municipality lists are paged, with a fixed number of queries."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,7 +32,7 @@ def test_sector_page_shows_20_services_a_page_like_the_results_with_a_link_to_th
     response = client.get("/fr/secteurs/food/")
     html = response.content.decode()
     assert html.count("data-service-id=") == 20  # as on the results page (search.ranking)
-    assert "30 services" in html
+    assert "30 résultats" in html
     assert 'href="?page=2"' in html
     second = client.get("/fr/secteurs/food/?page=2").content.decode()
     assert second.count("data-service-id=") == 10
@@ -47,8 +49,11 @@ def test_bad_page_numbers_give_a_real_page_not_an_error(client):
 
 def test_municipality_page_queries_do_not_grow_with_the_number_of_services(client):
     _services(3)
+    # Reference data and the 2-1-1 line are read once, again after an edit: a first request.
+    _queries(client, "/fr/municipalites/charlemagne/")
     few = _queries(client, "/fr/municipalites/charlemagne/")
     _services(20)
+    _queries(client, "/fr/municipalites/charlemagne/")
     many = _queries(client, "/fr/municipalites/charlemagne/")
     assert few == many
 
@@ -94,3 +99,17 @@ def test_a_service_page_always_gives_a_number_to_call(client):
     make_phone(service=service, number="450 555-0152")
     page = client.get(service.get_absolute_url()).content.decode()
     assert 'href="tel:4505550152"' in page and "tel:4505550151" not in page
+
+
+def test_an_organization_page_shows_its_services_as_the_listing_cards(client):
+    organization = make_organization()
+    service = make_service(organization=organization, name_fr="Comptoir")
+    locate(service)
+    make_phone(service=service, number="450 555-0160")
+    make_schedule([(day, "00:00", "00:00") for day in range(7)], service=service)
+    html = client.get(organization.get_absolute_url()).content.decode()
+    card = re.search(r'<li class="result".*?</li>', html, re.S).group(0)
+    assert 'class="phone" href="tel:4505550160"' in card
+    assert 'class="directions" href="https://www.openstreetmap.org/directions?to=' in card
+    assert "Ouvert 24 h sur 24" in card and "Repentigny" in card
+    assert 'class="add-to-list" href="/fr/ma-liste/?ids=' in card
