@@ -170,8 +170,11 @@ def test_staff_are_never_served_nor_given_a_kept_page(client, admin_client, food
 
 
 def test_what_is_not_a_kept_page_is_rendered_each_time(client, food_bank):
+    # A 404 (answered from the reference data in memory, without a query) is never kept.
+    missing = client.get("/fr/secteurs/inconnu/")
+    assert missing.status_code == 404 and "ETag" not in missing
+    assert "public" not in missing.get("Cache-Control", "")
     for url in (
-        "/fr/secteurs/inconnu/",  # 404
         "/fr/recherche/?q=frigo&lat=45.74&lon=-73.45",  # a position is never stored
         "/readyz",
         f"/fr/ma-liste/?ids={food_bank.uuid}",
@@ -216,7 +219,7 @@ def test_the_counts_are_kept_for_the_generation_even_without_the_page(client, se
     assert re.search(
         r"Alimentation</a> <span class=\"count\">2 services", client.get("/fr/").content.decode()
     )
-    assert "2 services" in client.get("/fr/secteurs/food/").content.decode()
+    assert "2 résultats" in client.get("/fr/secteurs/food/").content.decode()
 
 
 # The 2-1-1 banner -----------------------------------------------------------------------------
