@@ -50,16 +50,18 @@ def _fetch(url, method="GET"):
         return error.code, error.headers, error.read()
 
 
-def _run(command, environment):
+def _run(command, environment, timeout=120):
+    """`manage.py command`, which must succeed; returns its standard output."""
     done = subprocess.run(
         [sys.executable, "manage.py", *command],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 def _gunicorn():
@@ -225,17 +227,12 @@ def test_deploy_fails_on_check_deploy_warnings_before_writing_anything(tmp_path,
 def test_the_load_test_command_measures_the_production_server(deployed):
     """`manage.py load_test`, briefly: it starts the production server (behind nginx when
     installed), runs every step of both passes and prints their figures, without an error."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", "load_test", "--connections", "4", "--duration", "2"]
-        + ["--kind-duration", "1", "--size", "40"],
-        cwd=settings.BASE_DIR,
-        env=deployed,
-        capture_output=True,
-        text=True,
+    out = _run(
+        ["load_test", "--connections", "4", "--duration", "2", "--kind-duration", "1"]
+        + ["--size", "40"],
+        deployed,
         timeout=240,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
     assert re.search(r"Mix: \d+ distinct addresses", out)
     assert "## Page cache cold" in out and "## Page cache warm" in out
     rows = re.findall(
