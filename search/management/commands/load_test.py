@@ -186,11 +186,12 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("wrk est introuvable : apt-get install wrk")
         self.options = options
-        mix = build_mix(options["seed"], options["size"])
         self.folder = Path(tempfile.mkdtemp(prefix="load-test-"))
         try:
             if not options["url"]:
                 self._deploy()
+            # After the catalogues are compiled: English addresses have English path words.
+            mix = build_mix(options["seed"], options["size"])
             self.files = {}
             for name, paths in mix.items():
                 self.files[name] = self.folder / f"{name}.txt"
