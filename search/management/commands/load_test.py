@@ -264,12 +264,16 @@ class Command(BaseCommand):
         )
 
     def _single(self, base, mix):
-        """Median time of one request at a time, per kind (30 addresses each)."""
+        """Median time of one request at a time, per kind: 30 requests over its addresses (a
+        kind with few, such as the home page, repeats them), after one unmeasured request that
+        fills what a process keeps (reference data, the home page's counts)."""
         single = {}
         for name in [kind.name for kind in KINDS] + ["bare", "static"]:
-            paths = (mix.get(name) or self.files[name].read_text().split())[::7][:30]
+            paths = mix.get(name) or self.files[name].read_text().split()
+            sample = [paths[(n * 7) % len(paths)] for n in range(31)]
+            _safe_get(base + sample.pop())
             times = []
-            for path in paths:
+            for path in sample:
                 started = time.perf_counter()
                 _safe_get(base + path)
                 times.append((time.perf_counter() - started) * 1000)
@@ -319,7 +323,11 @@ class Command(BaseCommand):
         out("|---|---|---|---|---|---|---|---|")
         for step, name, connections, one, figures in rows:
             seconds = figures["duration_us"] / 1e6
-            errors = sum(figures[key] for key in ("connect", "read", "write", "status", "timeout"))
+            kinds = ("connect", "read", "write", "status", "timeout")
+            errors = sum(figures[key] for key in kinds)
+            if errors:  # which ones: "status" is an answer other than 2xx/3xx
+                detail = ", ".join(f"{key} {figures[key]}" for key in kinds if figures[key])
+                errors = f"{errors} ({detail})"
             out(
                 f"| {step} | {name} | {connections} | "
                 f"{'' if one is None else f'{one:.1f}'} | {figures['requests'] / seconds:.1f} | "
