@@ -74,7 +74,7 @@ def build_mix(seed=1, size=1500):
     sectors = list(Sector.objects.order_by("slug").values_list("slug", flat=True))
     municipalities = list(Municipality.objects.order_by("slug").values_list("slug", flat=True))
     prefixes = list(PostalPrefix.objects.order_by("code").values_list("code", flat=True))
-    service_slugs = list(Service.objects.order_by("slug").values_list("slug", flat=True))
+    service_slugs = list(Service.objects.active().order_by("slug").values_list("slug", flat=True))
     service_slugs = rng.sample(service_slugs, min(size, len(service_slugs)))
     api_root = reverse("api:services")
     mix = {kind.name: set() for kind in KINDS}

@@ -6,19 +6,23 @@ on a free local port against this database, or measures `--url` if one is given,
 1. each page kind alone, one request at a time: the single-request time;
 2. the ceiling: a bare Django view (`/healthz`: no database, no template) and the stylesheet,
    each alone at the full number of connections;
-3. each page kind alone at the full number of connections (its own thousands of addresses);
+3. each page kind alone at the full number of connections (hundreds of its own addresses);
 4. the mix: every kind at once, connections shared by their weight, with the stylesheet fetched
    beside them, for `--duration` seconds.
 
-Steps 3 and 4 run twice: page cache off (every page rendered: "cold") and page cache on after one
-pass over every address ("warm"). wrk (Debian package `wrk`) makes the requests; it and the server
-share the machine, so compare figures within one run. Errors are socket errors, time-outs (10 s)
-and answers other than 2xx/3xx. Rate limits are turned off for the server it starts (one client
-address would otherwise be throttled, as it should be).
+Steps 3 and 4 run twice: page cache off (every page rendered: "cold") and page cache on ("warm":
+each kind alone right after its addresses were asked once, within the cache's minute; the mix
+after an unmeasured run of the same length, the steady state of a 60 s cache under this
+traffic, which cannot hold every address). In step 3 a kind has ALONE_ADDRESSES addresses.
+wrk (Debian package `wrk`) makes the requests; it and the server share the machine, so compare
+figures within one run. Errors are socket errors, time-outs (10 s) and answers other than
+2xx/3xx. Rate limits are turned off for the server it starts (one client address would
+otherwise be throttled, as it should be).
 """
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -42,6 +46,8 @@ from search.bench.load import KINDS, build_mix
 LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
 # Connections the stylesheet gets beside the mix, and alone to compare with.
 STATIC_CONNECTIONS = 4
+# Distinct addresses of a kind when it runs alone (the mix has them all).
+ALONE_ADDRESSES = 500
 
 
 def _free_port():
@@ -93,7 +99,7 @@ class Server:
     """The production command in a child process, on a port of its own; with `proxy`, behind
     nginx as deploy/nginx.conf puts it (buffered clients, static files kept by the proxy)."""
 
-    def __init__(self, page_cache, workers, folder, proxy):
+    def __init__(self, page_cache, workers, folder, proxy, nice=0):
         self.processes = []
         app_port = _free_port()
         env = {
@@ -112,7 +118,8 @@ class Server:
             env["WEB_CONCURRENCY"] = str(workers)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self._start(
-            [str(gunicorn), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
+            ["nice", "-n", str(nice)] * bool(nice)
+            + [str(gunicorn), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
             env,
             folder / "gunicorn.log",
         )
@@ -173,6 +180,12 @@ class Command(BaseCommand):
             "--kind-duration", type=int, default=15, help="Secondes de chaque page seule."
         )
         parser.add_argument("--workers", type=int, default=0, help="WEB_CONCURRENCY du serveur.")
+        parser.add_argument(
+            "--app-nice",
+            type=int,
+            default=0,
+            help="Priorité (nice) du serveur d'application, sous celle du proxy (docs/deploy.md).",
+        )
         parser.add_argument("--size", type=int, default=1500, help="Adresses par type de page.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--only", choices=["cold", "warm"], help="Une seule des deux passes.")
@@ -227,7 +240,13 @@ class Command(BaseCommand):
             base, server, proxy = self.options["url"].rstrip("/"), None, False
         else:
             proxy = not self.options["no_proxy"] and shutil.which("nginx") is not None
-            server = Server(cache == "warm", self.options["workers"], self.folder, proxy)
+            server = Server(
+                cache == "warm",
+                self.options["workers"],
+                self.folder,
+                proxy,
+                self.options["app_nice"],
+            )
             base = server.url
         try:
             stylesheet = self._stylesheet(base, mix["home"][0])
@@ -235,13 +254,12 @@ class Command(BaseCommand):
             self.files["static"].write_text(stylesheet + "\n")
             self.files["bare"] = self.folder / "bare.txt"
             self.files["bare"].write_text("/healthz\n")
-            if cache == "warm":
-                self._warm(base, mix)
             where = "gunicorn behind nginx" if proxy else "gunicorn"
             self.stdout.write(f"\n## Page cache {cache} ({where})\n")
+            warm = cache == "warm"
             single = self._single(base, mix)
-            rows = self._alone(base, single)
-            rows += self._mix(base, single)
+            rows = self._alone(base, single, mix, warm)
+            rows += self._mix(base, single, warm)
             self._print(rows)
         finally:
             if server:
@@ -253,10 +271,11 @@ class Command(BaseCommand):
         start = page.index('rel="stylesheet" href="') + len('rel="stylesheet" href="')
         return page[start : page.index('"', start)]
 
-    def _warm(self, base, mix):
-        paths = [path for name, paths in mix.items() for path in paths]
+    def _warm(self, base, paths):
+        """Every address of `paths` asked once (the page cache keeps a page 60 s at most, so
+        right before the step it serves)."""
         started = time.monotonic()
-        with ThreadPoolExecutor(4) as pool:
+        with ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(lambda path: _safe_get(base + path), paths))
         self.stdout.write(
             f"Warmed {len(paths)} addresses in {time.monotonic() - started:.0f} s "
@@ -292,29 +311,44 @@ class Command(BaseCommand):
         output = process.communicate()[0]
         return json.loads(output.strip().splitlines()[-1])
 
-    def _alone(self, base, single):
+    def _alone(self, base, single, mix, warm):
+        """Each kind alone at full connections, over ALONE_ADDRESSES of its addresses (warm:
+        each asked once right before, within the page cache's minute)."""
         connections, duration = self.options["connections"], self.options["kind_duration"]
         rows = []
         steps = [("bare", connections), ("static", connections), ("static", STATIC_CONNECTIONS)]
         steps += [(kind.name, connections) for kind in KINDS]
         for name, count in steps:
-            figures = self._result(self._wrk(base, name, count, duration))
+            alone = name
+            if name in mix:
+                alone = f"{name}-alone"
+                paths = random.Random(self.options["seed"]).sample(
+                    mix[name], min(ALONE_ADDRESSES, len(mix[name]))
+                )
+                self.files[alone] = self.folder / f"{alone}.txt"
+                self.files[alone].write_text("\n".join(paths) + "\n")
+                if warm:
+                    self._warm(base, paths)
+            figures = self._result(self._wrk(base, alone, count, duration))
             rows.append(("alone", name, count, single.get(name), figures))
         return rows
 
-    def _mix(self, base, single):
-        total = self.options["connections"]
+    def _mix(self, base, single, warm):
+        """Every kind at once, connections shared by weight, the stylesheet beside them
+        (warm: after an unmeasured run of the same length, the cache's steady state)."""
+        total, duration = self.options["connections"], self.options["duration"]
         processes = [(kind.name, max(1, round(total * kind.connections))) for kind in KINDS] + [
             ("static", STATIC_CONNECTIONS)
         ]
-        running = [
-            (name, count, self._wrk(base, name, count, self.options["duration"]))
-            for name, count in processes
-        ]
-        return [
-            ("mix", name, count, single.get(name), self._result(process))
-            for name, count, process in running
-        ]
+        for _ in range(2 if warm else 1):
+            running = [
+                (name, count, self._wrk(base, name, count, duration)) for name, count in processes
+            ]
+            rows = [
+                ("mix", name, count, single.get(name), self._result(process))
+                for name, count, process in running
+            ]
+        return rows
 
     def _print(self, rows):
         out = self.stdout.write
