@@ -92,7 +92,9 @@ EXTRAS = {
 ERROR = {
     "type": "object",
     "required": ["error", "status"],
-    "properties": {"error": TEXT, "status": INT, "parameter": TEXT},
+    # `parameter` names the bad query parameter; null (or absent) when no one parameter is at
+    # fault (a request too large, an unknown address, a server or database error).
+    "properties": {"error": TEXT, "status": INT, "parameter": {"type": ["string", "null"]}},
 }
 
 
