@@ -19,9 +19,9 @@ import time
 import types
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
-from django.template import loader
 from django.utils.cache import add_never_cache_headers
+
+from .errors import answer
 
 RETRY_AFTER_SECONDS = 30
 PAUSE_SECONDS = 5
@@ -64,12 +64,7 @@ def is_database_outage(exception):
 
 
 def outage_response(request):
-    if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"error": "Service unavailable", "status": 503, "parameter": None}, status=503
-        )
-    else:
-        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    response = answer(request, 503, "Service unavailable", "503.html")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

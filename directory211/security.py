@@ -18,12 +18,10 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.exception import response_for_exception
-from django.http import HttpResponse
-from django.template import loader
 from django.utils.cache import patch_vary_headers
 from django_ratelimit.core import get_usage
 
-from opendata.api.http import error as api_error
+from .errors import answer
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +113,9 @@ def rate_group(request):
 
 
 def too_many_requests(request, group, retry_after):
-    if group == "api":
-        response = api_error(429, f"too many requests: try again in {retry_after} seconds")
-    else:
-        page = loader.get_template("429.html").render({"retry_after": retry_after})
-        response = HttpResponse(page, status=429)
+    message = f"too many requests: try again in {retry_after} seconds"
+    response = answer(request, 429, message, "429.html", {"retry_after": retry_after})
+    if group != "api":
         patch_vary_headers(response, ["Accept-Language"])
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
