@@ -12,6 +12,7 @@
 See docs/public-pages.md, "Offline".
 """
 
+import functools
 import hashlib
 import json
 
@@ -32,7 +33,7 @@ MAX_PAGES = MAX_SERVICES
 THEME_COLOR = "#0b5394"  # static/css/site.css, --accent
 BACKGROUND_COLOR = "#ffffff"
 # Never answered by the worker (the browser goes to the network as if it were not there).
-NEVER_KEPT = ["/admin/", "/api/", "/i18n/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"]
+NEVER_KEPT = ["/api/", "/i18n/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"]
 # Kept when the worker installs, beside the offline pages: what they need to look right.
 PRECACHED_STATIC = ["css/site.css", "js/near-exit.js", "img/favicon.svg"]
 
@@ -105,7 +106,7 @@ def worker_config():
         "lists": list(_in_each_language("resources:my-list").values()),
         "precache": [*offline.values(), *(static(path) for path in PRECACHED_STATIC)],
         "staticPrefix": settings.STATIC_URL,
-        "never": [*NEVER_KEPT, reverse("service-worker")],
+        "never": ["/" + settings.ADMIN_URL, *NEVER_KEPT, reverse("service-worker")],
         "header": OFFLINE_CACHE_HEADER,
         "notKept": NOT_KEPT,
         "maxPages": MAX_PAGES,
@@ -114,10 +115,13 @@ def worker_config():
     }
 
 
+@functools.lru_cache(maxsize=8)
 def _version(config):
-    """Changes when the worker, its settings or the offline pages change, so that the browser
-    installs the new worker, which keeps the new offline pages."""
-    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    """Changes when the worker, its settings (`config`, as JSON) or the offline pages change, so
+    that the browser installs the new worker, which keeps the new offline pages. Computed once
+    per process and configuration: the browser asks for the worker on every visit, and the
+    templates change only with a deployment."""
+    digest = hashlib.sha256(config.encode())
     digest.update(loader.get_template("offline/sw.js").template.source.encode())
     for code in _languages():
         with translation.override(code):
@@ -128,7 +132,7 @@ def _version(config):
 @require_safe
 def service_worker(request):
     config = worker_config()
-    config["version"] = _version(config)
+    config["version"] = _version(json.dumps(config, sort_keys=True))
     body = loader.get_template("offline/sw.js").render({"config": json.dumps(config)})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     # The browser checks for a new worker on each visit; never a stale copy from a cache.
