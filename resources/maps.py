@@ -14,6 +14,7 @@ appears only when the results are ranked by it, rounded as everywhere (resources
 from django.conf import settings
 
 from .positions import round_coordinate
+from .translation import in_language
 
 
 def public_point(latitude, longitude, is_confidential, location_type):
@@ -22,15 +23,6 @@ def public_point(latitude, longitude, is_confidential, location_type):
     if latitude is None or longitude is None or is_confidential or location_type != "physical":
         return None
     return (latitude, longitude)
-
-
-def text(instance, field, language):
-    """(text, lang) of a translated field in `language`: the French text, marked "fr", when the
-    English one is missing (as the `translated` template tag marks it)."""
-    own = getattr(instance, f"{field}_{language}", "") or ""
-    if own or language == "fr":
-        return own or getattr(instance, f"{field}_fr", "") or "", None
-    return getattr(instance, f"{field}_fr", "") or "", "fr"
 
 
 def marker(point, name, href, detail="", lang=None):
@@ -98,9 +90,9 @@ def service_map(service, language):
         if point is None:
             hidden += 1
             continue
-        name, lang = text(location, "name", language)
+        name, lang = in_language(location, "name", language)
         if not name:
-            name, lang = text(service, "name", language)
+            name, lang = in_language(service, "name", language)
         street = ", ".join(p for p in (location.address_1, location.address_2) if p)
         town = " ".join(
             p for p in (str(location.municipality or ""), location.postal_code) if p
@@ -123,7 +115,7 @@ def results_map(hits, language, position=None):
         if not points:
             hidden += 1
             continue
-        name, lang = text(service, "name", language)
+        name, lang = in_language(service, "name", language)
         for point in points:
             markers.append(marker(point, name, service.get_absolute_url(), lang=lang))
     return PageMap(markers, hidden, position)

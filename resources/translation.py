@@ -24,6 +24,16 @@ from .models import (
 )
 
 
+def in_language(instance, field, language):
+    """(text, lang) of a translated field as a page in `language` shows it: its own text, or,
+    on a non-French page where only French exists, the French text with lang "fr" (to mark it
+    so screen readers pronounce it right); lang is None otherwise."""
+    own = getattr(instance, f"{field}_{language}", None)
+    if own or language == "fr":
+        return own or getattr(instance, f"{field}_fr", "") or "", None
+    return getattr(instance, f"{field}_fr", "") or "", "fr"
+
+
 @register(Municipality)
 class MunicipalityTranslation(TranslationOptions):
     fields = ("name",)

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from ..models.schedules import covers_whole_day
 from ..my_list import add_url, parse_ids
 from ..positions import without_exact_position
+from ..translation import in_language
 
 register = template.Library()
 
@@ -30,12 +31,8 @@ def url_in_language(context, language):
 def translated(instance, field):
     """A translated field; when the page is not French and only French text exists, the French
     text is shown marked `lang="fr"` so screen readers pronounce it right."""
-    language = get_language() or "fr"
-    value = getattr(instance, f"{field}_{language}", None)
-    if value or language == "fr":
-        return value or getattr(instance, field)
-    french = getattr(instance, f"{field}_fr", "")
-    return format_html('<span lang="fr">{}</span>', french) if french else ""
+    text, lang = in_language(instance, field, get_language() or "fr")
+    return format_html('<span lang="{}">{}</span>', lang, text) if lang and text else text
 
 
 @register.filter
