@@ -1,10 +1,13 @@
 """Shared test set-up: translations compiled once, French active by default."""
 
+import json
 import os
+import subprocess
 import sys
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections, transaction
@@ -28,6 +31,29 @@ def child_environment():
     """This process's environment for a child process (a server, a command), without what the
     browser tests set for themselves (DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` refuses)."""
     return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def settings_in_child(expression, **variables):
+    """The JSON value of `expression` (over `settings`) as the site's settings make it in a
+    fresh process given the environment `variables` (the suite's own DATABASE_* and CACHE_URL
+    left out)."""
+    environment = {
+        k: v for k, v in child_environment().items() if not k.startswith(("DATABASE", "CACHE_URL"))
+    }
+    environment.update(variables, DJANGO_SETTINGS_MODULE="directory211.settings")
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({expression}, default=str))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def pytest_sessionstart(session):

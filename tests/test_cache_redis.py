@@ -6,10 +6,7 @@ except under CI (`CI` set, `.ci/run` starts one), where it fails. The test's key
 prefix and are deleted at its end; nothing else in the database is touched (never `cache.clear()`,
 which would empty the whole Redis database)."""
 
-import ast
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -19,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from resources import generation
-from tests.conftest import child_environment
+from tests.conftest import settings_in_child
 from tests.factories import make_service
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -27,21 +24,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def cache_setting(url):
     """The CACHES setting the site's settings make of CACHE_URL=`url` (a fresh process)."""
-    code = "from django.conf import settings; print(settings.CACHES['default'])"
-    env = {
-        **child_environment(),
-        "CACHE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "directory211.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=django_settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return ast.literal_eval(done.stdout)
+    return settings_in_child("settings.CACHES['default']", CACHE_URL=url)
 
 
 def test_redis_urls_are_djangos_own_redis_backend():

@@ -1,7 +1,6 @@
 """PostgreSQL connections carry client-side timeouts, so a database that is down or hung cannot
 hold a page (docs/outage-and-backups.md); the real outage is tests/test_outage.py."""
 
-import json
 import subprocess
 import sys
 import time
@@ -11,23 +10,18 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.conftest import child_environment
+from tests.conftest import child_environment, settings_in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def database_settings(url, **variables):
-    show = (
-        "import json; from directory211 import settings as s; d = s.DATABASES['default'];"
-        "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'OPTIONS', 'QUERY_WAIT',"
-        " 'HEALTH_CHECK_WAIT', 'CONN_HEALTH_CHECKS')}))"
+    keys = ("ENGINE", "OPTIONS", "QUERY_WAIT", "HEALTH_CHECK_WAIT", "CONN_HEALTH_CHECKS")
+    return settings_in_child(
+        f"{{k: settings.DATABASES['default'].get(k) for k in {keys!r}}}",
+        DATABASE_URL=url,
+        **variables,
     )
-    environment = {**child_environment(), "DATABASE_URL": url, "PYTHONPATH": str(ROOT), **variables}
-    result = subprocess.run(
-        [sys.executable, "-c", show], env=environment, capture_output=True, text=True, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_postgresql_gets_client_side_timeouts_and_a_statement_timeout():

@@ -3,9 +3,6 @@ primary. The `replica1` alias (tests/conftest.py) is a second connection to the 
 so which connection ran a query tells where it went. The tests commit their rows
 (`transaction=True`) as a replica only sees committed ones."""
 
-import json
-import subprocess
-import sys
 from contextlib import ExitStack, contextmanager
 
 import pytest
@@ -19,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directory211.db_router import ReplicaReadsMiddleware
 from resources.models import Organization, Sector
-from tests.conftest import child_environment, restore_migrated_data
+from tests.conftest import restore_migrated_data, settings_in_child
 from tests.factories import locate, make_service
 
 pytestmark = pytest.mark.django_db(
@@ -169,22 +166,8 @@ def test_commands_and_the_search_index_use_the_primary(replicas, service):
 
 
 def settings_of(**env):
-    """DATABASES and DATABASE_ROUTERS as settings.py makes them from these variables."""
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps([settings.DATABASES, settings.DATABASE_ROUTERS], default=str))"
-    )
-    variables = {k: v for k, v in child_environment().items() if not k.startswith("DATABASE")}
-    variables.update(env, DJANGO_SETTINGS_MODULE="directory211.settings")
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=variables,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    """(DATABASES, DATABASE_ROUTERS) as the settings make them from `env` (a fresh process)."""
+    return settings_in_child("[settings.DATABASES, settings.DATABASE_ROUTERS]", **env)
 
 
 @pytest.mark.django_db(transaction=False)
