@@ -12,7 +12,6 @@ cache cannot be reached, requests go through (a Redis outage must not close the 
 
 import ipaddress
 import logging
-from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -20,6 +19,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.exception import response_for_exception
 from django.utils.cache import patch_vary_headers
 from django_ratelimit.core import get_usage
+
+from resources.maps import tile_origin
 
 from .errors import answer
 
@@ -31,14 +32,6 @@ UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 class QueryStringTooLong(SuspiciousOperation):
     """A query string longer than QUERY_STRING_MAX_LENGTH: a 400, as Django answers a body too
     large or too many fields (handler400)."""
-
-
-def tile_origin():
-    """The scheme and host of the map's tile URL template (setting MAP_TILE_URL), or None."""
-    parts = urlsplit(getattr(settings, "MAP_TILE_URL", None) or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

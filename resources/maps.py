@@ -11,10 +11,21 @@ marker's name, an optional line under it, and the link its popup gives. A visito
 appears only when the results are ranked by it, rounded as everywhere (resources/positions.py).
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 from .positions import round_coordinate
 from .translation import in_language
+
+
+def tile_origin():
+    """The scheme and host of the map's tile URL template (setting MAP_TILE_URL), or None:
+    what the Content-Security-Policy allows and the privacy page names."""
+    parts = urlsplit(getattr(settings, "MAP_TILE_URL", None) or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def public_point(latitude, longitude, is_confidential, location_type):

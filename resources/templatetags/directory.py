@@ -8,6 +8,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from ..maps import tile_origin
 from ..models.schedules import covers_whole_day
 from ..my_list import add_url, parse_ids
 from ..positions import without_exact_position
@@ -63,4 +64,5 @@ def add_to_list_url(context, service):
 def map_tile_server():
     """The host the pages' map asks for its tiles when a visitor opens it (settings
     MAP_TILE_URL), as the privacy page names it."""
-    return urlsplit(settings.MAP_TILE_URL).hostname or settings.MAP_TILE_URL
+    origin = tile_origin()
+    return urlsplit(origin).hostname if origin else settings.MAP_TILE_URL
