@@ -176,6 +176,12 @@ def test_results_map_opens_on_a_tap_with_the_places_and_the_rounded_position(
         assert summary.startswith("4 lieux sur la carte. 2 services de cette page n'y figurent")
 
     opened = open_map(page, lang, markers=4)
+    # The markers' images loaded (a busy machine may report their requests after the markers).
+    wait_until(
+        page,
+        "[...document.querySelectorAll('img.leaflet-marker-icon')]"
+        ".every(img => img.complete && img.naturalWidth > 0)",
+    )
     assert any("/static/leaflet/leaflet.js" in url for url in urls)
     assert any("/static/leaflet/images/marker-icon" in url for url in urls)
     # The visitor's position: one round mark, at the rounded point.
