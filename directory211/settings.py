@@ -333,8 +333,15 @@ RATELIMIT_SEARCH = env.str("RATELIMIT_SEARCH", default="300/m")
 RATELIMIT_API = env.str("RATELIMIT_API", default="300/m")
 RATELIMIT_POST = env.str("RATELIMIT_POST", default="60/m")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The public's correction requests ("Signaler une erreur", resources/corrections.py): sent forms
+# per client, room for an office or a library's public computers behind one address.
+RATELIMIT_CORRECTIONS = env.str("RATELIMIT_CORRECTIONS", default="20/h")
 # A counter the cache cannot give back lets the request through (never a site closed by Redis).
 RATELIMIT_FAIL_OPEN = True
+
+# Who is told by email of a new correction request (comma-separated); MANAGERS when empty.
+CORRECTIONS_NOTIFY_EMAILS = env.list("CORRECTIONS_NOTIFY_EMAILS", default=[])
+MANAGERS = [("", address) for address in env.list("MANAGERS", default=[])]
 
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)

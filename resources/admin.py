@@ -434,3 +434,7 @@ class PostalPrefixAdmin(TabbedTranslationAdmin):
 class LanguageAdmin(TabbedTranslationAdmin):
     list_display = ("name", "code")
     search_fields = ("code", "name_fr", "name_en")
+
+
+# The public's correction requests (resources/admin_corrections.py registers their queue).
+from . import admin_corrections  # noqa: E402, F401

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import corrections, views
 
 app_name = "resources"
 
@@ -14,4 +14,29 @@ urlpatterns = [
     path(_("organismes/<slug:slug>/"), views.organization_detail, name="organization-detail"),
     path(_("ma-liste/"), views.my_list, name="my-list"),
     path(_("services/<slug:slug>/"), views.service_detail, name="service-detail"),
+    # "Signaler une erreur" (resources/corrections.py): never kept in the page cache.
+    path(
+        _("organismes/<slug:slug>/signaler/"),
+        corrections.report,
+        {"kind": "organization"},
+        name="organization-correction",
+    ),
+    path(
+        _("organismes/<slug:slug>/signaler/merci/"),
+        corrections.thanks,
+        {"kind": "organization"},
+        name="organization-correction-thanks",
+    ),
+    path(
+        _("services/<slug:slug>/signaler/"),
+        corrections.report,
+        {"kind": "service"},
+        name="service-correction",
+    ),
+    path(
+        _("services/<slug:slug>/signaler/merci/"),
+        corrections.thanks,
+        {"kind": "service"},
+        name="service-correction-thanks",
+    ),
 ]

@@ -1,5 +1,6 @@
 """The listings, shaped after Open Referral HSDS 3.0 (see docs/architecture.md)."""
 
+from .corrections import CorrectionRequest
 from .directory import (
     CostOption,
     Location,
@@ -15,6 +16,7 @@ from .taxonomies import Attribute, Taxonomy, TaxonomyTerm
 
 __all__ = [
     "Attribute",
+    "CorrectionRequest",
     "CostOption",
     "Language",
     "Location",
