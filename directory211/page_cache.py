@@ -61,6 +61,9 @@ PERSONAL_COOKIES = ("messages",)
 HARMLESS_VARY = {"accept-language", "accept-encoding", "cookie"}
 # Set for each answer, never kept.
 NOT_KEPT = {"cache-control", "etag", "expires", "last-modified", "set-cookie"}
+# Notes a view puts on its response for an outer middleware, kept with the page and put back on
+# each answer served from the cache: the search to count (search/unmet_needs.py).
+KEPT_ATTRIBUTES = ("search_stat",)
 
 
 class PageCacheMiddleware:
@@ -111,6 +114,11 @@ class PageCacheMiddleware:
                 "content": response.content,
                 "etag": f'W/"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
                 "expires": time.time() + seconds,
+                "attributes": {
+                    name: getattr(response, name)
+                    for name in KEPT_ATTRIBUTES
+                    if hasattr(response, name)
+                },
             }
             cache.set(key, entry, seconds)
             return _finish(request, response, entry)
@@ -174,4 +182,7 @@ def _finish(request, response, entry):
     patch_cache_control(response, public=True, max_age=left)
     patch_vary_headers(response, ["Cookie"])
     response["ETag"] = entry["etag"]
-    return get_conditional_response(request, etag=entry["etag"], response=response) or response
+    answer = get_conditional_response(request, etag=entry["etag"], response=response) or response
+    for name, value in entry.get("attributes", {}).items():
+        setattr(answer, name, value)
+    return answer

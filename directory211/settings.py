@@ -142,6 +142,8 @@ MIDDLEWARE = [
     # Pages are compressed for slow phone connections; Django masks CSRF tokens per response,
     # which is its mitigation of BREACH (docs: "GZip middleware").
     "django.middleware.gzip.GZipMiddleware",
+    # Counts each search, also one served by the page cache below (search/unmet_needs.py).
+    "search.unmet_needs.SearchCountMiddleware",
     # Whole public pages for anonymous visitors, before the session and the rest are read.
     "directory211.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

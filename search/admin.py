@@ -23,3 +23,7 @@ class NeedExpressionAdmin(admin.ModelAdmin):
     @admin.display(description=_("secteurs"))
     def sector_names(self, obj):
         return ", ".join(str(s) for s in obj.sectors.all())
+
+
+# The unmet-needs report (search/admin_unmet_needs.py registers it).
+from . import admin_unmet_needs  # noqa: E402, F401

@@ -182,3 +182,33 @@ class NeedExpression(models.Model):
     def save(self, *args, **kwargs):
         self.normalized = " ".join(words(self.expression))[:120]
         super().save(*args, **kwargs)
+
+
+class SearchNeedStat(models.Model):
+    """How many searches of one kind a day saw, and how many results they had (search/
+    unmet_needs.py). No person in it: a scrubbed query, the sectors it was understood as, a
+    municipality, a language; never a position, an address, a session or a browser."""
+
+    day = models.DateField(_("jour"), db_index=True)
+    query = models.CharField(_("recherche"), max_length=120, blank=True)
+    # The slugs of the understood sectors (search.needs), space-separated.
+    sectors = models.CharField(_("secteurs compris"), max_length=400, blank=True)
+    municipality = models.ForeignKey(
+        "resources.Municipality",
+        verbose_name=_("municipalité"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("langue"), max_length=2)
+    results = models.PositiveIntegerField(_("résultats"))
+    searches = models.PositiveIntegerField(_("recherches"), default=0)
+
+    class Meta:
+        verbose_name = _("besoin non comblé")
+        verbose_name_plural = _("besoins non comblés")
+        indexes = [models.Index(fields=["results", "day"], name="search_need_results")]
+
+    def __str__(self):
+        return f"{self.day} {self.query} ({self.results})"

@@ -18,7 +18,7 @@ from resources.maps import results_map, visitor_position
 from resources.positions import without_exact_position
 from resources.safety import QUICK_EXIT_SECTOR, not_kept_offline, quick_exit
 
-from . import crisis, lookups, suggestions
+from . import crisis, lookups, suggestions, unmet_needs
 from .finder import find
 from .text import LANGUAGES, as_typed, stop_words
 
@@ -46,7 +46,8 @@ def results(request):
     found = find(request.GET)
     context = _listing(request, found)
     context["sector_choices"] = _sector_choices(found.form.cleaned_data.get("sector"))
-    return _render(request, "search/results.html", context)
+    response = _render(request, "search/results.html", context)
+    return unmet_needs.note(response, request, found, context["need_sectors"])
 
 
 @require_safe
