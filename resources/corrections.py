@@ -28,7 +28,7 @@ from django_ratelimit.core import get_usage
 from directory211.security import client_address, too_many_requests
 
 from .models import CorrectionRequest, Organization, Service
-from .safety import not_kept_offline
+from .safety import not_kept_offline, quick_exit, quick_exit_sectors
 from .text_limits import limit_of
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,13 @@ def _record(kind, slug):
     raise Http404
 
 
+def _quick_exit(kind, record):
+    """The quick exit button on the pages of a service of the violence family, as on the
+    service's own page (resources.safety)."""
+    hide = kind == "service" and record.sectors.filter(quick_exit_sectors()).exists()
+    return quick_exit(hide)
+
+
 def _over_budget(request):
     """The seconds until this client may send again, or None when it still may."""
     if not settings.RATELIMIT_ENABLE:
@@ -132,7 +139,7 @@ def report(request, kind, slug):
     response = render(
         request,
         "resources/correction_form.html",
-        {"form": form, "record": record, "kind": kind},
+        {"form": form, "record": record, "kind": kind, "quick_exit": _quick_exit(kind, record)},
         status=status,
     )
     return not_kept_offline(response)
@@ -141,7 +148,8 @@ def report(request, kind, slug):
 @require_safe
 def thanks(request, kind, slug):
     record = _record(kind, slug)
-    response = render(request, "resources/correction_thanks.html", {"record": record})
+    context = {"record": record, "quick_exit": _quick_exit(kind, record)}
+    response = render(request, "resources/correction_thanks.html", context)
     return not_kept_offline(response)
 
 

@@ -142,6 +142,14 @@ def test_the_default_budget_leaves_room_for_an_office():
     assert settings_in_child("settings.RATELIMIT_CORRECTIONS") == "20/h"
 
 
+def test_a_violence_service_keeps_its_quick_exit_on_the_form():
+    from resources.safety import QUICK_EXIT_SECTOR
+
+    service = make_service(sectors=[QUICK_EXIT_SECTOR])
+    assert "data-quick-exit" in Client().get(form_url(service)).content.decode()
+    assert "data-quick-exit" not in Client().get(form_url(make_service())).content.decode()
+
+
 def test_an_unknown_or_inactive_record_is_a_404():
     assert Client().get("/fr/services/nulle-part/signaler/").status_code == 404
     service = make_service(status="inactive")
