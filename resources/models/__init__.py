@@ -2,6 +2,7 @@
 
 from .directory import (
     CostOption,
+    GeocodeSource,
     Location,
     Organization,
     Phone,
@@ -16,6 +17,7 @@ from .taxonomies import Attribute, Taxonomy, TaxonomyTerm
 __all__ = [
     "Attribute",
     "CostOption",
+    "GeocodeSource",
     "Language",
     "Location",
     "Municipality",
