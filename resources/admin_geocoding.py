@@ -166,7 +166,7 @@ class GeocodingAdminMixin:
                 "Carte masquée pour une adresse confidentielle : ses tuiles diraient au serveur "
                 "de tuiles où se trouve le lieu. Saisissez la latitude et la longitude."
             )
-            return format_html('<p>{}</p><p class="help">{}</p>', summary, note)
+            return format_html('<p>{}</p><p class="geocode-help">{}</p>', summary, note)
         municipality = obj.municipality if obj is not None and obj.municipality_id else None
         if municipality is None:
             municipality = Municipality.objects.in_mrc().order_by("-population").first()
@@ -181,7 +181,7 @@ class GeocodingAdminMixin:
             ' data-tile-url="{}" data-attribution="{}" data-centre-lat="{}" data-centre-lon="{}"'
             ' data-icon="{}" data-icon-2x="{}" data-icon-shadow="{}" data-marker-label="{}"'
             ' role="region" aria-label="{}"></div>'
-            '<p class="help" data-location-map-help hidden>{}</p>',
+            '<p class="geocode-help" data-location-map-help hidden>{}</p>',
             summary,
             settings.MAP_TILE_URL,
             settings.MAP_TILE_ATTRIBUTION,

@@ -34,6 +34,7 @@
     }
 
     var map = L.map(box, { scrollWheelZoom: false });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
     L.tileLayer(data("data-tile-url"), {
       attribution: data("data-attribution"),
       maxZoom: 19,
