@@ -32,11 +32,11 @@ from .models import GeocodeSource, PostalPrefix
 
 logger = logging.getLogger(__name__)
 
-# Approximate radius of each kind of point, in metres: an urban FSA of the MRC spans 3 to 4 km
-# (the centres of J5Y, J5Z and J6A, Repentigny's three, lie 3.2 to 4.0 km apart); a rural one
-# (a 0 in second position, Canada Post's mark: J0K covers most of rural Lanaudière) tens of
-# kilometres; a municipality's centre is within about 5 km of its places (Repentigny, the
-# largest, is about 15 km end to end).
+# Approximate radius of each kind of point, in metres (docs/geocoding.md): an urban FSA of the
+# MRC spans a few kilometres (the centres of J5Y, J5Z and J6A, Repentigny's three, lie 2.0 to
+# 4.5 km apart); a rural one (a 0 in second position, Canada Post's mark: J0K covers most of
+# rural Lanaudière) tens of kilometres; the MRC's municipalities, as circles of their land
+# area, have radii of 0.8 to 5.6 km.
 POSTAL_PREFIX_PRECISION_M = 3_000
 RURAL_POSTAL_PREFIX_PRECISION_M = 25_000
 MUNICIPALITY_PRECISION_M = 5_000

@@ -133,7 +133,7 @@ def test_the_geocoder_down_falls_back_to_the_postal_prefix(admin_client, geocode
     [
         "",  # none given
         "H0H 0H0",  # a prefix the offline table does not know
-        "J5T 1A1",  # Lavaltrie's prefix, 14 km from Repentigny's centre: a typing error
+        "J5T 1A1",  # Lavaltrie's prefix, 20 km from Repentigny's centre: a typing error
         "J0K 1A0",  # a rural prefix, tens of kilometres across: the municipality says more
     ],
 )
