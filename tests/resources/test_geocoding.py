@@ -3,8 +3,10 @@ geocoder's point, the offline fallbacks (postal prefix, then municipality), manu
 kept, a confidential address never sent, and the real Nominatim class with no network."""
 
 import time
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from geopy.exc import GeocoderUnavailable
 from geopy.location import Location as GeopyLocation
@@ -350,3 +352,17 @@ def test_the_settings_are_read_from_the_environment():
         1.5,
         2.0,
     ]
+
+
+def test_an_import_never_geocodes(geocoder, tmp_path):
+    """Bulk loads carry their coordinates: a location imported without any stays so, and no
+    request leaves (the admin form is the only caller)."""
+    organization = make_organization()
+    make_location(organization, latitude=None, longitude=None)
+    call_command("export_hsds", tmp_path, format="json")
+    organization.delete()
+    call_command("import_hsds", tmp_path, stdout=StringIO())
+    location = Location.objects.get(address_1=STREET)
+    assert point(location) == (None, None)
+    assert location.geocode_source == ""
+    assert geocoder.calls == []
