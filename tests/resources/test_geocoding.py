@@ -2,6 +2,7 @@
 geocoder's point, the offline fallbacks (postal prefix, then municipality), manual coordinates
 kept, a confidential address never sent, and the real Nominatim class with no network."""
 
+import json
 import time
 from io import StringIO
 
@@ -366,3 +367,20 @@ def test_an_import_never_geocodes(geocoder, tmp_path):
     assert point(location) == (None, None)
     assert location.geocode_source == ""
     assert geocoder.calls == []
+
+
+def test_a_point_an_import_moves_loses_its_source(admin_client, tmp_path):
+    location, _ = add(admin_client)
+    assert location.geocode_source == GeocodeSource.POSTAL_PREFIX
+    call_command("export_hsds", tmp_path, format="json")
+    call_command("import_hsds", tmp_path, stdout=StringIO())
+    location.refresh_from_db()
+    assert location.geocode_source == GeocodeSource.POSTAL_PREFIX  # same point: kept
+    path = tmp_path / "organizations.json"
+    organizations = json.loads(path.read_text())
+    organizations[0]["locations"][0]["latitude"] = 45.7501
+    path.write_text(json.dumps(organizations))
+    call_command("import_hsds", tmp_path, stdout=StringIO())
+    location.refresh_from_db()
+    assert location.latitude == 45.7501
+    assert (location.geocode_source, location.geocode_precision) == ("", None)
