@@ -384,3 +384,12 @@ def test_a_point_an_import_moves_loses_its_source(admin_client, tmp_path):
     location.refresh_from_db()
     assert location.latitude == 45.7501
     assert (location.geocode_source, location.geocode_precision) == ("", None)
+
+
+def test_a_past_version_of_a_location_shows_its_point(admin_client):
+    location, _ = add(admin_client)
+    version = location.history.latest()
+    url = reverse("admin:resources_location_simple_history", args=[location.pk, version.history_id])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "Centre du préfixe postal, à environ 3 km près" in page.text
