@@ -345,9 +345,18 @@ RATELIMIT_FAIL_OPEN = True
 CORRECTIONS_NOTIFY_EMAILS = env.list("CORRECTIONS_NOTIFY_EMAILS", default=[])
 MANAGERS = [("", address) for address in env.list("MANAGERS", default=[])]
 
-# Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
+# Geocoding staff addresses (resources/geocoding.py, docs/geocoding.md): with GEOCODER_ENABLED,
+# the admin asks GEOCODER_CLASS (a geopy geocoder, built with the user agent, domain, scheme and
+# timeout below) at most once every GEOCODER_MIN_DELAY seconds per process; when it cannot be
+# reached, or is off, the offline gazetteer (postal prefix, then municipality) places the point.
+# A confidential location's address is never sent.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
+GEOCODER_CLASS = env.str("GEOCODER_CLASS", default="geopy.geocoders.Nominatim")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")
+GEOCODER_DOMAIN = env.str("GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
+GEOCODER_SCHEME = env.str("GEOCODER_SCHEME", default="https")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
+GEOCODER_MIN_DELAY = env.float("GEOCODER_MIN_DELAY", default=1.0)
 
 # One JSON line per event on stdout, as gunicorn's access log (directory211/logs.py).
 LOGGING = {

@@ -22,7 +22,8 @@ from .admin_filters import (
     ServiceMunicipalityFilter,
     VerificationAgeFilter,
 )
-from .admin_forms import LocationForm, PhoneForm, ScheduleForm, ServiceForm
+from .admin_forms import PhoneForm, ScheduleForm, ServiceForm
+from .admin_geocoding import GeocodingAdminMixin
 from .admin_inlines import (
     LOCATION_LABEL,
     URL_FIELDS,
@@ -225,8 +226,7 @@ class ServiceAdmin(HistoryTranslationAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(HistoryTranslationAdmin):
-    form = LocationForm
+class LocationAdmin(GeocodingAdminMixin, HistoryTranslationAdmin):
     list_display = (
         "__str__",
         "organization",
@@ -235,7 +235,7 @@ class LocationAdmin(HistoryTranslationAdmin):
         "wheelchair_accessible",
         "is_confidential",
     )
-    list_filter = ("location_type", "wheelchair_accessible", "is_confidential")
+    list_filter = ("location_type", "wheelchair_accessible", "is_confidential", "geocode_source")
     list_select_related = ("organization", "municipality")
     search_fields = (
         "name_fr",
@@ -246,7 +246,7 @@ class LocationAdmin(HistoryTranslationAdmin):
         "municipality__name_fr",
     )
     autocomplete_fields = ("organization", "municipality")
-    readonly_fields = RECORD_FIELDS
+    readonly_fields = (*RECORD_FIELDS, "point_on_map")
     fieldsets = (
         (None, {"fields": ("organization", "name", "location_type", "url", "description")}),
         (
@@ -258,7 +258,7 @@ class LocationAdmin(HistoryTranslationAdmin):
         (
             _("Coordonnées géographiques"),
             {
-                "fields": (("latitude", "longitude"),),
+                "fields": (("latitude", "longitude"), "point_on_map"),
                 "description": _("En degrés décimaux, par exemple 45.7422 et -73.4501."),
             },
         ),

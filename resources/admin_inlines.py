@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.db import models
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from .admin_forms import LocationForm, PhoneForm, ScheduleClosureForm, ScheduleForm
+from .admin_forms import PhoneForm, ScheduleClosureForm, ScheduleForm
+from .admin_geocoding import GeocodingLocationForm
 from .models import (
     CostOption,
     Location,
@@ -69,7 +70,7 @@ class ServiceSummaryInline(admin.TabularInline):
 class LocationInline(TranslationStackedInline):
     formfield_overrides = URL_FIELDS
     model = Location
-    form = LocationForm
+    form = GeocodingLocationForm
     fields = (
         "name",
         "location_type",

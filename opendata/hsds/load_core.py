@@ -102,6 +102,9 @@ class CoreLoading:
             self.place_location(location, row, addresses.get(row["id"], []))
             if not self.withhold(location, row, stored, was_confidential):
                 continue
+            if (location.latitude, location.longitude) != (stored["latitude"], stored["longitude"]):
+                # A point the file moves is the file's: no longer placed by staff or geocoded.
+                location.geocode_source, location.geocode_precision = "", None
             notes = [
                 get_text(a, "description", self.lang) for a in accessibility.get(row["id"], [])
             ]

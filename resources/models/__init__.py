@@ -3,6 +3,7 @@
 from .corrections import CorrectionRequest
 from .directory import (
     CostOption,
+    GeocodeSource,
     Location,
     Organization,
     Phone,
@@ -18,6 +19,7 @@ __all__ = [
     "Attribute",
     "CorrectionRequest",
     "CostOption",
+    "GeocodeSource",
     "Language",
     "Location",
     "Municipality",

@@ -137,6 +137,15 @@ class Service(HSDSRecord):
         return verification_due(self.assured_date)
 
 
+class GeocodeSource(models.TextChoices):
+    """Where a location's point comes from, most precise first (resources/geocoding.py)."""
+
+    MANUAL = "manual", _("placé à la main")
+    GEOCODER = "geocoder", _("service de géocodage")
+    POSTAL_PREFIX = "postal_prefix", _("centre du préfixe postal")
+    MUNICIPALITY = "municipality", _("centre de la municipalité")
+
+
 class Location(HSDSRecord):
     class Type(models.TextChoices):
         PHYSICAL = "physical", _("lieu physique")
@@ -170,6 +179,17 @@ class Location(HSDSRecord):
     postal_code = models.CharField(_("code postal"), max_length=7, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Where the point comes from and how close it is (resources/geocoding.py): set by the admin's
+    # form; empty for a point an import or the demo loaded.
+    geocode_source = models.CharField(
+        _("source du point"), max_length=13, choices=GeocodeSource, blank=True
+    )
+    geocode_precision = models.PositiveIntegerField(
+        _("précision du point (m)"),
+        null=True,
+        blank=True,
+        help_text=_("Rayon approximatif, en mètres, dans lequel se trouve le lieu."),
+    )
     wheelchair_accessible = models.BooleanField(
         _("accessible en fauteuil roulant"),
         null=True,
@@ -199,6 +219,10 @@ class Location(HSDSRecord):
             models.CheckConstraint(
                 condition=Q(location_type__in=["physical", "postal", "virtual"]),
                 name="location_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(geocode_source__in=["", *GeocodeSource.values]),
+                name="location_geocode_source_valid",
             ),
         ]
 
