@@ -7,7 +7,8 @@
    - "Ajouter à ma liste" (cards, service pages) adds without leaving the page: the link gives
      way to "Ajouté ✓" and a "Retirer" button, a live region says so, and the header's "Ma liste"
      link shows the count and points at the list's address.
-   - The list page: opened with ids, that list becomes the kept one; opened without, it fetches
+   - The list page: opened with ids, that list becomes the kept one (a shared link replaces the
+     list this browser kept: the list in view is the list); opened without, it fetches
      the page of the kept ids and puts it in place (history.replaceState: the address holds the
      list again). Move up, move down, remove and clear fetch the page their plain link names and
      put it in place, without reloading, keeping the note and the focus; copy, share (where the
@@ -67,6 +68,14 @@
       // Full or refused: the address still holds the list.
     }
     refresh();
+  }
+
+  // The server drops unknown and inactive ids, never adds one: a page holding another id is some
+  // other list (offline, the service worker's last list viewed).
+  function within(ids, asked) {
+    return ids.every(function (id) {
+      return asked.indexOf(id) !== -1;
+    });
   }
 
   function listUrl(ids) {
@@ -276,8 +285,7 @@
         .then(function (html) {
           var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".my-list");
           // Offline, the service worker may answer with another list: then load it plainly.
-          var asked = parse(wanted.searchParams.get("ids")).join(",");
-          if (!fresh || parse(fresh.getAttribute("data-list-ids")).join(",") !== asked) {
+          if (!fresh || !within(parse(fresh.getAttribute("data-list-ids")), parse(wanted.searchParams.get("ids")))) {
             throw new Error("other list");
           }
           var nodes = Array.prototype.slice.call(fresh.childNodes).map(function (node) {
@@ -355,11 +363,11 @@
       });
     });
 
-    var fromAddress = new URLSearchParams(window.location.search).has("ids");
+    var address = new URLSearchParams(window.location.search);
     var kept = read();
-    if (!fromAddress && kept.length) {
+    if (!address.has("ids") && kept.length) {
       load(listUrl(kept));
-    } else {
+    } else if (within(pageIds(), parse(address.get("ids")))) {
       write(pageIds());
     }
     enhance();
