@@ -70,11 +70,13 @@
     refresh();
   }
 
-  // The server drops unknown and inactive ids, never adds one: a page holding another id is some
-  // other list (offline, the service worker's last list viewed).
+  // The server drops unknown and inactive ids, never adds or moves one: a page holding another
+  // id or order is some other list (offline, the service worker's last list viewed).
   function within(ids, asked) {
+    var next = 0;
     return ids.every(function (id) {
-      return asked.indexOf(id) !== -1;
+      next = asked.indexOf(id, next) + 1;
+      return next > 0;
     });
   }
 
@@ -365,7 +367,10 @@
 
     var address = new URLSearchParams(window.location.search);
     var kept = read();
-    if (!address.has("ids") && kept.length) {
+    if (!address.has("ids") && kept.length && pageIds().join() === kept.join()) {
+      // Already this list (offline, the worker's copy): the address only.
+      window.history.replaceState(null, "", listUrl(kept));
+    } else if (!address.has("ids") && kept.length) {
       load(listUrl(kept));
     } else if (within(pageIds(), parse(address.get("ids")))) {
       write(pageIds());
