@@ -286,8 +286,10 @@
         })
         .then(function (html) {
           var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".my-list");
-          // Offline, the service worker may answer with another list: then load it plainly.
-          if (!fresh || !within(parse(fresh.getAttribute("data-list-ids")), parse(wanted.searchParams.get("ids")))) {
+          // Not the list asked for: load it plainly (as offline, where this fetch fails and the
+          // service worker answers the navigation).
+          var asked = parse(wanted.searchParams.get("ids"));
+          if (!fresh || !within(parse(fresh.getAttribute("data-list-ids")), asked)) {
             throw new Error("other list");
           }
           var nodes = Array.prototype.slice.call(fresh.childNodes).map(function (node) {
