@@ -35,7 +35,7 @@ BACKGROUND_COLOR = "#ffffff"
 # Never answered by the worker (the browser goes to the network as if it were not there).
 NEVER_KEPT = ["/api/", "/i18n/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"]
 # Kept when the worker installs, beside the offline pages: what they need to look right.
-PRECACHED_STATIC = ["css/site.css", "js/near-exit.js", "img/favicon.svg"]
+PRECACHED_STATIC = ["css/site.css", "js/near-exit.js", "js/my-list.js", "img/favicon.svg"]
 
 
 def _languages():

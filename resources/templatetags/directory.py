@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from ..maps import tile_origin
 from ..models.schedules import covers_whole_day
-from ..my_list import add_url, parse_ids
+from ..my_list import MAX_SERVICES, add_url, parse_ids
 from ..positions import without_exact_position
 from ..translation import in_language
 
@@ -58,6 +58,12 @@ def add_to_list_url(context, service):
     request = context.get("request")
     existing = parse_ids(request.GET.get("liste")) if request is not None else []
     return add_url(existing, service.uuid)
+
+
+@register.simple_tag
+def my_list_max():
+    """How many services a list holds (resources/my_list.py), for static/js/my-list.js."""
+    return MAX_SERVICES
 
 
 @register.simple_tag

@@ -14,7 +14,8 @@
    Offline (directory211/offline.py): registers the site's service worker (the script tag's
    data-service-worker), where the browser has them. The clear button
    (templates/includes/clear_offline.html) empties in one tap the pages the worker kept and any
-   storage of this site (keys starting with "directory211"), then goes to its data-then page. */
+   storage of this site (keys starting with "directory211", Ma liste's among them), then goes to
+   its data-then page. */
 (function () {
   "use strict";
 
@@ -33,6 +34,8 @@
         // Storage refused (private mode): nothing kept there.
       }
     });
+    // static/js/my-list.js shows the emptied list (its count in the header).
+    document.dispatchEvent(new Event(PREFIX + "-cleared"));
   }
 
   // Resolves once the worker (or, without one, this page) has emptied the caches.

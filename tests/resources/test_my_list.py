@@ -152,3 +152,35 @@ def test_sector_page_cards_have_add_links(client):
     service = make_service(sectors=["food-banks"], name_fr="Banque")
     page = client.get("/fr/secteurs/food/").content.decode()
     assert f'href="{URL}?ids={service.uuid}"' in page
+
+
+def test_the_list_page_gives_the_script_its_hooks_hidden_without_it(client):
+    a, b, c = _services(3)
+    html = client.get(URL, {"ids": _ids([a, b, c])}).content.decode()
+    # static/js/my-list.js turns these links into buttons; without it they are plain links.
+    assert html.count('data-list-action="up"') == 2
+    assert html.count('data-list-action="down"') == 2
+    assert html.count('data-list-action="remove"') == 3
+    assert f'<a href="{URL}" data-list-clear>Vider la liste</a>' in html
+    for button in ("data-list-copy", "data-list-share", "data-list-print"):
+        assert f'<button type="button" {button} hidden>' in html
+    assert "<span data-list-stored hidden>" in html and "<span data-list-url-only>" in html
+    empty = client.get(URL).content.decode()
+    assert "data-list-clear" not in empty and "data-list-copy" not in empty
+
+
+@pytest.mark.parametrize(("lang", "list_url"), [("fr", URL), ("en", "/en/my-list/")])
+def test_every_page_loads_the_list_script_with_its_words(client, lang, list_url):
+    html = client.get(f"/{lang}/").content.decode()
+    tag = html.split('<script src="/static/js/my-list.js"', 1)[1].split(">", 1)[0]
+    assert " defer " in tag
+    assert f'data-list-url="{list_url}"' in tag
+    assert f'data-max="{MAX_SERVICES}"' in tag
+    assert 'data-remove-label="' in tag and "{name}" in tag
+    assert "<script>" not in html  # no inline script: the words travel as data attributes
+
+
+def test_the_privacy_page_says_the_browser_keeps_the_list(client):
+    html = client.get("/fr/confidentialite/").content.decode()
+    assert "est aussi gardée dans ce navigateur : seulement les identifiants" in html
+    assert "jamais la note que vous tapez pour la personne" in html
