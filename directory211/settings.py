@@ -3,6 +3,7 @@
 Environments differ by variables, never by files: see `.env.example` and the README's table.
 """
 
+import datetime
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -109,6 +110,12 @@ DEBUG = env.bool("DEBUG", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
@@ -121,6 +128,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "simple_history",
     "csp",
+    # Failed sign-ins counted per account and address, lockout and its reset (docs/staff.md).
+    "axes",
     # The three apps, each importing only from those above it here: listings, search, open data.
     "resources",
     "search",
@@ -159,6 +168,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database outage in a view or its template answers the 503 outage page (outage.py).
     "directory211.outage.OutageMiddleware",
+    # Answers a locked-out sign-in with its page (django-axes; docs/staff.md).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory211.urls"
@@ -335,6 +346,23 @@ RATELIMIT_POST = env.str("RATELIMIT_POST", default="60/m")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # A counter the cache cannot give back lets the request through (never a site closed by Redis).
 RATELIMIT_FAIL_OPEN = True
+
+# Sign-in throttling (django-axes; docs/staff.md): after AXES_FAILURE_LIMIT wrong passwords for
+# one account from one client address, that account is locked from that address for
+# AXES_COOLOFF_MINUTES (0: until an administrator resets it: admin "Tentatives d'accès" or
+# `manage.py axes_reset`). The address is the rate limits' (directory211.security.client_address:
+# X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies), so an office behind one address is
+# not locked out by one person's typos. Attempts are kept in the database (what the admin lists).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = (
+    datetime.timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES > 0 else None
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "directory211.security.client_address"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "resources.sign_in.locked_out"
 
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
