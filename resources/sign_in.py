@@ -1,4 +1,4 @@
-"""Staff sign-in: what a locked-out sign-in answers (django-axes, settings.AXES_*; docs/staff.md)."""
+"""Staff sign-in: the page a locked-out sign-in gets (django-axes; docs/staff.md)."""
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.shortcuts import render
