@@ -69,12 +69,7 @@ def form_data(response, **changes):
                 data[bound.html_name] = str(value)
 
     add(response.context["adminform"].form)
-    inlines = (
-        response.context["inline_admin_formsets"]
-        if "inline_admin_formsets" in response.context
-        else []
-    )
-    for inline in inlines:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         management = formset.management_form
         for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
