@@ -73,12 +73,33 @@ def shown(field, value):
 WORDS = re.compile(r"\S+|\s+")
 
 
+def joined(opcodes, before):
+    """difflib's opcodes with the spaces between two changes made part of them, so that "the
+    week" replaced reads as one change, not two."""
+    merged = []
+    for opcode in opcodes:
+        operation, i1, i2, j1, j2 = opcode
+        if merged and operation != "equal" and merged[-1][0] != "equal":
+            _, a1, _, b1, _ = merged.pop()
+            opcode = ("replace", a1, i2, b1, j2)
+        elif (
+            merged
+            and operation == "equal"
+            and merged[-1][0] != "equal"
+            and "".join(before[i1:i2]).isspace()
+        ):
+            _, a1, _, b1, _ = merged.pop()
+            opcode = ("replace", a1, i2, b1, j2)
+        merged.append(opcode)
+    return merged
+
+
 def marked(old, new):
     """(old, new) as HTML: the words of `old` that are gone in <del>, those `new` adds in <ins>."""
     before, after = WORDS.findall(old), WORDS.findall(new)
     old_html, new_html = [], []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+    for operation, i1, i2, j1, j2 in joined(matcher.get_opcodes(), before):
         removed = conditional_escape("".join(before[i1:i2]))
         added = conditional_escape("".join(after[j1:j2]))
         if operation == "equal":
