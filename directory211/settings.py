@@ -349,7 +349,7 @@ RATELIMIT_FAIL_OPEN = True
 
 # Sign-in throttling (django-axes; docs/staff.md): after AXES_FAILURE_LIMIT wrong passwords for
 # one account from one client address, that account is locked from that address for
-# AXES_COOLOFF_MINUTES (0: until an administrator resets it: admin "Tentatives d'accès" or
+# AXES_COOLOFF_MINUTES (0: until an administrator resets it: admin "Tentatives de connexion" or
 # `manage.py axes_reset`). The address is the rate limits' (directory211.security.client_address:
 # X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies), so an office behind one address is
 # not locked out by one person's typos. Attempts are kept in the database (what the admin lists).

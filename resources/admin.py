@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from . import admin_accounts  # noqa: F401  (staff accounts: the invitation action)
 from .admin_filters import (
     OrganizationMunicipalityFilter,
     SectorFilter,

@@ -79,15 +79,9 @@ def joined(opcodes, before):
     merged = []
     for opcode in opcodes:
         operation, i1, i2, j1, j2 = opcode
-        if merged and operation != "equal" and merged[-1][0] != "equal":
-            _, a1, _, b1, _ = merged.pop()
-            opcode = ("replace", a1, i2, b1, j2)
-        elif (
-            merged
-            and operation == "equal"
-            and merged[-1][0] != "equal"
-            and "".join(before[i1:i2]).isspace()
-        ):
+        after_change = bool(merged) and merged[-1][0] != "equal"
+        spaces_only = operation == "equal" and "".join(before[i1:i2]).isspace()
+        if after_change and (operation != "equal" or spaces_only):
             _, a1, _, b1, _ = merged.pop()
             opcode = ("replace", a1, i2, b1, j2)
         merged.append(opcode)

@@ -397,3 +397,21 @@ def test_the_invitation_link_expires(client, time_machine):
     )
     page = client.get(link, follow=True)
     assert 'name="new_password1"' not in page.content.decode()
+
+
+def test_an_administrator_invites_from_the_accounts_page(client, administrator):
+    """The admin's path: add the account (password-based authentication off), tick it in the
+    accounts list, "Envoyer par courriel un lien pour choisir le mot de passe"."""
+    invited = User.objects.create_user("sophie", "sophie@example.org", None, is_staff=True)
+    invited.groups.add(Group.objects.get(name=EDITOR))
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "send_invitation", "_selected_action": [invited.pk]},
+        follow=True,
+    )
+    assert "1 invitation envoyée." in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["sophie@example.org"]]
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    assert 'name="new_password1"' in form.content.decode()
