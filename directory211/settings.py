@@ -305,6 +305,10 @@ QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://meteo.gc.ca/")
 
 # Security (docs/security.md) ------------------------------------------------------------------
 
+# The site's address in links sent by email (staff invitations): "https://repertoire.example.org";
+# empty: https:// and the first ALLOWED_HOSTS name (resources/invitations.py).
+SITE_URL = env.str("SITE_URL", default="")
+
 # Where the staff admin lives, e.g. "gestion-7f3a/" (a path, with its trailing slash).
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 

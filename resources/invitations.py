@@ -31,9 +31,8 @@ urlpatterns = [
 
 def site_url():
     """Where staff reach the site: settings.SITE_URL when set, else the first allowed host."""
-    configured = getattr(settings, "SITE_URL", "")
-    if configured:
-        return configured.rstrip("/")
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/")
     host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
     return f"{'http' if settings.DEBUG else 'https'}://{host.lstrip('.')}"
 
