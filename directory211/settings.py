@@ -363,7 +363,7 @@ AXES_COOLOFF_TIME = (
     datetime.timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES > 0 else None
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "directory211.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "directory211.security.sign_in_address"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "resources.sign_in.locked_out"
