@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationField
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,7 +47,7 @@ def label(field):
     """The field's name as staff read it: "Description (français)" for a language's field."""
     if isinstance(field, TranslationField):
         language = LANGUAGE_NAMES.get(field.language, field.language)
-        return _t("%(field)s (%(language)s)") % {
+        return gettext("%(field)s (%(language)s)") % {
             "field": capfirst(field.translated_field.verbose_name),
             "language": language,
         }
@@ -57,7 +57,7 @@ def label(field):
 def shown(field, value):
     """A value as the admin shows it; None and blank as "(vide)"."""
     if value is None or value == "":
-        return _t("(vide)")
+        return gettext("(vide)")
     if field.flatchoices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
@@ -193,7 +193,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if version is None:
             return None
         moment = formats.localize(timezone.localtime(version.history_date))
-        return (_t("Retour à la version du %(date)s") % {"date": moment})[:REASON_LENGTH]
+        return (gettext("Retour à la version du %(date)s") % {"date": moment})[:REASON_LENGTH]
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = self.reason(request, form)
