@@ -5,6 +5,7 @@ the new text and today's date; the history page lists the change with who and wh
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import formats, timezone, translation
+from playwright.sync_api import expect
 
 from resources.roles import EDITOR
 
@@ -32,7 +33,7 @@ def test_an_editor_corrects_a_service_and_marks_it_verified(directory, editor, d
     page.fill("#id_username", "julie")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    assert page.locator("#user-tools").is_visible()
+    expect(page.locator("#user-tools")).to_be_visible()
 
     page.goto(f"/admin/resources/service/{service.pk}/change/")
     page.fill("#id_description_fr", "Épicerie d'urgence deux fois par mois, sur rendez-vous.")
@@ -41,13 +42,14 @@ def test_an_editor_corrects_a_service_and_marks_it_verified(directory, editor, d
     page.fill("#id_description_en", "Emergency groceries twice a month, by appointment.")
     page.fill("#id_change_reason", "Appel à l'organisme")
     page.click("input[name=_save]")
-    assert page.locator(".messagelist .success").is_visible()
+    # Assertions that wait: the save and the action each load a new page.
+    expect(page.locator(".messagelist .success")).to_be_visible()
 
     # Mark verified: the changelist's action.
     page.check(f"input[name=_selected_action][value='{service.pk}']")
     page.select_option("select[name=action]", "mark_verified")
     page.click("button[name=index]")
-    assert "marqué comme vérifié" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("marqué comme vérifié")
 
     today = timezone.localdate()
     page.goto("/fr/services/depannage-alimentaire/")
