@@ -146,3 +146,12 @@ class RequestLimitsMiddleware:
         if usage is None or not usage["should_limit"]:
             return None
         return too_many_requests(request, group, max(1, usage["time_left"]))
+
+
+def sign_in_address(request):
+    """The client address django-axes counts sign-in failures by (settings.AXES_CLIENT_IP_CALLABLE):
+    the rate limits' `client_address`, or None for a request that has none (a sign-in made in
+    code, as the test client's force_login: a database column of IP addresses refuses
+    "unknown")."""
+    address = client_address(request)
+    return None if address == "unknown" else address

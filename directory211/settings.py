@@ -3,6 +3,7 @@
 Environments differ by variables, never by files: see `.env.example` and the README's table.
 """
 
+import datetime
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -109,6 +110,12 @@ DEBUG = env.bool("DEBUG", default=False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
@@ -121,6 +128,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "simple_history",
     "csp",
+    # Failed sign-ins counted per account and address, lockout and its reset (docs/staff.md).
+    "axes",
     # The three apps, each importing only from those above it here: listings, search, open data.
     "resources",
     "search",
@@ -161,6 +170,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database outage in a view or its template answers the 503 outage page (outage.py).
     "directory211.outage.OutageMiddleware",
+    # Answers a locked-out sign-in with its page (django-axes; docs/staff.md).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory211.urls"
@@ -296,6 +307,10 @@ QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://meteo.gc.ca/")
 
 # Security (docs/security.md) ------------------------------------------------------------------
 
+# The site's address in links sent by email (staff invitations): "https://repertoire.example.org";
+# empty: https:// and the first ALLOWED_HOSTS name (resources/invitations.py).
+SITE_URL = env.str("SITE_URL", default="")
+
 # Where the staff admin lives, e.g. "gestion-7f3a/" (a path, with its trailing slash).
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
@@ -344,6 +359,23 @@ RATELIMIT_FAIL_OPEN = True
 # Who is told by email of a new correction request (comma-separated); MANAGERS when empty.
 CORRECTIONS_NOTIFY_EMAILS = env.list("CORRECTIONS_NOTIFY_EMAILS", default=[])
 MANAGERS = [("", address) for address in env.list("MANAGERS", default=[])]
+
+# Sign-in throttling (django-axes; docs/staff.md): after AXES_FAILURE_LIMIT wrong passwords for
+# one account from one client address, that account is locked from that address for
+# AXES_COOLOFF_MINUTES (0: until an administrator resets it: admin "Tentatives de connexion" or
+# `manage.py axes_reset`). The address is the rate limits' (directory211.security.client_address:
+# X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies), so an office behind one address is
+# not locked out by one person's typos. Attempts are kept in the database (what the admin lists).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = (
+    datetime.timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES > 0 else None
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "directory211.security.sign_in_address"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "resources.sign_in.locked_out"
 
 # Geocoding staff addresses (resources/geocoding.py, docs/geocoding.md): with GEOCODER_ENABLED,
 # the admin asks GEOCODER_CLASS (a geopy geocoder, built with the user agent, domain, scheme and

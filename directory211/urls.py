@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from resources import invitations
 from resources import urls as resources_urls
 from resources.sitemaps import SITEMAPS, robots_txt
 from search import urls as search_urls
@@ -17,6 +18,8 @@ from . import health, offline
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Staff invitations: the link that sets a password (resources/invitations.py).
+    path(settings.ADMIN_URL, include(invitations.urlpatterns)),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("opendata.api.urls")),

@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from . import admin_accounts  # noqa: F401  (staff accounts: the invitation action)
 from .admin_filters import (
     OrganizationMunicipalityFilter,
     SectorFilter,
@@ -24,6 +24,7 @@ from .admin_filters import (
 )
 from .admin_forms import PhoneForm, ScheduleForm, ServiceForm
 from .admin_geocoding import GeocodingAdminMixin
+from .admin_history import HistoryAdmin
 from .admin_inlines import (
     LOCATION_LABEL,
     URL_FIELDS,
@@ -61,8 +62,9 @@ admin.site.site_title = _("Répertoire 211")
 RECORD_FIELDS = ("uuid", "created", "modified")
 
 
-class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
-    """Translation tabs plus the "History" page of the records simple_history tracks."""
+class HistoryTranslationAdmin(HistoryAdmin, TabbedTranslationAdmin):
+    """Translation tabs plus the "History" page of the records simple_history tracks, with its
+    field-by-field changes and the change form's reason (admin_history.py)."""
 
     formfield_overrides = URL_FIELDS
 
