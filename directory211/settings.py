@@ -336,6 +336,16 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # A counter the cache cannot give back lets the request through (never a site closed by Redis).
 RATELIMIT_FAIL_OPEN = True
 
+# The admin's imports (opendata/uploads.py, docs/spreadsheet-import.md): the largest file staff
+# may send, the most an HSDS ZIP may unpack to, how long an upload waits for its confirmation
+# (seconds), and the most spreadsheet rows or HSDS records the admin imports within a request;
+# a larger file goes through the import_spreadsheet / import_hsds commands, as the page says.
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=10_000_000)
+IMPORT_UNPACKED_MAX_BYTES = env.int("IMPORT_UNPACKED_MAX_BYTES", default=100_000_000)
+IMPORT_UPLOAD_MAX_AGE = env.int("IMPORT_UPLOAD_MAX_AGE", default=86_400)
+IMPORT_ADMIN_MAX_ROWS = env.int("IMPORT_ADMIN_MAX_ROWS", default=2_000)
+IMPORT_ADMIN_MAX_RECORDS = env.int("IMPORT_ADMIN_MAX_RECORDS", default=10_000)
+
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="repertoire-211-assomption")
