@@ -343,8 +343,8 @@ RATELIMIT_FAIL_OPEN = True
 IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=10_000_000)
 IMPORT_UNPACKED_MAX_BYTES = env.int("IMPORT_UNPACKED_MAX_BYTES", default=100_000_000)
 IMPORT_UPLOAD_MAX_AGE = env.int("IMPORT_UPLOAD_MAX_AGE", default=86_400)
-IMPORT_ADMIN_MAX_ROWS = env.int("IMPORT_ADMIN_MAX_ROWS", default=2_000)
-IMPORT_ADMIN_MAX_RECORDS = env.int("IMPORT_ADMIN_MAX_RECORDS", default=10_000)
+IMPORT_ADMIN_MAX_ROWS = env.int("IMPORT_ADMIN_MAX_ROWS", default=300)
+IMPORT_ADMIN_MAX_RECORDS = env.int("IMPORT_ADMIN_MAX_RECORDS", default=3_000)
 
 # Geocoding staff addresses: Nominatim when online; the offline gazetteer always backs it up.
 GEOCODER_ENABLED = env.bool("GEOCODER_ENABLED", default=False)

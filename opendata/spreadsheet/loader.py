@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from resources import generation
 from resources.folding import fold
-from resources.models import Location, Organization, Phone, Sector, Service, ServiceAtLocation
+from resources.models import Location, Organization, Phone, Service, ServiceAtLocation
 from resources.text_limits import limit_of
 from search import indexing, lookups
 
@@ -145,6 +145,7 @@ class SpreadsheetLoader:
         self.objects = {}  # (model, pk) → the one instance this import works on
         self.outcomes = {}  # (model, pk) → "created", "updated" or "unchanged"
         self.service_lines = {}  # service pk → the line that gave it
+        self.organization_keys = None  # folded French name → organization pks
 
     def run(self, rows):
         for line, values in rows:
@@ -191,21 +192,28 @@ class SpreadsheetLoader:
             name = values.get("organization_name_fr")
             if not name:
                 self.refuse(line, "organization_name_fr", _("obligatoire"))
-            found = [
-                pk
-                for pk, stored in Organization.objects.values_list("pk", "name_fr")
-                if fold(stored) == fold(name)
-            ]
+            found = self.organizations_named(name)
             if len(found) > 1:
                 message = _("plusieurs organismes portent ce nom : donnez organization_id")
                 self.refuse(line, "organization_name_fr", message)
             org = self.by_pk(Organization, found[0]) if found else Organization()
         self.fill(line, values, org, "organization")
         self.require_new(line, org, "organization", ("name", "description"))
-        if org.pk is None:
+        created = org.pk is None
+        if created:
             unique_slug(org, slugify(org.name_fr))
         self.save(line, org, "organization")
+        if created:
+            self.organizations_named(org.name_fr).append(org.pk)
         return org
+
+    def organizations_named(self, name):
+        """The pks of the organizations of this French name (folded): read once per import."""
+        if self.organization_keys is None:
+            self.organization_keys = {}
+            for pk, stored in Organization.objects.values_list("pk", "name_fr"):
+                self.organization_keys.setdefault(fold(stored), []).append(pk)
+        return self.organization_keys.setdefault(fold(name), [])
 
     def service(self, line, values, organization):
         if "service_id" in values:
@@ -275,8 +283,8 @@ class SpreadsheetLoader:
 
     def sectors(self, line, text, service):
         slugs = [s.strip() for s in LIST_SEPARATORS.split(text) if s.strip()]
-        sectors = {sector.slug: sector for sector in Sector.objects.filter(slug__in=slugs)}
-        unknown = [slug for slug in slugs if slug not in sectors]
+        sectors = {slug: lookups.sector(slug) for slug in slugs}
+        unknown = [slug for slug, sector in sectors.items() if sector is None]
         if unknown:
             self.refuse(
                 line, "sectors", _("secteur inconnu : %(slugs)s") % {"slugs": ", ".join(unknown)}
