@@ -197,7 +197,9 @@ class SpreadsheetLoader:
                 message = _("plusieurs organismes portent ce nom : donnez organization_id")
                 self.refuse(line, "organization_name_fr", message)
             org = self.by_pk(Organization, found[0]) if found else Organization()
-        self.fill(line, values, org, "organization")
+        # Matched by its name, a record keeps it as stored ("ENTRAIDE" renames nothing).
+        key = () if org.pk is None or "organization_id" in values else ("organization_name_fr",)
+        self.fill(line, values, org, "organization", key)
         self.require_new(line, org, "organization", ("name", "description"))
         created = org.pk is None
         if created:
@@ -244,7 +246,8 @@ class SpreadsheetLoader:
             }
             self.refuse(line, column, message)
         service.organization = organization
-        self.fill(line, values, service, "service")
+        key = () if service.pk is None or "service_id" in values else ("service_name_fr",)
+        self.fill(line, values, service, "service", key)
         self.require_new(line, service, "service", ("name", "description"))
         minimum, maximum = service.minimum_age, service.maximum_age
         if minimum is not None and maximum is not None and minimum > maximum:
@@ -329,13 +332,14 @@ class SpreadsheetLoader:
             self.refuse(line, column, _("aucun enregistrement n'a cet identifiant"))
         return self.by_pk(model, pk)
 
-    def fill(self, line, values, obj, record):
-        """Set the fields of `obj` its filled cells give; a cell that disagrees with what an
-        earlier line gave the same record is a problem, as a value its field cannot hold."""
+    def fill(self, line, values, obj, record, skip=()):
+        """Set the fields of `obj` its filled cells give (but the `skip` columns); a cell that
+        disagrees with what an earlier line gave the same record is a problem, as a value its
+        field cannot hold."""
         given = obj.__dict__.setdefault("_given", {})
         refused = False
         for name, column in columns_of(record).items():
-            if name not in values:
+            if name not in values or name in skip:
                 continue
             try:
                 value = convert(column.kind, values[name])
