@@ -377,6 +377,16 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "resources.sign_in.locked_out"
 
+# The admin's imports (opendata/uploads.py, docs/spreadsheet-import.md): the largest file staff
+# may send, the most an HSDS ZIP may unpack to, how long an upload waits for its confirmation
+# (seconds), and the most spreadsheet rows or HSDS records the admin imports within a request;
+# a larger file goes through the import_spreadsheet / import_hsds commands, as the page says.
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=10_000_000)
+IMPORT_UNPACKED_MAX_BYTES = env.int("IMPORT_UNPACKED_MAX_BYTES", default=100_000_000)
+IMPORT_UPLOAD_MAX_AGE = env.int("IMPORT_UPLOAD_MAX_AGE", default=86_400)
+IMPORT_ADMIN_MAX_ROWS = env.int("IMPORT_ADMIN_MAX_ROWS", default=300)
+IMPORT_ADMIN_MAX_RECORDS = env.int("IMPORT_ADMIN_MAX_RECORDS", default=3_000)
+
 # Geocoding staff addresses (resources/geocoding.py, docs/geocoding.md): with GEOCODER_ENABLED,
 # the admin asks GEOCODER_CLASS (a geopy geocoder, built with the user agent, domain, scheme and
 # timeout below) at most once every GEOCODER_MIN_DELAY seconds per process; when it cannot be

@@ -163,14 +163,7 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
             setattr(obj, field, value)
 
     def slug(self, obj, row, source):
-        model = type(obj)
-        limit = model._meta.get_field("slug").max_length
-        base = (row.get(f"{PREFIX}slug") or slugify(source) or model._meta.model_name)[:limit]
-        candidate, number = base, 1
-        while model.objects.filter(slug=candidate).exclude(pk=obj.pk).exists():
-            number += 1
-            candidate = f"{base[: limit - 4]}-{number}"
-        obj.slug = candidate
+        unique_slug(obj, row.get(f"{PREFIX}slug") or slugify(source))
 
     def save(self, table, row, obj, created, exclude=()):
         """Validate and save `obj` (its history version comes at the end, write_versions). A
@@ -263,6 +256,19 @@ class Loader(TaxonomyLoading, CoreLoading, DetailLoading):
                     default_date=moment,
                     batch_size=500,
                 )
+
+
+def unique_slug(obj, wanted):
+    """Give `obj` the slug `wanted`, or, when another record of its model holds it, `wanted-2`,
+    `wanted-3`...: the HSDS and the spreadsheet imports' rule."""
+    model = type(obj)
+    limit = model._meta.get_field("slug").max_length
+    base = (wanted or model._meta.model_name)[:limit]
+    candidate, number = base, 1
+    while model.objects.filter(slug=candidate).exclude(pk=obj.pk).exists():
+        number += 1
+        candidate = f"{base[: limit - 4]}-{number}"
+    obj.slug = candidate
 
 
 def field_values(obj):
