@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import views, views_verification
 
 app_name = "resources"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path(_("organismes/<slug:slug>/"), views.organization_detail, name="organization-detail"),
     path(_("ma-liste/"), views.my_list, name="my-list"),
     path(_("services/<slug:slug>/"), views.service_detail, name="service-detail"),
+    path(
+        _("verification-organisme/<str:token>/"),
+        views_verification.verification_page,
+        name="verification",
+    ),
 ]

@@ -12,6 +12,7 @@ from .directory import (
 from .reference import Language, Municipality, MunicipalityAlias, PostalPrefix, Sector
 from .schedules import OpeningPeriod, Schedule, ScheduleClosure
 from .taxonomies import Attribute, Taxonomy, TaxonomyTerm
+from .verification import ProposedChange, VerificationRequest
 
 __all__ = [
     "Attribute",
@@ -24,6 +25,7 @@ __all__ = [
     "Organization",
     "Phone",
     "PostalPrefix",
+    "ProposedChange",
     "Schedule",
     "ScheduleClosure",
     "Sector",
@@ -32,4 +34,5 @@ __all__ = [
     "ServiceAtLocation",
     "Taxonomy",
     "TaxonomyTerm",
+    "VerificationRequest",
 ]
