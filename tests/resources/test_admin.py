@@ -20,6 +20,7 @@ from resources.models import (
     OpeningPeriod,
     Organization,
     Phone,
+    ProposedChange,
     Schedule,
     ScheduleClosure,
     Service,
@@ -27,6 +28,7 @@ from resources.models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    VerificationRequest,
 )
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
@@ -41,6 +43,8 @@ INLINE_ONLY = {OpeningPeriod, ScheduleClosure, MunicipalityAlias, CostOption}
 SHOWN_INSIDE = {Attribute}
 # What an import keeps as a feed gave it: staff read it, never add or change it.
 READ_ONLY = {Taxonomy, TaxonomyTerm}
+# Staff queues: what the admin shows and acts on, never adds (resources/admin_verification.py).
+QUEUES = {VerificationRequest, ProposedChange}
 
 
 def admin_url(model, view, *args):
@@ -71,6 +75,12 @@ def make_listing(sectors=("food",)):
         link_type="service_type",
         value="Paniers",
     )
+    request = VerificationRequest.objects.create(
+        organization=service.organization, email="info@example.org", expires=timezone.now()
+    )
+    ProposedChange.objects.create(
+        request=request, record=service, field="name_en", proposed_value="Food bank"
+    )
     return service
 
 
@@ -88,7 +98,7 @@ def test_every_model_of_the_directory_is_in_the_admin_or_inlined():
 
 
 def views(model):
-    return ["changelist", "change"] if model in READ_ONLY else ["changelist", "add", "change"]
+    return ["changelist", "change"] if model in READ_ONLY | QUEUES else ["changelist", "add", "change"]
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)

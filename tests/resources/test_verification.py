@@ -345,7 +345,7 @@ def test_a_proposal_with_errors_gives_the_form_back(client, admin_user, listing)
     # Nothing changed: the page says so and records nothing.
     response = client.post(french, form_data(client, french))
     assert response.status_code == 200
-    assert "Vous n&#x27;avez rien modifié" in response.content.decode()
+    assert "avez rien modifié" in response.content.decode()
     assert VerificationRequest.objects.get().state == "sent"
 
 
@@ -403,3 +403,43 @@ def test_mark_verified_stamps_the_staff_account(client, editor):
         assert record.assured_date == timezone.localdate()
         assert record.verified_by == editor and record.verification_source == "staff"
         assert record.assurer == "Éva"
+
+
+# Open data ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_organization_verification_travels_in_the_hsds_profile(
+    client, editor, listing, tmp_path, file_format
+):
+    """The organization's assured_date and who confirmed it are `x211_` extras (HSDS 3.0 has
+    none for organizations), the staff account never; an import of the export restores them,
+    and export → import → export stays byte-identical."""
+    from django.core.management import call_command
+
+    from tests.opendata.helpers import assert_round_trip_identical
+
+    organization, service, *_ = listing
+    french, _english = open_page(client, editor, organization)
+    client.get(french)
+    client.post(french, {"action": "confirm"})
+    call_command("export_hsds", tmp_path / "out", format=file_format)
+    files = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
+    if file_format == "json":
+        import json
+
+        (row,) = json.loads(files["organizations.json"])
+        assert row["x211_assured_date"] == timezone.localdate().isoformat()
+        assert row["x211_assurer"] == "Maison Exemple"
+        assert row["x211_verification_source"] == "organization"
+    else:
+        assert "x211_assured_date" in files["organizations.csv"].splitlines()[0]
+    everything = "".join(files.values())
+    assert "editrice" not in everything and "Éva" not in everything
+    assert "verified_by" not in everything
+    assert_round_trip_identical(tmp_path, file_format, "fr")
+    restored = Organization.objects.get(uuid=organization.uuid)
+    assert restored.assured_date == timezone.localdate()
+    assert restored.verification_source == "organization"
+    assert restored.verified_by is None
+    assert Service.objects.get(uuid=service.uuid).verification_source == "organization"
