@@ -280,7 +280,7 @@ class ProposedChangeAdmin(admin.ModelAdmin):
         "state",
         "decided_by",
     )
-    list_filter = ("state", "content_type")
+    list_filter = ("state", ("content_type", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("request__organization", "content_type", "decided_by")
     search_fields = ("request__organization__name_fr", "proposed_value")
     actions = ("accept_changes", "reject_changes")

@@ -367,8 +367,9 @@ class RecordForm(forms.Form):
             field.label = field_label(type(record), name)
             field.help_text = ""
             field.initial = _text(getattr(record, name))
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.update({"rows": 3, "cols": 40})
+            if isinstance(field.widget, forms.Textarea):  # tall enough for its text
+                rows = min(10, max(2, len(field.initial) // 45 + 1))
+                field.widget.attrs.update({"rows": rows, "cols": 40})
             self.fields[name] = field
 
     def changes(self):

@@ -19,7 +19,9 @@ from .safety import not_kept_offline
 def _private(response):
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never sent onwards
+    # The link is the key: never sent to another site (not "no-referrer", under which a
+    # browser sends `Origin: null` with the form and Django's CSRF check refuses it).
+    response["Referrer-Policy"] = "same-origin"
     return not_kept_offline(response)
 
 
