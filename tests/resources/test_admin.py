@@ -98,7 +98,9 @@ def test_every_model_of_the_directory_is_in_the_admin_or_inlined():
 
 
 def views(model):
-    return ["changelist", "change"] if model in READ_ONLY | QUEUES else ["changelist", "add", "change"]
+    return (
+        ["changelist", "change"] if model in READ_ONLY | QUEUES else ["changelist", "add", "change"]
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
