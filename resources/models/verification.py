@@ -76,7 +76,9 @@ class ProposedChange(models.Model):
         related_name="changes",
         verbose_name=_("demande de vérification"),
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("type de fiche")
+    )
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     field = models.CharField(_("champ"), max_length=60)
