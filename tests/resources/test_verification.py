@@ -279,6 +279,14 @@ def test_confirmation_needs_the_csrf_token(client, listing, admin_user):
     assert VerificationRequest.objects.get().state == "sent"
 
 
+def test_page_posts_draw_on_the_rate_limit_of_form_posts(client, admin_user, listing, settings):
+    french, _english = open_page(client, admin_user, listing[0])
+    settings.RATELIMIT_POST = "2/m"
+    answers = [client.post(french, {"action": "propose"}).status_code for _ in range(3)]
+    assert answers == [400, 400, 429]
+    assert VerificationRequest.objects.get().state == "sent"
+
+
 def form_data(client, path):
     """Every field of the page's proposal form with its current value, as a browser sends it."""
     page = client.get(path).content.decode()
