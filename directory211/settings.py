@@ -400,6 +400,13 @@ GEOCODER_SCHEME = env.str("GEOCODER_SCHEME", default="https")
 GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
 GEOCODER_MIN_DELAY = env.float("GEOCODER_MIN_DELAY", default=1.0)
 
+# Outgoing mail (verification requests): one django-environ email URL, the console by default
+# (smtp+tls://user:password@smtp.example.org:587 in production; docs/verification.md).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="repertoire@example.org")
+# Days a verification request's link stays valid (resources/verification.py).
+VERIFICATION_LINK_DAYS = env.int("VERIFICATION_LINK_DAYS", default=30)
+
 # One JSON line per event on stdout, as gunicorn's access log (directory211/logs.py).
 LOGGING = {
     "version": 1,

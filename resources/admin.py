@@ -39,6 +39,12 @@ from .admin_inlines import (
     ServiceAtLocationInline,
     ServiceSummaryInline,
 )
+from .admin_verification import (
+    VERIFICATION_FIELDS,
+    VERIFICATION_FILTERS,
+    send_verification_requests,
+    verification_requests_link,
+)
 from .models import (
     Attribute,
     Language,
@@ -55,6 +61,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .models.directory import VerificationSource
 
 admin.site.site_header = _("Répertoire 211 — administration")
 admin.site.site_title = _("Répertoire 211")
@@ -70,15 +77,17 @@ class HistoryTranslationAdmin(HistoryAdmin, TabbedTranslationAdmin):
 
 
 def mark_services_verified(request, services):
-    """Stamp today's date and the staff member's name on `services`, one save each so that
-    every service's history records the verification. Without a full name on the account, the
-    directory's name: `assurer` is open data, and a sign-in name never is."""
+    """Stamp today's date and the staff member's name on `services` (or organizations), one
+    save each so that every record's history records the verification. Without a full name on
+    the account, the directory's name: `assurer` is open data, and a sign-in name never is
+    (the account itself is kept in `verified_by`, never exported)."""
     today = timezone.localdate()
     assurer = request.user.get_full_name() or settings.DIRECTORY_NAME
     count = 0
     for service in services:
         service.assured_date, service.assurer = today, assurer
-        service.save(update_fields=["assured_date", "assurer", "modified"])
+        service.verification_source, service.verified_by = VerificationSource.STAFF, request.user
+        service.save(update_fields=[*VERIFICATION_FIELDS, "modified"])
         count += 1
     return count
 
@@ -97,19 +106,27 @@ def report_verified(model_admin, request, count):
 
 @admin.register(Organization)
 class OrganizationAdmin(HistoryTranslationAdmin):
-    list_display = ("name", "service_count", "oldest_verification", "is_active", "modified")
-    list_filter = ("is_active", OrganizationMunicipalityFilter)
+    list_display = (
+        "name",
+        "service_count",
+        "assured_date",
+        "oldest_verification",
+        "is_active",
+        "modified",
+    )
+    list_filter = ("is_active", OrganizationMunicipalityFilter, *VERIFICATION_FILTERS)
     search_fields = ("name_fr", "name_en", "alternate_name_fr", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = RECORD_FIELDS
+    readonly_fields = (*RECORD_FIELDS, verification_requests_link)
     fieldsets = (
         (None, {"fields": ("name", "slug", "alternate_name", "description", "is_active")}),
         (_("Coordonnées"), {"fields": ("website", "email")}),
         (_("Statut"), {"fields": ("legal_status", "year_incorporated")}),
+        (_("Vérification"), {"fields": (*VERIFICATION_FIELDS, verification_requests_link)}),
         (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
     inlines = (ServiceSummaryInline, LocationInline, PhoneInline)
-    actions = ("mark_verified",)
+    actions = ("mark_verified", send_verification_requests)
 
     def get_queryset(self, request):
         return (
@@ -135,8 +152,9 @@ class OrganizationAdmin(HistoryTranslationAdmin):
             return _("jamais")
         return organization._oldest_verification
 
-    @admin.action(description=_("Marquer tous leurs services comme vérifiés aujourd'hui"))
+    @admin.action(description=_("Marquer comme vérifiés aujourd'hui, avec leurs services"))
     def mark_verified(self, request, queryset):
+        mark_services_verified(request, queryset)
         services = Service.objects.filter(organization__in=queryset)
         report_verified(self, request, mark_services_verified(request, services))
 
@@ -150,6 +168,7 @@ class ServiceAdmin(HistoryTranslationAdmin):
         ServiceMunicipalityFilter,
         "status",
         VerificationAgeFilter,
+        *VERIFICATION_FILTERS,
         "is_free",
     )
     list_select_related = ("organization",)
@@ -186,7 +205,7 @@ class ServiceAdmin(HistoryTranslationAdmin):
             },
         ),
         (_("Coordonnées"), {"fields": ("url", "email")}),
-        (_("Vérification"), {"fields": ("assured_date", "assurer")}),
+        (_("Vérification"), {"fields": VERIFICATION_FIELDS}),
         (_("Classement d'un flux importé"), {"fields": ("feed_attributes",)}),
         (_("Identifiants"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )

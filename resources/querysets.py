@@ -21,6 +21,17 @@ def verification_due(assured_date, months=12, today=None):
     return assured_date is None or assured_date < _months_before(today, months)
 
 
+def overdue_condition(months=12, today=None):
+    """Never verified, or verified longer ago than `months` (Q on `assured_date`)."""
+    return Q(assured_date__isnull=True) | Q(assured_date__lt=_months_before(today, months))
+
+
+def due_condition(days, months=12, today=None):
+    """Verified, and past `months` within the next `days` (Q on `assured_date`)."""
+    limit = _months_before(today, months)
+    return Q(assured_date__gte=limit, assured_date__lt=limit + datetime.timedelta(days=days))
+
+
 def translated_columns(*fields):
     """Each field with its per-language columns (django-modeltranslation), for `.only()`."""
     codes = [code for code, _ in settings.LANGUAGES]
@@ -35,7 +46,24 @@ def in_sector_condition(sector, lookup=""):
     return Q(**{f"sectors{lookup}": sector}) | Q(**{f"sectors__parent{lookup}": sector})
 
 
-class OrganizationQuerySet(models.QuerySet):
+class VerifiedQuerySet(models.QuerySet):
+    """The yearly verification of organizations and services (their `assured_date`)."""
+
+    def not_verified_since(self, months=12, today=None):
+        """The verification queue: never verified, or verified longer ago than `months` (one
+        record: `verification_due`)."""
+        return self.filter(overdue_condition(months, today))
+
+    def verified_within(self, months, today=None):
+        """The complement of not_verified_since(months): verified in the last `months`."""
+        return self.filter(assured_date__gte=_months_before(today, months))
+
+    def due_within(self, days, months=12, today=None):
+        """Verified, and due (past `months`) in the next `days`: the dashboard's "soon due"."""
+        return self.filter(due_condition(days, months, today))
+
+
+class OrganizationQuerySet(VerifiedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -49,7 +77,7 @@ class LocationQuerySet(models.QuerySet):
         return self.public().filter(latitude__isnull=False, location_type="physical")
 
 
-class ServiceQuerySet(models.QuerySet):
+class ServiceQuerySet(VerifiedQuerySet):
     def active(self):
         """Listed services: active themselves, of an active organization (temporary closures stay,
         with their alert, so people learn of them)."""
@@ -82,16 +110,6 @@ class ServiceQuerySet(models.QuerySet):
 
     def wheelchair_accessible(self):
         return self.filter(service_at_locations__location__wheelchair_accessible=True).distinct()
-
-    def not_verified_since(self, months=12, today=None):
-        """The verification queue: never verified, or verified longer ago than `months` (one
-        record: `verification_due`)."""
-        limit = _months_before(today, months)
-        return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=limit))
-
-    def verified_within(self, months, today=None):
-        """The complement of not_verified_since(months): verified in the last `months`."""
-        return self.filter(assured_date__gte=_months_before(today, months))
 
     def with_listing_data(self):
         """Everything a listing shows, in a fixed number of queries whatever the count."""

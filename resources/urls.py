@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import corrections, views
+from . import corrections, views, views_verification
 
 app_name = "resources"
 
@@ -38,5 +38,10 @@ urlpatterns = [
         corrections.thanks,
         {"kind": "service"},
         name="service-correction-thanks",
+    ),
+    path(
+        _("verification-organisme/<str:token>/"),
+        views_verification.verification_page,
+        name="verification",
     ),
 ]

@@ -62,12 +62,20 @@ COMMON_EXTRAS = {
     },
 }
 EXTRAS = {
-    "organization": {"x211_slug": TEXT, "x211_active": FLAG, "x211_language": TEXT},
+    "organization": {
+        "x211_slug": TEXT,
+        "x211_active": FLAG,
+        "x211_language": TEXT,
+        "x211_assured_date": {"type": "string", "format": "date"},
+        "x211_assurer": TEXT,
+        "x211_verification_source": {"type": "string", "enum": ["staff", "organization"]},
+    },
     "service": {
         "x211_slug": TEXT,
         "x211_is_free": FLAG,
         "x211_language": TEXT,
         "x211_assurer": TEXT,
+        "x211_verification_source": {"type": "string", "enum": ["staff", "organization"]},
     },
     "location": {"x211_confidential": FLAG, "x211_wheelchair_accessible": FLAG},
     "phone": {"x211_position": INT, "x211_extension": TEXT},

@@ -23,6 +23,9 @@ KEPT = {
         "year_incorporated",
         f"{X}slug",
         f"{X}active",
+        f"{X}assured_date",
+        f"{X}assurer",
+        f"{X}verification_source",
     },
     "services": {
         "id",
@@ -39,6 +42,7 @@ KEPT = {
         f"{X}slug",
         f"{X}is_free",
         f"{X}assurer",
+        f"{X}verification_source",
     },
     "locations": {
         "id",

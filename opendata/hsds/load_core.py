@@ -8,6 +8,7 @@ from resources.models import (
     Service,
     ServiceAtLocation,
 )
+from resources.models.directory import VerificationSource
 from search import lookups
 
 from .history import CONFIDENTIAL_FIELDS
@@ -48,6 +49,9 @@ class CoreLoading:
             year = row.get("year_incorporated")
             org.year_incorporated = int(year) if isinstance(year, (int, float)) else None
             org.is_active = row.get(f"{X}active", True) is not False
+            if not self.verification(org, "organizations", row, f"{X}assured_date"):
+                continue
+            org.assurer = row.get(f"{X}assurer", "")
             self.slug(org, row, org.name_fr)
             self.save("organizations", row, org, created)
 
@@ -202,6 +206,8 @@ class CoreLoading:
             if f"{X}is_free" in row:  # absent says nothing: staff's flag stays
                 service.is_free = row[f"{X}is_free"] is True
             service.assurer = row.get("assurer_email") or row.get(f"{X}assurer", "")
+            if not self.verification(service, "services", row, "assured_date"):
+                continue
             if not self.service_numbers(service, row):
                 continue
             self.slug(service, row, service.name_fr)
@@ -219,12 +225,22 @@ class CoreLoading:
             self.fail("services", row, "minimum_age", "greater than maximum_age")
             return False
         service.minimum_age, service.maximum_age = ages["minimum_age"], ages["maximum_age"]
+        return True
+
+    def verification(self, record, table, row, date_property):
+        """A record's verification stamp (its date, who confirmed it: staff or the
+        organization); the staff account is never in a file, and stays as stored."""
+        assured = row.get(date_property)
         try:
-            assured = row.get("assured_date")
-            service.assured_date = parse_date(assured) if assured else None
+            record.assured_date = parse_date(assured) if assured else None
         except ValueError:
-            self.fail("services", row, "assured_date", f"'{assured}' is not a date")
+            self.fail(table, row, date_property, f"'{assured}' is not a date")
             return False
+        source = row.get(f"{X}verification_source") or ""
+        if source not in VerificationSource.values and source != "":
+            self.fail(table, row, f"{X}verification_source", f"'{source}' is not a source")
+            return False
+        record.verification_source = source
         return True
 
     def stamp_services(self):

@@ -31,6 +31,10 @@ def organization_row(org, lang):
         f"{X}slug": org.slug,
         f"{X}active": org.is_active,
         f"{X}language": lang,
+        # HSDS 3.0 verifies services only: the organization's own verification as extras.
+        f"{X}assured_date": org.assured_date.isoformat() if org.assured_date else None,
+        f"{X}assurer": org.assurer,
+        f"{X}verification_source": org.verification_source,
     }
     for field in ("name", "alternate_name", "legal_status", "description"):
         text(row, org, field, lang)
@@ -96,6 +100,7 @@ def service_row(service, lang):
         "assured_date": service.assured_date.isoformat() if service.assured_date else None,
         "assurer_email": assurer if by_email else None,
         f"{X}assurer": None if by_email else assurer,
+        f"{X}verification_source": service.verification_source,
         "last_modified": service.modified.isoformat(),
         f"{X}slug": service.slug,
         f"{X}is_free": service.is_free,

@@ -14,6 +14,7 @@ from .directory import (
 from .reference import Language, Municipality, MunicipalityAlias, PostalPrefix, Sector
 from .schedules import OpeningPeriod, Schedule, ScheduleClosure
 from .taxonomies import Attribute, Taxonomy, TaxonomyTerm
+from .verification import ProposedChange, VerificationRequest
 
 __all__ = [
     "Attribute",
@@ -28,6 +29,7 @@ __all__ = [
     "Organization",
     "Phone",
     "PostalPrefix",
+    "ProposedChange",
     "Schedule",
     "ScheduleClosure",
     "Sector",
@@ -36,4 +38,5 @@ __all__ = [
     "ServiceAtLocation",
     "Taxonomy",
     "TaxonomyTerm",
+    "VerificationRequest",
 ]

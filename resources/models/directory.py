@@ -20,6 +20,13 @@ from ..text_limits import DESCRIPTION, EXTENT, NOTE, bounded_text
 from .reference import Language, Municipality, Sector, coordinate_constraints
 
 
+class VerificationSource(models.TextChoices):
+    """Who confirmed a record's information on its `assured_date` (docs/verification.md)."""
+
+    STAFF = "staff", _("l'équipe du répertoire")
+    ORGANIZATION = "organization", _("l'organisme")
+
+
 class HSDSRecord(models.Model):
     """Every HSDS object keeps a UUID: its `id` in imports, exports and the API."""
 
@@ -31,7 +38,41 @@ class HSDSRecord(models.Model):
         abstract = True
 
 
-class Organization(HSDSRecord):
+class VerifiedRecord(models.Model):
+    """The verification stamp an organization and a service both carry: when, who as open data
+    says it (`assurer`), whether staff or the organization itself confirmed it (through a
+    verification request, resources/verification.py), and which staff account answers for it
+    (never exported: docs/verification.md)."""
+
+    assured_date = models.DateField(
+        _("dernière vérification"),
+        null=True,
+        blank=True,
+        help_text=_("Date où l'information a été confirmée auprès de l'organisme."),
+    )
+    assurer = models.CharField(_("vérifié par"), max_length=120, blank=True)
+    verification_source = models.CharField(
+        _("confirmé par"), max_length=20, choices=VerificationSource, blank=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsable de la vérification"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def verification_due(self):
+        """Never verified, or not for more than 12 months: the page asks people to call first."""
+        return verification_due(self.assured_date)
+
+
+class Organization(VerifiedRecord, HSDSRecord):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("nom"), max_length=200)
     alternate_name = models.CharField(_("autre nom ou sigle"), max_length=200, blank=True)
@@ -58,7 +99,7 @@ class Organization(HSDSRecord):
         return reverse("resources:organization-detail", args=[self.slug])
 
 
-class Service(HSDSRecord):
+class Service(VerifiedRecord, HSDSRecord):
     """What people actually come for ("Aide alimentaire d'urgence"), offered by an organization."""
 
     class Status(models.TextChoices):
@@ -94,13 +135,6 @@ class Service(HSDSRecord):
     sectors = models.ManyToManyField(
         Sector, related_name="services", blank=True, verbose_name=_("secteurs")
     )
-    assured_date = models.DateField(
-        _("dernière vérification"),
-        null=True,
-        blank=True,
-        help_text=_("Date où l'information a été confirmée auprès de l'organisme."),
-    )
-    assurer = models.CharField(_("vérifié par"), max_length=120, blank=True)
 
     objects = ServiceQuerySet.as_manager()
 
@@ -130,11 +164,6 @@ class Service(HSDSRecord):
 
     def get_absolute_url(self):
         return reverse("resources:service-detail", args=[self.slug])
-
-    @property
-    def verification_due(self):
-        """Never verified, or not for more than 12 months: the page asks people to call first."""
-        return verification_due(self.assured_date)
 
 
 class GeocodeSource(models.TextChoices):

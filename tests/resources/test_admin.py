@@ -21,6 +21,7 @@ from resources.models import (
     OpeningPeriod,
     Organization,
     Phone,
+    ProposedChange,
     Schedule,
     ScheduleClosure,
     Service,
@@ -28,6 +29,7 @@ from resources.models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    VerificationRequest,
 )
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
@@ -42,8 +44,10 @@ INLINE_ONLY = {OpeningPeriod, ScheduleClosure, MunicipalityAlias, CostOption}
 SHOWN_INSIDE = {Attribute}
 # What an import keeps as a feed gave it: staff read it, never add or change it.
 READ_ONLY = {Taxonomy, TaxonomyTerm}
+# Staff queues: what the admin shows and acts on, never adds (resources/admin_verification.py).
+QUEUES = {VerificationRequest, ProposedChange}
 # What the public sends (resources/corrections.py): staff handle it, never add it.
-NO_ADD = READ_ONLY | {CorrectionRequest}
+NO_ADD = READ_ONLY | QUEUES | {CorrectionRequest}
 
 
 def admin_url(model, view, *args):
@@ -75,6 +79,12 @@ def make_listing(sectors=("food",)):
         value="Paniers",
     )
     CorrectionRequest.objects.create(service=service, kinds=["phone"], text="Mauvais numéro")
+    request = VerificationRequest.objects.create(
+        organization=service.organization, email="info@example.org", expires=timezone.now()
+    )
+    ProposedChange.objects.create(
+        request=request, record=service, field="name_en", proposed_value="Food bank"
+    )
     return service
 
 
