@@ -31,6 +31,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    CorrectionRequest,
     Location,
     Organization,
     Phone,
@@ -209,6 +210,11 @@ def dashboard(today=None):
             state=VerificationRequest.State.SENT, expires__gt=timezone.now()
         ).count(),
         "requests_url": reverse("admin:resources_verificationrequest_changelist"),
+        # The public's error reports not yet taken in hand (resources/corrections.py).
+        "new_corrections": CorrectionRequest.objects.filter(
+            state=CorrectionRequest.State.NEW
+        ).count(),
+        "corrections_url": _changelist(CorrectionRequest, state="new"),
         "send_overdue_url": reverse("admin:resources_verification_send_overdue"),
     }
 

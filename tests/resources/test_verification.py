@@ -18,7 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from resources.models import Organization, ProposedChange, Service, VerificationRequest
+from resources.models import (
+    CorrectionRequest,
+    Organization,
+    ProposedChange,
+    Service,
+    VerificationRequest,
+)
 from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -451,3 +457,18 @@ def test_organization_verification_travels_in_the_hsds_profile(
     assert restored.verification_source == "organization"
     assert restored.verified_by is None
     assert Service.objects.get(uuid=service.uuid).verification_source == "organization"
+
+
+def test_dashboard_counts_the_public_error_reports_still_to_handle(client, admin_user):
+    service = make_service()
+    CorrectionRequest.objects.create(service=service, kinds=["phone"], text="Mauvais numéro")
+    CorrectionRequest.objects.create(
+        service=service, kinds=["hours"], text="Fermé le lundi", state="accepted"
+    )
+    client.force_login(admin_user)
+
+    dashboard = client.get(reverse("admin:index")).context["dashboard"]
+
+    assert dashboard["new_corrections"] == 1
+    queue = client.get(dashboard["corrections_url"])
+    assert queue.context["cl"].result_count == 1
