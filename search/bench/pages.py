@@ -15,6 +15,9 @@ not counted; nor are the icons' SVG sprite and the favicon (images, cached).
 
 Lighthouse: mobile (its default form factor and throttling), each page `--runs` times, the
 median of each category. The URLs are pages of the fictional demo data (`load_demo_data`).
+
+`--screenshots DIR` also saves the phone pictures of docs/screenshots/ (360 px wide, French,
+the first 1560 px, two phone screens; Playwright with Debian's Chromium, as the browser tests).
 """
 
 import argparse
@@ -93,13 +96,45 @@ def lighthouse(command, url, runs):
     return {name: statistics.median(values) for name, values in scores.items()}
 
 
+SCREENSHOTS = {
+    "home": "home-360-fr.png",
+    "results": "results-360-fr.png",
+    "service": "service-360-fr.png",
+}
+
+
+def screenshots(base, folder, chromium="/usr/bin/chromium"):
+    """The phone pictures of docs/screenshots/, light colour scheme."""
+    from playwright.sync_api import sync_playwright  # a development dependency
+
+    paths = dict(PAGES)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(
+            viewport={"width": 360, "height": 780},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            color_scheme="light",
+        )
+        for name, file_name in SCREENSHOTS.items():
+            page.goto(base + paths[name])
+            height = min(1560, page.evaluate("document.documentElement.scrollHeight"))
+            clip = {"x": 0, "y": 0, "width": 360, "height": height}
+            page.screenshot(path=Path(folder) / file_name, full_page=True, clip=clip)
+        browser.close()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000", help="the server's origin")
     parser.add_argument("--lighthouse", help="the lighthouse command (npm); weights only without")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
     parser.add_argument("--only", nargs="*", help="page names (default: all)")
+    parser.add_argument("--screenshots", metavar="DIR", help="also save the phone screenshots")
     options = parser.parse_args(argv)
+    if options.screenshots:
+        screenshots(options.base, options.screenshots)
     header = "| Page | HTML | CSS + JS | Total (KB gz) |"
     if options.lighthouse:
         header += " Perf | A11y | Best pr. | SEO |"
