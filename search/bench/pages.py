@@ -76,20 +76,25 @@ def lighthouse(command, url, runs):
     scores = {name: [] for name in CATEGORIES}
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
+        command_line = [
+            command,
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            "--form-factor=mobile",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        ]
         for _ in range(runs):
-            subprocess.run(
-                [
-                    command,
-                    url,
-                    "--quiet",
-                    "--output=json",
-                    f"--output-path={report}",
-                    "--form-factor=mobile",
-                    f"--only-categories={','.join(CATEGORIES)}",
-                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-                ],
-                check=True,
-            )
+            # Lighthouse sometimes fails to record a trace (NO_NAVSTART): try again, twice.
+            for _attempt in range(3):
+                report.unlink(missing_ok=True)
+                done = subprocess.run(command_line, check=False)
+                if done.returncode == 0 and report.exists():
+                    break
+            else:
+                raise RuntimeError(f"Lighthouse failed three times on {url}")
             result = json.loads(report.read_text())
             for name in CATEGORIES:
                 scores[name].append(round(result["categories"][name]["score"] * 100))
