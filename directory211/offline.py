@@ -30,7 +30,7 @@ from resources.safety import NOT_KEPT, OFFLINE_CACHE_HEADER
 
 # The pages kept offline, the most recent first; as many as a list holds services.
 MAX_PAGES = MAX_SERVICES
-THEME_COLOR = "#0b5394"  # static/css/site.css, --accent
+THEME_COLOR = "#0a3a66"  # static/css/site.css, --brand (the header band)
 BACKGROUND_COLOR = "#ffffff"
 # Never answered by the worker (the browser goes to the network as if it were not there).
 NEVER_KEPT = ["/api/", "/i18n/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"]

@@ -34,7 +34,7 @@ def test_a_manifest_per_language_with_icons_that_exist(client, lang, name, start
     manifest = response.json()
     assert manifest["lang"] == lang and manifest["start_url"] == start
     assert manifest["scope"] == "/" and manifest["display"] == "standalone"
-    assert manifest["theme_color"] == "#0b5394"  # static/css/site.css's --accent
+    assert manifest["theme_color"] == "#0a3a66"  # static/css/site.css's --brand
     assert manifest["short_name"] == name
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
@@ -47,7 +47,7 @@ def test_every_page_links_to_its_language_manifest_and_registers_the_worker(clie
     page = client.get(f"/{lang}/").content.decode()
     assert f'<link rel="manifest" href="/{lang}/manifest.webmanifest">' in page
     assert 'data-service-worker="/sw.js"' in page
-    assert '<meta name="theme-color" content="#0b5394">' in page
+    assert '<meta name="theme-color" content="#0a3a66">' in page
 
 
 def test_the_worker_is_served_at_the_root_as_javascript_never_stale(client):
