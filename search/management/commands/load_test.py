@@ -48,6 +48,8 @@ LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
 STATIC_CONNECTIONS = 4
 # Distinct addresses of a kind when it runs alone (the mix has them all).
 ALONE_ADDRESSES = 500
+# nginx's workers' priority (deploy/nginx.conf): ahead of the app's processes for the CPU.
+PROXY_PRIORITY = -5
 
 
 def _free_port():
@@ -65,18 +67,19 @@ def _get(url, timeout=30):
 
 NGINX_CONF = """
 {user}worker_processes auto;
-pid {folder}/nginx.pid;
+{priority}pid {folder}/nginx.pid;
 error_log {folder}/nginx-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
+    include /etc/nginx/mime.types;
     access_log off;
+    sendfile on;
+    tcp_nopush on;
     client_body_temp_path {folder}/nginx-body;
     proxy_temp_path {folder}/nginx-proxy;
     fastcgi_temp_path {folder}/nginx-fastcgi;
     uwsgi_temp_path {folder}/nginx-uwsgi;
     scgi_temp_path {folder}/nginx-scgi;
-    proxy_cache_path {folder}/nginx-cache levels=1:2 keys_zone=static:1m max_size=100m
-                     inactive=1d use_temp_path=off;
     upstream app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
     server {{
         listen 127.0.0.1:{port};
@@ -84,10 +87,12 @@ http {{
         proxy_set_header Connection "";
         proxy_set_header Host $http_host;
         location /static/ {{
-            proxy_pass http://app;
-            proxy_cache static;
-            proxy_cache_valid 200 1d;
-            proxy_cache_lock on;
+            alias {folder}/static/;
+            gzip_static on;
+            expires max;
+            add_header Cache-Control "public, immutable";
+            open_file_cache max=1000 inactive=1h;
+            open_file_cache_valid 1h;
         }}
         location / {{ proxy_pass http://app; proxy_buffering on; proxy_read_timeout 30s; }}
     }}
@@ -97,7 +102,8 @@ http {{
 
 class Server:
     """The production command in a child process, on a port of its own; with `proxy`, behind
-    nginx as deploy/nginx.conf puts it (buffered clients, static files kept by the proxy)."""
+    nginx as deploy/nginx.conf puts it (buffered clients; static files read by nginx from the
+    collected folder, its workers at a higher priority than the app's when run as root)."""
 
     def __init__(self, page_cache, workers, folder, proxy, nice=0):
         self.processes = []
@@ -128,9 +134,16 @@ class Server:
         if proxy:
             port = _free_port()
             conf = folder / "nginx.conf"
-            user = "user root;\n" if os.geteuid() == 0 else ""
+            root = os.geteuid() == 0
             conf.write_text(
-                NGINX_CONF.format(user=user, folder=folder, app_port=app_port, port=port)
+                NGINX_CONF.format(
+                    user="user root;\n" if root else "",
+                    # Only root may raise a priority (deploy/nginx.conf, docs/deploy.md).
+                    priority=f"worker_priority {PROXY_PRIORITY};\n" if root else "",
+                    folder=folder,
+                    app_port=app_port,
+                    port=port,
+                )
             )
             self._start(
                 ["nginx", "-c", str(conf), "-g", "daemon off;"], os.environ, folder / "nginx.log"
