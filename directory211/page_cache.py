@@ -1,7 +1,8 @@
 """Whole public pages kept in the shared cache for anonymous visitors (docs/caching.md).
 
-A page is kept under its address (scheme, host, path and query), its language and the directory's
-content generation (resources/generation.py), which any edit changes: an edit shows at once. It is
+A page is kept under its address (scheme, host, path and query) and its language, with the
+directory's content generation it was rendered under (resources/generation.py), which any edit
+changes: a page of an older generation is never served, so an edit shows at once. It is
 kept `PAGE_CACHE_SECONDS` (at most 60), and a browser or proxy is told to keep it only for what
 is left of that: a page, its 2-1-1 banner (open or closed) and its "open now" marks are never
 more than a minute old wherever they are read.
@@ -102,32 +103,33 @@ class PageCacheMiddleware:
         key = _key(request)
         if key is None:
             return self.get_response(request)
+        token, entry = generation.current_and(key)
         lock = f"{key}:lock"
-        entry, now = cache.get(key), time.time()
-        if entry is not None and now < entry["expires"]:
+        now = time.time()
+        if _valid(entry, token, now):
             if now < entry["expires"] - REFRESH_AHEAD_SECONDS or not cache.add(
                 lock, 1, LOCK_SECONDS
             ):
                 return _replay(request, entry)
-            return self._render(request, key, seconds, lock)
+            return self._render(request, key, token, seconds, lock)
         if cache.add(lock, 1, LOCK_SECONDS):
-            return self._render(request, key, seconds, lock)
+            return self._render(request, key, token, seconds, lock)
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
             entry = cache.get(key)
-            if entry is not None and time.time() < entry["expires"]:
+            if _valid(entry, token, time.time()):
                 return _replay(request, entry)
             if cache.get(lock) is None:
                 break  # the page it rendered was not one to keep
-        return self._render(request, key, seconds)
+        return self._render(request, key, token, seconds)
 
-    def _render(self, request, key, seconds, lock=None):
+    def _render(self, request, key, token, seconds, lock=None):
         try:
             response = self.get_response(request)
             if not _keepable(request, response):
                 return response
-            entry = _entry(response, seconds)
+            entry = _entry(response, token, seconds)
             cache.set(key, entry, seconds)
             return _replay(request, entry)
         finally:
@@ -146,8 +148,9 @@ def _is_page(request):
 
 
 def _key(request):
-    """The page's key for the current generation; None for a request never served from the
-    cache. The address is hashed: a query is never a key in clear."""
+    """The page's key; None for a request never served from the cache. The address is hashed:
+    a query is never a key in clear. The generation is in the entry, not in the key, so that
+    one read (`generation.current_and`) brings both."""
     path = request.path_info
     if path not in UNPREFIXED and not any(
         path.startswith(f"/{code}/") for code, _name in settings.LANGUAGES
@@ -162,7 +165,7 @@ def _key(request):
     language = get_language_from_request(request, check_path=True)
     address = f"{request.scheme}://{host}{request.get_full_path()} {language}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{generation.current()}:{digest}"
+    return f"page:{digest}"
 
 
 def _keepable(request, response):
@@ -177,7 +180,12 @@ def _keepable(request, response):
     )
 
 
-def _entry(response, seconds):
+def _valid(entry, token, now):
+    """Whether `entry` is a page of the current generation `token`, not expired."""
+    return entry is not None and entry.get("generation") == token and now < entry["expires"]
+
+
+def _entry(response, token, seconds):
     """What is kept of a page: its status, headers, body and ETag, plus the body compressed
     with gzip (None when too small or no smaller) and that body's own ETag."""
     content = response.content
@@ -189,6 +197,7 @@ def _entry(response, seconds):
             zipped = None
     vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
     return {
+        "generation": token,
         "status": response.status_code,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_KEPT],
         "vary": vary,
