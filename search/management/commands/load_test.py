@@ -13,7 +13,8 @@ on a free local port against this database, or measures `--url` if one is given,
 Steps 3 and 4 run twice: page cache off (every page rendered: "cold") and page cache on ("warm":
 each kind alone right after its addresses were asked once, within the cache's minute; the mix
 after an unmeasured run of the same length, the steady state of a 60 s cache under this
-traffic, which cannot hold every address). In step 3 a kind has ALONE_ADDRESSES addresses.
+traffic, which cannot hold every address). In step 3 a kind has ALONE_ADDRESSES addresses
+(warm: those of them asked within WARM_SECONDS). Every request says `Accept-Encoding: gzip`.
 wrk (Debian package `wrk`) makes the requests; it and the server share the machine, so compare
 figures within one run. Errors are socket errors, time-outs (10 s) and answers other than
 2xx/3xx. Rate limits are turned off for the server it starts (one client address would
@@ -48,6 +49,9 @@ LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
 STATIC_CONNECTIONS = 4
 # Distinct addresses of a kind when it runs alone (the mix has them all).
 ALONE_ADDRESSES = 500
+# Seconds the warm pass asks a kind's addresses before measuring it (the cache keeps a page 60 s
+# and renders it again in its last 10).
+WARM_SECONDS = 35
 # nginx's workers' priority (deploy/nginx.conf): ahead of the app's processes for the CPU.
 PROXY_PRIORITY = -5
 
@@ -285,15 +289,27 @@ class Command(BaseCommand):
         return page[start : page.index('"', start)]
 
     def _warm(self, base, paths):
-        """Every address of `paths` asked once (the page cache keeps a page 60 s at most, so
-        right before the step it serves)."""
+        """Addresses of `paths` asked once each, for WARM_SECONDS at most: those asked, kept by
+        the page cache for its minute and out of its refresh window (its last 10 s) for the
+        step that follows (on a busy machine, 500 service pages took up to 100 s to render,
+        and the first ones were rendered again during the step)."""
         started = time.monotonic()
+        asked = []
+
+        def ask(path):
+            if time.monotonic() - started > WARM_SECONDS:
+                return None
+            status = _safe_get(base + path)
+            asked.append(path)
+            return status
+
         with ThreadPoolExecutor(8) as pool:
-            statuses = list(pool.map(lambda path: _safe_get(base + path), paths))
+            statuses = [s for s in pool.map(ask, paths) if s is not None]
         self.stdout.write(
-            f"Warmed {len(paths)} addresses in {time.monotonic() - started:.0f} s "
+            f"Warmed {len(asked)} of {len(paths)} addresses in {time.monotonic() - started:.0f} s "
             f"({sum(1 for s in statuses if s != 200)} not 200)"
         )
+        return asked or paths[:1]
 
     def _single(self, base, mix):
         """Median time of one request at a time, per kind: 30 requests over its addresses (a
@@ -338,10 +354,10 @@ class Command(BaseCommand):
                 paths = random.Random(self.options["seed"]).sample(
                     mix[name], min(ALONE_ADDRESSES, len(mix[name]))
                 )
+                if warm:
+                    paths = self._warm(base, paths)
                 self.files[alone] = self.folder / f"{alone}.txt"
                 self.files[alone].write_text("\n".join(paths) + "\n")
-                if warm:
-                    self._warm(base, paths)
             figures = self._result(self._wrk(base, alone, count, duration))
             rows.append(("alone", name, count, single.get(name), figures))
         return rows
