@@ -31,7 +31,8 @@ RUN pip install --no-deps . \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && rm -rf build *.egg-info
 
-RUN useradd --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin app
+RUN useradd --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin app \
+    && install -d -o app /srv/static
 USER app
 
 EXPOSE 8000

@@ -54,6 +54,19 @@ def current():
     return token
 
 
+def current_and(key):
+    """(the current token, the cached value of `key` or None), read together: one round trip
+    to the cache (the page cache's hit, directory211/page_cache.py)."""
+    if getattr(_state, "dirty", False):
+        _state.dirty = False
+        bump()
+    values = cache.get_many([KEY, key])
+    token = values.get(KEY)
+    if token is None:
+        return current(), None  # a new token: nothing was kept under it
+    return token, values.get(key)
+
+
 def bump(**_signal):
     """A new token: everything cached under the previous one is out of date."""
     cache.set(KEY, uuid.uuid4().hex, timeout=None)

@@ -1,5 +1,5 @@
 """A service as one card of a listing, from the directory tables: the organization page's
-services. It answers what templates/includes/card.html asks, as a search result does
+services. It answers what resources/card_html.py asks, as a search result does
 (search.ranking.Hit, read from the search index) on the results, sector and municipality pages."""
 
 from django.utils import timezone

@@ -10,8 +10,9 @@ is dropped silently, never an error; unknown and inactive services are dropped b
 import uuid
 from urllib.parse import quote, urlencode
 
-from django.urls import reverse
 from django.utils.translation import gettext
+
+from . import links
 
 MAX_SERVICES = 30
 SEPARATOR = ","
@@ -34,7 +35,7 @@ def parse_ids(value):
 
 def list_url(ids):
     """The list page holding `ids` (uuids, in order); the bare page when empty."""
-    path = reverse("resources:my-list")
+    path = links.url("resources:my-list")
     ids = list(ids)[:MAX_SERVICES]
     if not ids:
         return path

@@ -14,10 +14,10 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from resources import links
 from resources.models.directory import DialledNumber
 from resources.models.schedules import (
     WeeklyHours,
@@ -78,7 +78,7 @@ class ResultOrganization(Translated):
         self.pk, self.id, self.slug = pk, pk, slug
 
     def get_absolute_url(self):
-        return reverse("resources:organization-detail", args=[self.slug])
+        return links.url("resources:organization-detail", self.slug)
 
 
 class ResultService(Translated):
@@ -93,7 +93,7 @@ class ResultService(Translated):
         self.organization = ResultOrganization(org_id, org_slug, data["org_name"])
 
     def get_absolute_url(self):
-        return reverse("resources:service-detail", args=[self.slug])
+        return links.url("resources:service-detail", self.slug)
 
     def __str__(self):
         return self.name

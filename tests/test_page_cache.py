@@ -3,6 +3,7 @@ docs/caching.md): an edit shows at once, staff are never served a kept page, the
 never more than a minute old, and the headers say so (Cache-Control, ETag and 304, Vary)."""
 
 import datetime
+import gzip
 import re
 import time
 
@@ -99,12 +100,14 @@ def test_a_client_that_has_the_page_gets_304(client, food_bank):
     again, queries = fetch(client, "/fr/secteurs/food/", if_none_match=first["ETag"])
     assert again.status_code == 304 and again.content == b"" and queries == 0
     assert again["ETag"] == first["ETag"] and "public" in again["Cache-Control"]
-    # Through GZip, with the tag it gave, and on a page rendered again (not kept yet).
+    # Compressed, with the tag it gave, and on a page rendered again (not kept yet).
     cache.clear()
     zipped = client.get("/fr/secteurs/food/", headers={"accept-encoding": "gzip"})
-    assert zipped["Content-Encoding"] == "gzip" and zipped["ETag"] == first["ETag"]
+    assert zipped["Content-Encoding"] == "gzip" and zipped["ETag"] != first["ETag"]
     cache.clear()
-    fresh, queries = fetch(client, "/fr/secteurs/food/", if_none_match=zipped["ETag"])
+    fresh, queries = fetch(
+        client, "/fr/secteurs/food/", if_none_match=zipped["ETag"], accept_encoding="gzip"
+    )
     assert fresh.status_code == 304 and queries > 0
     # Another tag: the page.
     other = client.get("/fr/secteurs/food/", headers={"if-none-match": 'W/"autre"'})
@@ -329,3 +332,61 @@ def test_the_suggested_sectors_follow_an_edit_at_once(client, settings):
     for _ in range(3):
         make_service(sectors=["food-banks"], scope="mrc")
     assert first_suggestion() == "food"
+
+
+GZIP = {"accept-encoding": "gzip, deflate, br"}
+
+
+@pytest.mark.parametrize("url", ["/fr/secteurs/food/", "/en/search/?q=frigo", "/sitemap.xml"])
+def test_a_kept_page_is_compressed_once_and_served_so_to_who_accepts_gzip(client, food_bank, url):
+    plain = client.get(url)
+    rendered = client.get(url, headers=GZIP)  # the first compressed answer: the kept copy's
+    cache.clear()
+    missed, cold = fetch(client, url, **GZIP)  # rendered, kept, and served compressed
+    kept, warm = fetch(client, url, **GZIP)
+    assert cold > 0 and warm == 0
+    for response in (rendered, missed, kept):
+        assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+        assert response["Content-Length"] == str(len(response.content))
+        # Compressed once: the body decompresses to the page itself, not to gzip again.
+        assert gzip.decompress(response.content) == plain.content
+        assert not plain.content.startswith(b"\x1f\x8b")
+        vary = {v.strip() for v in response["Vary"].split(",")}
+        assert {"Accept-Encoding", "Cookie"} <= vary
+    assert kept.content == missed.content and kept["ETag"] == missed["ETag"]
+    # The plain page to a client that does not say gzip; the same Vary, another tag.
+    again = client.get(url, headers={"accept-encoding": "identity"})
+    assert "Content-Encoding" not in again and again.content == plain.content
+    assert {"Accept-Encoding", "Cookie"} <= {v.strip() for v in again["Vary"].split(",")}
+    assert again["ETag"] == plain["ETag"] != kept["ETag"]
+    assert again["Content-Length"] == str(len(plain.content))
+
+
+def test_each_encoding_gets_304_for_its_own_tag_only(client, food_bank):
+    url = "/fr/secteurs/food/"
+    plain = client.get(url)
+    zipped = client.get(url, headers=GZIP)
+    same, queries = fetch(client, url, if_none_match=zipped["ETag"], **GZIP)
+    assert same.status_code == 304 and same.content == b"" and queries == 0
+    assert same["ETag"] == zipped["ETag"] and "Accept-Encoding" in same["Vary"]
+    assert client.get(url, headers={"if-none-match": plain["ETag"]}).status_code == 304
+    # A tag of the other encoding is not this answer's: the whole page.
+    crossed = client.get(url, headers={"if-none-match": zipped["ETag"]})
+    assert crossed.status_code == 200 and crossed.content == plain.content
+    crossed = client.get(url, headers={"if-none-match": plain["ETag"], **GZIP})
+    assert crossed.status_code == 200 and gzip.decompress(crossed.content) == plain.content
+
+
+def test_head_of_a_compressed_kept_page_says_its_size_without_a_body(client, food_bank):
+    url = "/fr/secteurs/food/"
+    zipped = client.get(url, headers=GZIP)
+    head, queries = fetch_head(client, url, **GZIP)
+    assert head.status_code == 200 and head.content == b"" and queries == 0
+    assert head["Content-Encoding"] == "gzip" and head["ETag"] == zipped["ETag"]
+    assert head["Content-Length"] == str(len(zipped.content))
+
+
+def fetch_head(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(url, headers=headers)
+    return response, len(queries)

@@ -8,6 +8,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from ..card_html import render_card
 from ..maps import tile_origin
 from ..models.schedules import covers_whole_day
 from ..my_list import MAX_SERVICES, add_url, parse_ids
@@ -34,6 +35,12 @@ def translated(instance, field):
     text is shown marked `lang="fr"` so screen readers pronounce it right."""
     text, lang = in_language(instance, field, get_language() or "fr")
     return format_html('<span lang="{}">{}</span>', lang, text) if lang and text else text
+
+
+@register.simple_tag(takes_context=True)
+def card(context, hit):
+    """The card of a listing's result (resources/card_html.py)."""
+    return render_card(hit, context.get("request"))
 
 
 @register.filter

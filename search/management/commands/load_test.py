@@ -13,7 +13,8 @@ on a free local port against this database, or measures `--url` if one is given,
 Steps 3 and 4 run twice: page cache off (every page rendered: "cold") and page cache on ("warm":
 each kind alone right after its addresses were asked once, within the cache's minute; the mix
 after an unmeasured run of the same length, the steady state of a 60 s cache under this
-traffic, which cannot hold every address). In step 3 a kind has ALONE_ADDRESSES addresses.
+traffic, which cannot hold every address). In step 3 a kind has ALONE_ADDRESSES addresses
+(warm: those of them asked within WARM_SECONDS). Every request says `Accept-Encoding: gzip`.
 wrk (Debian package `wrk`) makes the requests; it and the server share the machine, so compare
 figures within one run. Errors are socket errors, time-outs (10 s) and answers other than
 2xx/3xx. Rate limits are turned off for the server it starts (one client address would
@@ -48,6 +49,11 @@ LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
 STATIC_CONNECTIONS = 4
 # Distinct addresses of a kind when it runs alone (the mix has them all).
 ALONE_ADDRESSES = 500
+# Seconds the warm pass asks a kind's addresses before measuring it (the cache keeps a page 60 s
+# and renders it again in its last 10).
+WARM_SECONDS = 35
+# nginx's workers' priority (deploy/nginx.conf): ahead of the app's processes for the CPU.
+PROXY_PRIORITY = -5
 
 
 def _free_port():
@@ -65,18 +71,19 @@ def _get(url, timeout=30):
 
 NGINX_CONF = """
 {user}worker_processes auto;
-pid {folder}/nginx.pid;
+{priority}pid {folder}/nginx.pid;
 error_log {folder}/nginx-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
+    include /etc/nginx/mime.types;
     access_log off;
+    sendfile on;
+    tcp_nopush on;
     client_body_temp_path {folder}/nginx-body;
     proxy_temp_path {folder}/nginx-proxy;
     fastcgi_temp_path {folder}/nginx-fastcgi;
     uwsgi_temp_path {folder}/nginx-uwsgi;
     scgi_temp_path {folder}/nginx-scgi;
-    proxy_cache_path {folder}/nginx-cache levels=1:2 keys_zone=static:1m max_size=100m
-                     inactive=1d use_temp_path=off;
     upstream app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
     server {{
         listen 127.0.0.1:{port};
@@ -84,10 +91,12 @@ http {{
         proxy_set_header Connection "";
         proxy_set_header Host $http_host;
         location /static/ {{
-            proxy_pass http://app;
-            proxy_cache static;
-            proxy_cache_valid 200 1d;
-            proxy_cache_lock on;
+            alias {folder}/static/;
+            gzip_static on;
+            expires max;
+            add_header Cache-Control "public, immutable";
+            open_file_cache max=1000 inactive=1h;
+            open_file_cache_valid 1h;
         }}
         location / {{ proxy_pass http://app; proxy_buffering on; proxy_read_timeout 30s; }}
     }}
@@ -97,7 +106,8 @@ http {{
 
 class Server:
     """The production command in a child process, on a port of its own; with `proxy`, behind
-    nginx as deploy/nginx.conf puts it (buffered clients, static files kept by the proxy)."""
+    nginx as deploy/nginx.conf puts it (buffered clients; static files read by nginx from the
+    collected folder, its workers at a higher priority than the app's when run as root)."""
 
     def __init__(self, page_cache, workers, folder, proxy, nice=0):
         self.processes = []
@@ -128,9 +138,16 @@ class Server:
         if proxy:
             port = _free_port()
             conf = folder / "nginx.conf"
-            user = "user root;\n" if os.geteuid() == 0 else ""
+            root = os.geteuid() == 0
             conf.write_text(
-                NGINX_CONF.format(user=user, folder=folder, app_port=app_port, port=port)
+                NGINX_CONF.format(
+                    user="user root;\n" if root else "",
+                    # Only root may raise a priority (deploy/nginx.conf, docs/deploy.md).
+                    priority=f"worker_priority {PROXY_PRIORITY};\n" if root else "",
+                    folder=folder,
+                    app_port=app_port,
+                    port=port,
+                )
             )
             self._start(
                 ["nginx", "-c", str(conf), "-g", "daemon off;"], os.environ, folder / "nginx.log"
@@ -272,15 +289,27 @@ class Command(BaseCommand):
         return page[start : page.index('"', start)]
 
     def _warm(self, base, paths):
-        """Every address of `paths` asked once (the page cache keeps a page 60 s at most, so
-        right before the step it serves)."""
+        """Addresses of `paths` asked once each, for WARM_SECONDS at most: those asked, kept by
+        the page cache for its minute and out of its refresh window (its last 10 s) for the
+        step that follows (on a busy machine, 500 service pages took up to 100 s to render,
+        and the first ones were rendered again during the step)."""
         started = time.monotonic()
+        asked = []
+
+        def ask(path):
+            if time.monotonic() - started > WARM_SECONDS:
+                return None
+            status = _safe_get(base + path)
+            asked.append(path)
+            return status
+
         with ThreadPoolExecutor(8) as pool:
-            statuses = list(pool.map(lambda path: _safe_get(base + path), paths))
+            statuses = [s for s in pool.map(ask, paths) if s is not None]
         self.stdout.write(
-            f"Warmed {len(paths)} addresses in {time.monotonic() - started:.0f} s "
+            f"Warmed {len(asked)} of {len(paths)} addresses in {time.monotonic() - started:.0f} s "
             f"({sum(1 for s in statuses if s != 200)} not 200)"
         )
+        return asked or paths[:1]
 
     def _single(self, base, mix):
         """Median time of one request at a time, per kind: 30 requests over its addresses (a
@@ -325,10 +354,10 @@ class Command(BaseCommand):
                 paths = random.Random(self.options["seed"]).sample(
                     mix[name], min(ALONE_ADDRESSES, len(mix[name]))
                 )
+                if warm:
+                    paths = self._warm(base, paths)
                 self.files[alone] = self.folder / f"{alone}.txt"
                 self.files[alone].write_text("\n".join(paths) + "\n")
-                if warm:
-                    self._warm(base, paths)
             figures = self._result(self._wrk(base, alone, count, duration))
             rows.append(("alone", name, count, single.get(name), figures))
         return rows
