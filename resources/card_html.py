@@ -76,7 +76,7 @@ def _hours(hit):
     return f'<p class="hours">{text}</p>'
 
 
-def _actions(hit, service, name, request):
+def _actions(hit, service, name, plain_name, request):
     parts = []
     phone = hit.phone
     if phone:
@@ -91,7 +91,8 @@ def _actions(hit, service, name, request):
             f'{gettext("Itinéraire")}<span class="visually-hidden"> — {name}</span></a> '
         )
     existing = parse_ids(request.GET.get("liste")) if request is not None else []
-    label = gettext("Ajouter %(name)s à ma liste") % {"name": name}
+    # An attribute holds text only: the name without its lang mark (`name` is HTML).
+    label = gettext("Ajouter %(name)s à ma liste") % {"name": plain_name}
     parts.append(
         f'<a class="add-to-list" href="{_e(add_url(existing, service.uuid))}" '
         f'aria-label="{label}">{gettext("Ajouter à ma liste")}</a>'
@@ -115,6 +116,7 @@ def render_card(hit, request=None):
     service = hit.service
     organization = service.organization
     name = _translated(service, "name", language)
+    plain_name = _e(in_language(service, "name", language)[0])
     alert = ""
     if getattr(service, "alert", ""):
         alert = f'<p class="alert">{_translated(service, "alert", language)}</p>'
@@ -126,7 +128,7 @@ def render_card(hit, request=None):
         f"  {alert}\n"
         f'  <p class="where">{_where(hit)}</p>\n'
         f"  {_hours(hit)}\n"
-        f'  <p class="actions">{_actions(hit, service, name, request)}</p>\n'
+        f'  <p class="actions">{_actions(hit, service, name, plain_name, request)}</p>\n'
         f"  {_matched(hit)}\n"
         "</li>\n"
     )

@@ -43,6 +43,13 @@ def card(context, hit):
     return render_card(hit, context.get("request"))
 
 
+@register.simple_tag
+def translated_text(instance, field):
+    """A translated field as plain text, for an attribute (an `aria-label`, a `title`): the same
+    fallback to French as `translated`, without the `lang` mark an attribute cannot hold."""
+    return in_language(instance, field, get_language() or "fr")[0]
+
+
 @register.filter
 def whole_day(hours):
     """Whether a day's hours [(opens_at, closes_at)] are all of it (models.schedules

@@ -71,6 +71,20 @@ def test_english_page_falls_back_to_french_content_marked_as_french(client):
     assert '<span lang="fr">Repas chauds.</span>' in html
 
 
+def test_a_french_fallback_name_in_an_attribute_is_plain_text(client):
+    """An aria-label cannot hold the lang mark: the "Add ... to my list" labels of the service
+    page and of the organization page's cards carry the French name as text."""
+    service = make_service(name_fr="Popote roulante du quartier")
+    pages = [
+        in_language("en", "resources:service-detail", service.slug),
+        in_language("en", "resources:organization-detail", service.organization.slug),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert 'aria-label="Add Popote roulante du quartier to my list"' in html, url
+        assert "aria-label=\"Add <span" not in html and "&lt;span" not in html, url
+
+
 def test_english_page_shows_english_content_when_there_is_some(client):
     service = make_service(
         name_fr="Popote roulante du quartier",
