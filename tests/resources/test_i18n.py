@@ -82,7 +82,7 @@ def test_a_french_fallback_name_in_an_attribute_is_plain_text(client):
     for url in pages:
         html = client.get(url).content.decode()
         assert 'aria-label="Add Popote roulante du quartier to my list"' in html, url
-        assert "aria-label=\"Add <span" not in html and "&lt;span" not in html, url
+        assert 'aria-label="Add <span' not in html and "&lt;span" not in html, url
 
 
 def test_english_page_shows_english_content_when_there_is_some(client):
