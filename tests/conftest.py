@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
@@ -176,12 +176,54 @@ def _french_by_default():
 
 # Markers whose tests run only when a `-m` expression names them.
 OPT_IN_MARKERS = ("fuzz", "relevance_detail")
+# A parametrized test marked `browser_matrix` runs its whole matrix (devices × languages ×
+# pages) only when a `-m` expression names the marker; otherwise a fair sample of it.
+SAMPLED_MARKERS = ("browser_matrix",)
+
+
+def fair_sample(items):
+    """Of the parametrized `items` of one test, a fixed few that give every value of every
+    parameter at least once (2 of devices × languages, 4 of 4 pages × 2 languages): picked one
+    at a time, the combination bringing the most values not yet given, then the one whose
+    values were given the fewest times, then the first collected."""
+    uses, kept, remaining = Counter(), [], list(items)
+
+    def values(item):
+        return {(name, repr(value)) for name, value in item.callspec.params.items()}
+
+    def score(item):
+        return (
+            sum(uses[value] == 0 for value in values(item)),
+            -sum(uses[value] for value in values(item)),
+        )
+
+    while remaining:
+        best = max(remaining, key=score)
+        if not score(best)[0]:
+            break
+        uses.update(values(best))
+        kept.append(best)
+        remaining.remove(best)
+    return kept
 
 
 def pytest_collection_modifyitems(config, items):
     """Tests using `demo_data` run last, so that no other test sees the demo directory. Long
     fuzzing runs (marked `fuzz`) and the relevance suite query by query (`relevance_detail`)
-    run only when a `-m` expression names them."""
+    run only when a `-m` expression names them; a browser matrix (`browser_matrix`), a fair
+    sample of it unless named."""
+    for marker in SAMPLED_MARKERS:
+        if marker not in (config.option.markexpr or ""):
+            matrices = defaultdict(list)
+            for item in items:
+                if item.get_closest_marker(marker) and hasattr(item, "callspec"):
+                    matrices[(item.path, item.originalname)].append(item)
+            left_out = []
+            for matrix in matrices.values():
+                sample = fair_sample(matrix)
+                left_out += [item for item in matrix if item not in sample]
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if item not in left_out]
     for marker in OPT_IN_MARKERS:
         if marker not in (config.option.markexpr or ""):
             kept = [item for item in items if item.get_closest_marker(marker) is None]
