@@ -175,7 +175,7 @@ def _french_by_default():
 
 
 # Markers whose tests run only when a `-m` expression names them.
-OPT_IN_MARKERS = ("fuzz", "relevance_detail")
+OPT_IN_MARKERS = ("fuzz", "relevance_detail", "demo_pages")
 # A parametrized test marked `browser_matrix` runs its whole matrix (devices × languages ×
 # pages) only when a `-m` expression names the marker; otherwise a fair sample of it.
 SAMPLED_MARKERS = ("browser_matrix",)
