@@ -37,10 +37,9 @@ def _restore_in_bulk(self, data):
     table instead of a save and a many-to-many `set()` per row (about 6,000 rows and 5,000 links:
     seconds per browser test otherwise). The same rows with the same primary keys, inserted
     `raw` as the deserializer's save does (timestamps kept as serialized; a row already there
-    is saved over, as Django does); the post_save
-    receivers that matter after a restore are what `raw` saves would set off: the data kept in
-    memory dropped and the cached pages' generation bumped. tests/test_restore_in_bulk.py checks
-    that a restore gives back exactly the serialized rows."""
+    is saved over, as Django does). What the `raw` saves' post_save receivers would do is done
+    once at the end: the data kept in memory dropped, the cached pages' generation bumped.
+    tests/test_restore_in_bulk.py checks that a restore gives back exactly the serialized rows."""
     alias = self.connection.alias
     rows, links, present = defaultdict(list), defaultdict(list), {}
     with transaction.atomic(using=alias), self.connection.constraint_checks_disabled():
