@@ -4,16 +4,20 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.db.backends.base.creation import BaseDatabaseCreation
 from django.test import override_settings
 from django.utils import translation
 
+from resources import generation
 from resources.catalogues import compile_catalogues
 from resources.memory import forget_all
 
@@ -25,6 +29,58 @@ def restore_migrated_data(django_db_blocker):
         for connection in connections.all():
             if hasattr(connection, "_test_serialized_contents"):
                 connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+def _restore_in_bulk(self, data):
+    """Django's `deserialize_db_from_string` (what `serialized_rollback` and
+    `restore_migrated_data` run before and after transactional tests), one multi-row INSERT per
+    table instead of a save and a many-to-many `set()` per row (about 6,000 rows and 5,000 links:
+    seconds per browser test otherwise). The same rows with the same primary keys, inserted
+    `raw` as the deserializer's save does (timestamps kept as serialized; a row already there
+    is saved over, as Django does). What the `raw` saves' post_save receivers would do is done
+    once at the end: the data kept in memory dropped, the cached pages' generation bumped.
+    tests/test_restore_in_bulk.py checks that a restore gives back exactly the serialized rows."""
+    alias = self.connection.alias
+    rows, links, present = defaultdict(list), defaultdict(list), {}
+    with transaction.atomic(using=alias), self.connection.constraint_checks_disabled():
+        for deserialized in serializers.deserialize("json", StringIO(data), using=alias):
+            instance = deserialized.object
+            model = type(instance)
+            if model not in present:  # rows a flush left or post_migrate made (permissions)
+                present[model] = set(model._base_manager.using(alias).values_list("pk", flat=True))
+            if instance.pk in present[model] or model._meta.parents or deserialized.deferred_fields:
+                # Updated in place; multi-table inheritance; natural keys: Django's own way.
+                deserialized.save()
+                continue
+            rows[model].append(instance)
+            for name, targets in (deserialized.m2m_data or {}).items():
+                field = model._meta.get_field(name)
+                through = field.remote_field.through
+                source = through._meta.get_field(field.m2m_field_name()).attname
+                target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+                links[through] += [through(**{source: instance.pk, target: pk}) for pk in targets]
+        for model, instances in [*rows.items(), *links.items()]:
+            # A link's own id is not serialized: the database numbers it, as `set()` lets it.
+            fields = [
+                f for f in model._meta.local_concrete_fields if model in rows or not f.primary_key
+            ]
+            size = max(self.connection.ops.bulk_batch_size(fields, instances), 1)
+            for start in range(0, len(instances), size):
+                model._base_manager.using(alias)._insert(
+                    instances[start : start + size], fields=fields, using=alias, raw=True
+                )
+        tables = {model._meta.db_table for model in [*present, *links]}
+        self.connection.check_constraints(table_names=tables)
+    forget_all()
+    generation.bump()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_restored_in_bulk():
+    original = BaseDatabaseCreation.deserialize_db_from_string
+    BaseDatabaseCreation.deserialize_db_from_string = _restore_in_bulk
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = original
 
 
 def child_environment():
@@ -118,13 +174,55 @@ def _french_by_default():
 
 
 # Markers whose tests run only when a `-m` expression names them.
-OPT_IN_MARKERS = ("fuzz", "relevance_detail")
+OPT_IN_MARKERS = ("fuzz", "relevance_detail", "demo_pages")
+# A parametrized test marked `browser_matrix` runs its whole matrix (devices × languages ×
+# pages) only when a `-m` expression names the marker; otherwise a fair sample of it.
+SAMPLED_MARKERS = ("browser_matrix",)
+
+
+def fair_sample(items):
+    """Of the parametrized `items` of one test, a fixed few that give every value of every
+    parameter at least once (2 of devices × languages, 4 of 4 pages × 2 languages): picked one
+    at a time, the combination bringing the most values not yet given, then the one whose
+    values were given the fewest times, then the first collected."""
+    uses, kept, remaining = Counter(), [], list(items)
+
+    def values(item):
+        return {(name, repr(value)) for name, value in item.callspec.params.items()}
+
+    def score(item):
+        return (
+            sum(uses[value] == 0 for value in values(item)),
+            -sum(uses[value] for value in values(item)),
+        )
+
+    while remaining:
+        best = max(remaining, key=score)
+        if not score(best)[0]:
+            break
+        uses.update(values(best))
+        kept.append(best)
+        remaining.remove(best)
+    return kept
 
 
 def pytest_collection_modifyitems(config, items):
     """Tests using `demo_data` run last, so that no other test sees the demo directory. Long
     fuzzing runs (marked `fuzz`) and the relevance suite query by query (`relevance_detail`)
-    run only when a `-m` expression names them."""
+    run only when a `-m` expression names them; a browser matrix (`browser_matrix`), a fair
+    sample of it unless named."""
+    for marker in SAMPLED_MARKERS:
+        if marker not in (config.option.markexpr or ""):
+            matrices = defaultdict(list)
+            for item in items:
+                if item.get_closest_marker(marker) and hasattr(item, "callspec"):
+                    matrices[(item.path, item.originalname)].append(item)
+            left_out = []
+            for matrix in matrices.values():
+                sample = fair_sample(matrix)
+                left_out += [item for item in matrix if item not in sample]
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if item not in left_out]
     for marker in OPT_IN_MARKERS:
         if marker not in (config.option.markexpr or ""):
             kept = [item for item in items if item.get_closest_marker(marker) is None]

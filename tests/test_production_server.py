@@ -228,7 +228,7 @@ def test_the_load_test_command_measures_the_production_server(deployed):
     """`manage.py load_test`, briefly: it starts the production server (behind nginx when
     installed), runs every step of both passes and prints their figures, without an error."""
     out = _run(
-        ["load_test", "--connections", "4", "--duration", "2", "--kind-duration", "1"]
+        ["load_test", "--connections", "4", "--duration", "1", "--kind-duration", "1"]
         + ["--size", "40"],
         deployed,
         timeout=240,

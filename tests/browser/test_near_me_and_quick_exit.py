@@ -140,6 +140,7 @@ def test_the_quick_exit_stays_in_view_and_does_not_hide_the_page_end(directory, 
     assert last_line["y"] + last_line["height"] <= box["y"]
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_home_and_violence_pages_have_no_accessibility_violations(
     directory, device_page, axe, lang

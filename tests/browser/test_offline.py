@@ -129,6 +129,7 @@ def test_the_quick_exit_empties_the_kept_pages(directory, shelter, mobile_page):
     assert SERVICE["fr"] not in kept(other)
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("device", DEVICES)
 def test_the_404_and_offline_pages_are_accessible(new_page, axe, lang, device):

@@ -39,6 +39,7 @@ def url(page_name, lang):
     return PAGES[page_name].format(lang=lang, **PATH_WORDS[lang], **words)
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_home_page_has_no_accessibility_violations(directory, device_page, axe, lang):
     response = device_page.goto(url("home", lang))
@@ -47,6 +48,7 @@ def test_home_page_has_no_accessibility_violations(directory, device_page, axe, 
     axe(device_page)
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("page_name", ["sector", "subsector", "municipality", "organization"])
 def test_browsing_pages_have_no_accessibility_violations(
@@ -57,6 +59,7 @@ def test_browsing_pages_have_no_accessibility_violations(
     axe(mobile_page)
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("page_name", INFORMATION_PAGES)
 def test_information_pages_have_no_accessibility_violations(
@@ -68,6 +71,7 @@ def test_information_pages_have_no_accessibility_violations(
     axe(device_page)
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_service_page_has_no_accessibility_violations(directory, device_page, axe, lang):
     response = device_page.goto(url("service", lang))
@@ -141,6 +145,7 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(directo
     assert page.evaluate("document.activeElement.id") == "q"  # the search box comes first
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("page_name", ["home", "sector", "organization", "service"])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_320_pixel_wide_screen_needs_no_horizontal_scrolling(

@@ -13,6 +13,7 @@ pytestmark = [
 SEARCH = {"fr": "/fr/recherche/", "en": "/en/search/"}
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_results_page_lists_the_nearest_food_bank_without_accessibility_violations(
     directory,
@@ -57,6 +58,7 @@ def test_results_page_needs_no_horizontal_scrolling_at_320_pixels(directory, new
     assert overflow <= 0
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_place_choices_and_more_filters_without_accessibility_violations(
     directory,
@@ -93,6 +95,7 @@ def test_the_filters_are_usable_at_360_pixels(directory, mobile_page):
     assert "— Repentigny" in mobile_page.locator(".listing-heading").inner_text()
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_crisis_block_and_partial_matches_without_accessibility_violations(
     directory,

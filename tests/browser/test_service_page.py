@@ -43,6 +43,7 @@ def full_service():
     return service
 
 
+@pytest.mark.browser_matrix
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_full_service_page_has_no_accessibility_violations(full_service, device_page, axe, lang):
     response = device_page.goto(f"/{lang}/services/aide-complete/")

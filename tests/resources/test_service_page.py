@@ -242,27 +242,72 @@ def test_the_page_makes_as_many_queries_however_much_it_shows():
     assert _queries(service) == few
 
 
-def test_every_demo_service_page_reaches_all_its_phones_and_hides_confidential_places(demo_data):
-    from resources.views import phones_to_call
-
-    for service in (
+def _demo_services():
+    return (
         Service.objects.active()
         .with_listing_data()
         .prefetch_related("service_at_locations__location__phones")
-    ):
-        html = page(service)
-        for phone in phones_to_call(service):
-            if phone.type == Phone.Type.FAX:
-                assert str(phone) in html
-            else:
-                href = phone.sms_href if phone.type == Phone.Type.TEXT else phone.tel_href
-                assert f'href="{href}"' in html, (service.slug, phone.number)
-        for sal in service.service_at_locations.all():
-            location = sal.location
-            if location.is_confidential:
-                if location.address_1:
-                    assert location.address_1 not in html
-                assert location.directions_url is None
-        assert html.count('class="directions"') == sum(
-            bool(sal.location.directions_url) for sal in service.service_at_locations.all()
+        .order_by("pk")
+    )
+
+
+def _kinds(service, phones):
+    """What a service page may show differently: its kinds of phones, of places, their count."""
+    places = [sal.location for sal in service.service_at_locations.all()]
+    return {f"phone-{phone.type}" for phone in phones} | {
+        f"places-{min(len(places), 2)}",
+        *(
+            f"place-{p.location_type}-{p.is_confidential}-{bool(p.address_1)}-{bool(p.directions_url)}"
+            for p in places
+        ),
+    }
+
+
+def _assert_page_reaches_its_phones_and_hides_confidential_places(service, phones):
+    html = page(service)
+    for phone in phones:
+        if phone.type == Phone.Type.FAX:
+            assert str(phone) in html
+        else:
+            href = phone.sms_href if phone.type == Phone.Type.TEXT else phone.tel_href
+            assert f'href="{href}"' in html, (service.slug, phone.number)
+    for sal in service.service_at_locations.all():
+        location = sal.location
+        if location.is_confidential:
+            if location.address_1:
+                assert location.address_1 not in html
+            assert location.directions_url is None
+    assert html.count('class="directions"') == sum(
+        bool(sal.location.directions_url) for sal in service.service_at_locations.all()
+    )
+
+
+@pytest.mark.demo_pages
+def test_every_demo_service_page_reaches_all_its_phones_and_hides_confidential_places(demo_data):
+    from resources.views import phones_to_call
+
+    for service in _demo_services():
+        _assert_page_reaches_its_phones_and_hides_confidential_places(
+            service, phones_to_call(service)
         )
+
+
+def test_demo_service_pages_of_every_kind_reach_their_phones_and_hide_confidential_places(
+    demo_data,
+):
+    """The test above (`-m demo_pages`) on a fixed sample: every fifth demo service, and each
+    service showing a kind of phone or place (texting line, fax, confidential place with an
+    address, several places...) not yet seen."""
+    from resources.views import phones_to_call
+
+    seen, checked = set(), 0
+    for number, service in enumerate(_demo_services()):
+        phones = phones_to_call(service)
+        kinds = _kinds(service, phones)
+        if number % 5 and kinds <= seen:
+            continue
+        seen |= kinds
+        checked += 1
+        _assert_page_reaches_its_phones_and_hides_confidential_places(service, phones)
+    assert checked > 40
+    assert {"phone-text", "phone-fax", "places-2", "place-physical-True-False-False"} <= seen, seen
