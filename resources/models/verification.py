@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..text_limits import EXTENT, bounded_text
 from .directory import Organization
 
 
@@ -41,7 +42,7 @@ class VerificationRequest(models.Model):
     state = models.CharField(_("état"), max_length=12, choices=State, default=State.SENT)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     answered_at = models.DateTimeField(_("réponse reçue le"), null=True, blank=True)
-    note = models.TextField(_("remarque de l'organisme"), blank=True, max_length=2000)
+    note = bounded_text(_("remarque de l'organisme"), 2000, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -82,8 +83,9 @@ class ProposedChange(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     field = models.CharField(_("champ"), max_length=60)
-    current_value = models.TextField(_("valeur actuelle"), blank=True)
-    proposed_value = models.TextField(_("valeur proposée"), blank=True)
+    # As long as the longest field may hold; the page's form checks the field's own limit.
+    current_value = bounded_text(_("valeur actuelle"), EXTENT, blank=True)
+    proposed_value = bounded_text(_("valeur proposée"), EXTENT, blank=True)
     state = models.CharField(_("état"), max_length=10, choices=State, default=State.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
