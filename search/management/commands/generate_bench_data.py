@@ -5,17 +5,15 @@ starts with `bench-` and what hangs off them; nothing else is ever written or de
 import time
 from contextlib import contextmanager
 
-from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import translation
 
 from resources import generation
 from resources.models import Organization
+from search import indexing
 from search.bench.data import BENCH_PREFIX, BenchGenerator, delete_bench_records, insert_batch
 from search.bench.vocabulary import DEMO_DIR, load_vocabulary
-
-INDEX_COMMAND = "rebuild_search_index"
 
 
 class StageClock:
@@ -51,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-index",
             action="store_true",
-            help=f"Ne pas lancer « {INDEX_COMMAND} » à la fin.",
+            help="Ne pas reconstruire l'index de recherche à la fin.",
         )
         parser.add_argument(
             "--demo-dir", default=str(DEMO_DIR), help="Fichiers de démonstration à réutiliser."
@@ -72,9 +70,10 @@ class Command(BaseCommand):
                     "Des données « bench- » existent déjà : ajoutez --clear pour les remplacer."
                 )
             counts = self._generate(services, seed, demo_dir, clock) if services else {}
-        if counts and not no_index and INDEX_COMMAND in get_commands():
+        if counts and not no_index:
             with clock.stage("search index"):
-                call_command(INDEX_COMMAND, stdout=self.stdout)
+                indexed = indexing.refresh(clock=clock)
+            self.stdout.write(f"{indexed} services indexed.")
         if counts and connection.vendor == "postgresql":
             # Measurements start from the state a live directory is in: visibility map set (the
             # index-only scans need it) and statistics fresh. VACUUM cannot run inside a
