@@ -83,12 +83,12 @@ def test_edits_of_the_rules_themselves_recount(client, directory):
     clothing.save()
     assert_shown_equals_live(client)
     charlemagne = municipality("charlemagne")
-    charlemagne.mrc_code = "other"
+    charlemagne.mrc_code = "99"
     charlemagne.save()
     counts, _ = shown(client)
     assert charlemagne.pk not in counts["municipalities"]
     repentigny = municipality("repentigny")
-    Municipality.objects.filter(pk=repentigny.pk).update(region_code="elsewhere")
+    Municipality.objects.filter(pk=repentigny.pk).update(region_code="99")
     repentigny.refresh_from_db()
     repentigny.save()
     assert_shown_equals_live(client)
