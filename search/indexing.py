@@ -108,20 +108,20 @@ def _openings(ids, sal_by_service):
                 opens, closes = _minutes(period.opens_at), _minutes(period.closes_at)
                 rule = period.rule_keys()
                 rows.append(
-                    SearchOpening(
-                        service_id=sid,
-                        schedule_id=schedule.pk,
-                        weekday=period.weekday,
-                        opens=opens,
-                        closes=closes if closes > opens else closes + 1440,
-                        closed_on_holidays=schedule.closed_on_holidays,
-                        valid_from=_latest(schedule.valid_from, rule["first"]),
-                        valid_to=_earliest(schedule.valid_to, rule["last"]),
-                        nth=rule["nth"],
-                        every=rule["every"],
-                        unit=rule["unit"],
-                        anchor=rule["anchor"],
-                    )
+                    {
+                        "service_id": sid,
+                        "schedule_id": schedule.pk,
+                        "weekday": period.weekday,
+                        "opens": opens,
+                        "closes": closes if closes > opens else closes + 1440,
+                        "closed_on_holidays": schedule.closed_on_holidays,
+                        "valid_from": _latest(schedule.valid_from, rule["first"]),
+                        "valid_to": _earliest(schedule.valid_to, rule["last"]),
+                        "nth": rule["nth"],
+                        "every": rule["every"],
+                        "unit": rule["unit"],
+                        "anchor": rule["anchor"],
+                    }
                 )
     return rows
 
@@ -173,7 +173,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             confidential_places[sid].append(place)
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
     openings = _openings(ids, sal_by_service)
-    with_hours = {opening.service_id for opening in openings}
+    with_hours = {opening["service_id"] for opening in openings}
     entries, fts, cards = [], [], []
     for row in batch:
         sid = row["id"]
@@ -211,7 +211,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             "maximum_age": row["maximum_age"],
         }
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
-            entries.append(SearchEntry(is_primary=n == 0, latitude=lat, longitude=lon, **common))
+            entries.append(dict(common, is_primary=n == 0, latitude=lat, longitude=lon))
         if with_fts:  # PostgreSQL stems in its generated column instead
             fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
         organization = {
@@ -230,7 +230,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             sid in with_hours,
             confidential_places[sid],
         )
-        cards.append(SearchCard(service_id=sid, data=data))
+        cards.append({"service_id": sid, "data": data})
     return entries, fts, openings, cards
 
 
@@ -287,14 +287,17 @@ def _services_in_batches(services, service_ids):
         last = batch[-1]["id"]
 
 
-def _write(objects, fast):
-    """Insert unsaved index rows: COPY on PostgreSQL (their ids from the sequence)."""
-    if not objects:
+def _write(model, rows, fast):
+    """Insert index rows given as dicts of the same keys: COPY on PostgreSQL (the table's
+    default gives the ids), bulk_create elsewhere. Model instances would cost more than the
+    rest of the rebuild (their __init__ was a third of it)."""
+    if not rows:
         return
     if fast:
-        copying.copy_objects(objects)
+        columns = list(rows[0])
+        copying.copy_rows(model._meta.db_table, columns, (list(r.values()) for r in rows))
     else:
-        type(objects[0]).objects.bulk_create(objects, batch_size=BATCH)
+        model.objects.bulk_create([model(**r) for r in rows], batch_size=BATCH)
 
 
 def refresh(service_ids=None, clock=None):
@@ -329,17 +332,10 @@ def refresh(service_ids=None, clock=None):
             with stage("index: compose (Python)"):
                 entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
             with stage("index: write entries"):
-                _write(entries, fast)
+                _write(SearchEntry, entries, fast)
             with stage("index: write openings and cards"):
-                _write(openings, fast)
-                if fast:
-                    copying.copy_rows(
-                        SearchCard._meta.db_table,
-                        ["service_id", "data"],
-                        ((card.service_id, card.data) for card in cards),
-                    )
-                else:
-                    _write(cards, fast)
+                _write(SearchOpening, openings, fast)
+                _write(SearchCard, cards, fast)
             if sqlite:
                 with connection.cursor() as cursor:
                     cursor.executemany(
