@@ -72,7 +72,7 @@ class Command(BaseCommand):
             counts = self._generate(services, seed, demo_dir, clock) if services else {}
         if counts and not no_index:
             with clock.stage("search index"):
-                indexed = indexing.refresh(clock=clock)
+                indexed = indexing.refresh(clock=clock, offline=True)
             self.stdout.write(f"{indexed} services indexed.")
         if counts and connection.vendor == "postgresql":
             # Measurements start from the state a live directory is in: visibility map set (the
