@@ -22,6 +22,7 @@ from django.db.models import Q
 from resources.folding import fold
 from resources.maps import public_point
 from resources.models import (
+    OpeningPeriod,
     Phone,
     Schedule,
     Sector,
@@ -79,6 +80,26 @@ def _earliest(*dates):
     return min((d for d in dates if d), default=None)
 
 
+SCHEDULE_FIELDS = [
+    "id",
+    "service_id",
+    "service_at_location_id",
+    "location_id",
+    "closed_on_holidays",
+    "valid_from",
+    "valid_to",
+]
+
+
+def _rule_keys(period, known):
+    """`OpeningPeriod.rule_keys()` of a period read as values: computed once per distinct
+    period (most share their day, hours and rule), not on a model instance per row."""
+    key = tuple(period.items())
+    if key not in known:
+        known[key] = OpeningPeriod(**period).rule_keys()
+    return known[key]
+
+
 def _openings(ids, sal_by_service):
     """SearchOpening rows for the services `ids` (see the module docstring for the rule)."""
     sal_ids = {sal: sid for sid, sals in sal_by_service.items() for sal, _ in sals}
@@ -90,33 +111,40 @@ def _openings(ids, sal_by_service):
         Q(service_id__in=ids)
         | Q(service_at_location_id__in=list(sal_ids))
         | Q(location_id__in=list(location_ids))
-    ).prefetch_related("periods")
+    ).values(*SCHEDULE_FIELDS)
     by_level = defaultdict(lambda: ([], [], []))
     for schedule in schedules:
-        if schedule.service_id:
-            by_level[schedule.service_id][0].append(schedule)
-        elif schedule.service_at_location_id:
-            by_level[sal_ids[schedule.service_at_location_id]][1].append(schedule)
+        if schedule["service_id"]:
+            by_level[schedule["service_id"]][0].append(schedule)
+        elif schedule["service_at_location_id"]:
+            by_level[sal_ids[schedule["service_at_location_id"]]][1].append(schedule)
         else:
-            for sid in location_ids[schedule.location_id]:
+            for sid in location_ids[schedule["location_id"]]:
                 by_level[sid][2].append(schedule)
-    rows = []
-    for sid, levels in by_level.items():
-        chosen = next((level for level in levels if level), [])
-        for schedule in chosen:
-            for period in schedule.periods.all():
-                opens, closes = _minutes(period.opens_at), _minutes(period.closes_at)
-                rule = period.rule_keys()
+    chosen = {
+        sid: next((level for level in levels if level), []) for sid, levels in by_level.items()
+    }
+    periods = defaultdict(list)  # in OpeningPeriod's own order
+    fields = [f.attname for f in OpeningPeriod._meta.concrete_fields if f.attname != "id"]
+    wanted = {schedule["id"] for level in chosen.values() for schedule in level}
+    for period in OpeningPeriod.objects.filter(schedule_id__in=wanted).values(*fields):
+        periods[period["schedule_id"]].append(period)
+    rows, known = [], {}
+    for sid, level in chosen.items():
+        for schedule in level:
+            for period in periods[schedule["id"]]:
+                opens, closes = _minutes(period["opens_at"]), _minutes(period["closes_at"])
+                rule = _rule_keys({k: v for k, v in period.items() if k != "schedule_id"}, known)
                 rows.append(
                     {
                         "service_id": sid,
-                        "schedule_id": schedule.pk,
-                        "weekday": period.weekday,
+                        "schedule_id": schedule["id"],
+                        "weekday": period["weekday"],
                         "opens": opens,
                         "closes": closes if closes > opens else closes + 1440,
-                        "closed_on_holidays": schedule.closed_on_holidays,
-                        "valid_from": _latest(schedule.valid_from, rule["first"]),
-                        "valid_to": _earliest(schedule.valid_to, rule["last"]),
+                        "closed_on_holidays": schedule["closed_on_holidays"],
+                        "valid_from": _latest(schedule["valid_from"], rule["first"]),
+                        "valid_to": _earliest(schedule["valid_to"], rule["last"]),
                         "nth": rule["nth"],
                         "every": rule["every"],
                         "unit": rule["unit"],
