@@ -1,27 +1,18 @@
 """Public browsing pages: home, sector, municipality, organization, service."""
 
-from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Subquery,
-    Value,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import generation
+from . import counts as service_counts
 from . import my_list as my_lists
 from .folding import place_names
 from .listing import ServiceCard
 from .maps import service_map
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, schedules_of
-from .querysets import in_sector_condition, translated_columns
+from .querysets import translated_columns
 from .safety import not_kept_offline, quick_exit, quick_exit_sectors
 
 # A service page links to this many of its organization's other services, then to the
@@ -29,37 +20,9 @@ from .safety import not_kept_offline, quick_exit, quick_exit_sectors
 OTHER_SERVICES_SHOWN = 10
 
 
-def _count(queryset):
-    """A correlated COUNT(DISTINCT pk) subquery (0 when nothing matches)."""
-    counted = (
-        queryset.order_by()
-        .annotate(_all=Value(1))
-        .values("_all")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def home_counts():
-    """{"sectors": {pk: count}, "municipalities": {pk: count}} of listed services: counted over
-    the whole directory, so kept for the content generation (resources/generation.py)."""
-    active = Service.objects.active()
-    sectors = Sector.objects.top_level().annotate(
-        service_count=_count(active.filter(in_sector_condition(OuterRef("pk"))))
-    )
-    return {
-        "sectors": dict(sectors.values_list("pk", "service_count")),
-        "municipalities": {
-            municipality.pk: active.serving(municipality).count()
-            for municipality in Municipality.objects.in_mrc()
-        },
-    }
-
-
 @require_safe
 def home(request):
-    counts = generation.cached("home-counts", home_counts)
+    counts = service_counts.home_counts()
     sectors = list(Sector.objects.top_level())
     municipalities = list(Municipality.objects.in_mrc())
     for sector in sectors:

@@ -22,6 +22,7 @@ from django.db.models import Q
 from resources.folding import fold
 from resources.maps import public_point
 from resources.models import (
+    OpeningPeriod,
     Phone,
     Schedule,
     Sector,
@@ -30,12 +31,13 @@ from resources.models import (
     ServiceAtLocation,
 )
 
+from . import copying, counts
 from .cards import card_data
-from .models import SCOPE_CODES, SearchCard, SearchEntry, SearchOpening, SearchTerm
+from .models import SCOPE_CODES, SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceCount
 from .text import document_lexemes
 
 BATCH = 2000
-INDEX_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm)
+INDEX_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm, ServiceCount)
 
 _deferred = threading.local()
 
@@ -78,6 +80,26 @@ def _earliest(*dates):
     return min((d for d in dates if d), default=None)
 
 
+SCHEDULE_FIELDS = [
+    "id",
+    "service_id",
+    "service_at_location_id",
+    "location_id",
+    "closed_on_holidays",
+    "valid_from",
+    "valid_to",
+]
+
+
+def _rule_keys(period, known):
+    """`OpeningPeriod.rule_keys()` of a period read as values: computed once per distinct
+    period (most share their day, hours and rule), not on a model instance per row."""
+    key = tuple(period.items())
+    if key not in known:
+        known[key] = OpeningPeriod(**period).rule_keys()
+    return known[key]
+
+
 def _openings(ids, sal_by_service):
     """SearchOpening rows for the services `ids` (see the module docstring for the rule)."""
     sal_ids = {sal: sid for sid, sals in sal_by_service.items() for sal, _ in sals}
@@ -89,38 +111,45 @@ def _openings(ids, sal_by_service):
         Q(service_id__in=ids)
         | Q(service_at_location_id__in=list(sal_ids))
         | Q(location_id__in=list(location_ids))
-    ).prefetch_related("periods")
+    ).values(*SCHEDULE_FIELDS)
     by_level = defaultdict(lambda: ([], [], []))
     for schedule in schedules:
-        if schedule.service_id:
-            by_level[schedule.service_id][0].append(schedule)
-        elif schedule.service_at_location_id:
-            by_level[sal_ids[schedule.service_at_location_id]][1].append(schedule)
+        if schedule["service_id"]:
+            by_level[schedule["service_id"]][0].append(schedule)
+        elif schedule["service_at_location_id"]:
+            by_level[sal_ids[schedule["service_at_location_id"]]][1].append(schedule)
         else:
-            for sid in location_ids[schedule.location_id]:
+            for sid in location_ids[schedule["location_id"]]:
                 by_level[sid][2].append(schedule)
-    rows = []
-    for sid, levels in by_level.items():
-        chosen = next((level for level in levels if level), [])
-        for schedule in chosen:
-            for period in schedule.periods.all():
-                opens, closes = _minutes(period.opens_at), _minutes(period.closes_at)
-                rule = period.rule_keys()
+    chosen = {
+        sid: next((level for level in levels if level), []) for sid, levels in by_level.items()
+    }
+    periods = defaultdict(list)  # in OpeningPeriod's own order
+    fields = [f.attname for f in OpeningPeriod._meta.concrete_fields if f.attname != "id"]
+    wanted = {schedule["id"] for level in chosen.values() for schedule in level}
+    for period in OpeningPeriod.objects.filter(schedule_id__in=wanted).values(*fields):
+        periods[period["schedule_id"]].append(period)
+    rows, known = [], {}
+    for sid, level in chosen.items():
+        for schedule in level:
+            for period in periods[schedule["id"]]:
+                opens, closes = _minutes(period["opens_at"]), _minutes(period["closes_at"])
+                rule = _rule_keys({k: v for k, v in period.items() if k != "schedule_id"}, known)
                 rows.append(
-                    SearchOpening(
-                        service_id=sid,
-                        schedule_id=schedule.pk,
-                        weekday=period.weekday,
-                        opens=opens,
-                        closes=closes if closes > opens else closes + 1440,
-                        closed_on_holidays=schedule.closed_on_holidays,
-                        valid_from=_latest(schedule.valid_from, rule["first"]),
-                        valid_to=_earliest(schedule.valid_to, rule["last"]),
-                        nth=rule["nth"],
-                        every=rule["every"],
-                        unit=rule["unit"],
-                        anchor=rule["anchor"],
-                    )
+                    {
+                        "service_id": sid,
+                        "schedule_id": schedule["id"],
+                        "weekday": period["weekday"],
+                        "opens": opens,
+                        "closes": closes if closes > opens else closes + 1440,
+                        "closed_on_holidays": schedule["closed_on_holidays"],
+                        "valid_from": _latest(schedule["valid_from"], rule["first"]),
+                        "valid_to": _earliest(schedule["valid_to"], rule["last"]),
+                        "nth": rule["nth"],
+                        "every": rule["every"],
+                        "unit": rule["unit"],
+                        "anchor": rule["anchor"],
+                    }
                 )
     return rows
 
@@ -172,7 +201,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             confidential_places[sid].append(place)
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
     openings = _openings(ids, sal_by_service)
-    with_hours = {opening.service_id for opening in openings}
+    with_hours = {opening["service_id"] for opening in openings}
     entries, fts, cards = [], [], []
     for row in batch:
         sid = row["id"]
@@ -210,7 +239,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             "maximum_age": row["maximum_age"],
         }
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
-            entries.append(SearchEntry(is_primary=n == 0, latitude=lat, longitude=lon, **common))
+            entries.append(dict(common, is_primary=n == 0, latitude=lat, longitude=lon))
         if with_fts:  # PostgreSQL stems in its generated column instead
             fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
         organization = {
@@ -229,7 +258,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             sid in with_hours,
             confidential_places[sid],
         )
-        cards.append(SearchCard(service_id=sid, data=data))
+        cards.append({"service_id": sid, "data": data})
     return entries, fts, openings, cards
 
 
@@ -272,48 +301,133 @@ FIELDS = [
 ]
 
 
-def refresh(service_ids=None):
-    """Rewrite the index rows of `service_ids` (every service when None)."""
+def _services_in_batches(services, service_ids):
+    """The rows of FIELDS of `services`, BATCH at a time: by ranges of primary keys for the
+    whole directory (never all of them in memory), by slices of `service_ids` otherwise."""
+    if service_ids is not None:
+        for start in range(0, len(service_ids), BATCH):
+            chunk = service_ids[start : start + BATCH]
+            yield list(services.filter(pk__in=chunk).values(*FIELDS))
+        return
+    last = 0
+    while batch := list(services.filter(pk__gt=last).values(*FIELDS)[:BATCH]):
+        yield batch
+        last = batch[-1]["id"]
+
+
+def _write(model, rows, fast):
+    """Insert index rows given as dicts of the same keys: COPY on PostgreSQL (the table's
+    default gives the ids), bulk_create elsewhere. Model instances would cost more than the
+    rest of the rebuild (their __init__ was a third of it)."""
+    if not rows:
+        return
+    if fast:
+        columns = list(rows[0])
+        copying.copy_rows(model._meta.db_table, columns, (list(r.values()) for r in rows))
+    else:
+        model.objects.bulk_create([model(**r) for r in rows], batch_size=BATCH)
+
+
+def _drop_secondary_indexes(fast):
+    """Drop the secondary indexes of the entry and vocabulary tables (not those of a key or a
+    unique constraint); returns their definitions, to build them again once in bulk."""
+    if not fast:
+        return []
+    tables = [SearchEntry._meta.db_table, SearchTerm._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid::regclass::text = ANY(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    return [definition for _, definition in indexes]
+
+
+def refresh(service_ids=None, clock=None, offline=False):
+    """Rewrite the index rows of `service_ids` (every service when None); `clock`, a
+    search.bench StageClock, times the stages. `offline` (a whole rebuild on PostgreSQL for a
+    database nobody searches meanwhile, as the benchmark's): the entry table's indexes are
+    dropped and built once at the end, faster than kept row by row, but the tables stay locked
+    until the end instead of showing the old index meanwhile."""
     sqlite = connection.vendor == "sqlite"
+    fast = copying.available()
+    stage = clock.stage if clock else _no_clock
     with transaction.atomic():
         tables = [SearchEntry.objects.all(), SearchOpening.objects.all(), SearchCard.objects.all()]
         services = Service.objects.active().order_by("pk")
         if service_ids is not None:
-            service_ids = list(service_ids)
+            service_ids = sorted(set(service_ids))
             tables = [rows.filter(service_id__in=service_ids) for rows in tables]
-            services = services.filter(pk__in=service_ids)
-        for rows in tables:
-            rows._raw_delete(rows.db)
-        if sqlite:
-            _delete_fts(service_ids)
-        if service_ids is None:
-            terms = SearchTerm.objects.all()
-            terms._raw_delete(terms.db)
-        sector_names, vocabulary = _sector_names(), set()
-        rows = list(services.values(*FIELDS))
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
-            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
-            SearchOpening.objects.bulk_create(openings, batch_size=BATCH)
-            SearchCard.objects.bulk_create(cards, batch_size=BATCH)
+            before = counts.primary_rows(service_ids)
+        with stage("index: delete"):
+            for rows in tables:
+                rows._raw_delete(rows.db)
+            if sqlite:
+                _delete_fts(service_ids)
+            if service_ids is None:
+                terms = SearchTerm.objects.all()
+                terms._raw_delete(terms.db)
+        rebuilt = _drop_secondary_indexes(fast) if offline and service_ids is None else []
+        sector_names, vocabulary, total = _sector_names(), set(), 0
+        batches = _services_in_batches(services, service_ids)
+        while True:
+            with stage("index: read services"):
+                batch = next(batches, None)
+            if not batch:
+                break
+            total += len(batch)
+            with stage("index: compose (Python)"):
+                entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
+            with stage("index: write entries"):
+                _write(SearchEntry, entries, fast)
+            with stage("index: write openings and cards"):
+                _write(SearchOpening, openings, fast)
+                _write(SearchCard, cards, fast)
             if sqlite:
                 with connection.cursor() as cursor:
                     cursor.executemany(
                         "INSERT INTO search_fts (rowid, name, org, body) VALUES (%s, %s, %s, %s)",
                         fts,
                     )
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(word=w) for w in sorted(vocabulary)],
-            batch_size=BATCH,
-            ignore_conflicts=True,
-        )
+        with stage("index: vocabulary"):
+            if service_ids is None and fast:  # an empty table: no conflict possible
+                copying.copy_rows(
+                    SearchTerm._meta.db_table, ["word"], ((w,) for w in sorted(vocabulary))
+                )
+            else:
+                SearchTerm.objects.bulk_create(
+                    [SearchTerm(word=w) for w in sorted(vocabulary)],
+                    batch_size=BATCH,
+                    ignore_conflicts=True,
+                )
+        if rebuilt:
+            with stage("index: build indexes"), connection.cursor() as cursor:
+                # The deferred foreign key checks of the new rows first: an index cannot be
+                # built on a table with pending trigger events.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for definition in rebuilt:
+                    cursor.execute(definition)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        with stage("index: counts"):
+            if service_ids is None:
+                counts.recompute()
+            else:
+                counts.adjust(before, counts.primary_rows(service_ids))
         if service_ids is None and connection.vendor == "postgresql":
             # Fresh statistics for the planner: without them, at 100,000 services, the
             # vocabulary lookup scanned its whole table (10 ms instead of 1).
-            with connection.cursor() as cursor:
+            with stage("index: analyze"), connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {', '.join(t._meta.db_table for t in INDEX_TABLES)}")
-    return len(rows)
+    return total
+
+
+@contextlib.contextmanager
+def _no_clock(name):
+    yield
 
 
 def _delete_fts(service_ids):

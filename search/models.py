@@ -212,3 +212,19 @@ class SearchNeedStat(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.query} ({self.results})"
+
+
+class ServiceCount(models.Model):
+    """How many listed services a top-level sector (`kind` "s") or a municipality ("m") has:
+    the home page's counts, kept by the indexer (search/counts.py) so no request counts over
+    the directory. Rewritten whole by a full rebuild, adjusted by each partial refresh."""
+
+    kind = models.CharField(max_length=1)
+    key = models.IntegerField()
+    services = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_count_key")]
+
+    def __str__(self):
+        return f"{self.kind}{self.key}: {self.services}"

@@ -23,7 +23,7 @@ from resources.models import (
 )
 from resources.signals import directory_loaded
 
-from . import indexing
+from . import counts, indexing
 
 
 def _services_of_schedule(schedule):
@@ -76,6 +76,8 @@ def refresh_after_change(sender, instance, raw=False, **kwargs):
         return  # the owner went first in a cascade; its own signal refreshes
     if ids:
         indexing.refresh_touched(ids)
+    if sender in (Sector, Municipality):  # which counts a service goes to may have changed
+        counts.recompute()
 
 
 @receiver(m2m_changed, sender=Service.sectors.through)

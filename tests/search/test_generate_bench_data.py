@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from resources.counts import live_home_counts
 from resources.models import (
     Location,
     OpeningPeriod,
@@ -19,7 +21,7 @@ from resources.models import (
 )
 from search.bench.data import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
 from search.bench.vocabulary import load_vocabulary
-from search.models import SearchEntry, SearchOpening
+from search.models import SearchCard, SearchEntry, SearchOpening, ServiceCount
 from tests.factories import locate, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,23 @@ def snapshot():
             Location.objects.filter(organization__slug__startswith="bench-")
             .order_by("uuid")
             .values_list("uuid", "latitude", "longitude", "postal_code", "municipality__slug")
+        ),
+        "texts": list(
+            bench_services()
+            .order_by("slug")
+            .values_list("description_fr", "description_en", "status", "assured_date")
+        ),
+        "sectors": sorted(bench_services().values_list("slug", "sectors__slug")),
+        "languages": sorted(bench_services().values_list("slug", "languages__code")),
+        "areas": sorted(
+            bench_services().values_list(
+                "slug", "service_areas__scope", "service_areas__municipalities__slug"
+            )
+        ),
+        "periods": sorted(
+            OpeningPeriod.objects.filter(schedule__service__in=bench_services()).values_list(
+                "schedule__service__slug", "weekday", "opens_at", "closes_at"
+            )
         ),
     }
 
@@ -141,6 +160,49 @@ def test_the_same_seed_gives_the_same_records_after_clear():
 
     assert snapshot() == first
     assert ServiceAtLocation.objects.filter(service__in=bench_services()).exists()
+
+
+def test_writes_with_copy_on_postgresql_and_bulk_create_elsewhere():
+    output = generate(services=20)
+
+    path = "COPY" if connection.vendor == "postgresql" else "bulk_create"
+    assert f"Écriture : {path}." in output
+    assert bench_services().count() == 20
+    # The ids came from the tables' sequences: the ORM's next rows take the following ones.
+    later = make_service(sectors=["food-banks"])
+    assert later.pk > max(bench_services().values_list("pk", flat=True))
+
+
+def test_generating_again_with_clear_gives_the_same_index_and_counts(client):
+    make_service(sectors=["food-banks"], scope="mrc")
+    output = generate(services=60, no_index=False)
+    assert "index: write entries" in output
+    first = index_snapshot()
+
+    generate(services=60, no_index=False, clear=True)
+
+    assert index_snapshot() == first
+    assert first["entries"] and first["counts"]
+    sectors = {s.pk: s.service_count for s in client.get("/fr/").context["sectors"]}
+    assert sectors == live_home_counts()["sectors"]
+
+
+def index_snapshot():
+    return {
+        "entries": sorted(
+            SearchEntry.objects.values_list(
+                "service__slug", "latitude", "longitude", "sector_keys", "served_keys", "body_text"
+            )
+        ),
+        "openings": sorted(
+            SearchOpening.objects.values_list("service__slug", "weekday", "opens", "closes")
+        ),
+        "cards": sorted(
+            (slug, json.loads(data)["name"])
+            for slug, data in SearchCard.objects.values_list("service__slug", "data")
+        ),
+        "counts": sorted(ServiceCount.objects.values_list("kind", "key", "services")),
+    }
 
 
 def test_another_seed_gives_other_records():
