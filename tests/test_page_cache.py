@@ -129,7 +129,7 @@ def test_a_model_save_shows_at_once_on_every_kept_page(client, food_bank):
     assert "1 service" in client.get("/fr/").content.decode()
     make_service(sectors=["food-banks"], municipalities=["charlemagne"])
     home = client.get("/fr/").content.decode()
-    assert re.search(r"Alimentation</a> <span class=\"count\">2 services", home)
+    assert re.search(r"Alimentation</span></a> <span class=\"count\">2 services", home)
 
 
 def test_an_admin_edit_shows_at_once(client, admin_client, food_bank):
@@ -220,7 +220,7 @@ def test_the_counts_are_kept_for_the_generation_even_without_the_page(client, se
     assert warm < cold
     make_service(sectors=["food-banks"], municipalities=["charlemagne"])
     assert re.search(
-        r"Alimentation</a> <span class=\"count\">2 services", client.get("/fr/").content.decode()
+        r"Alimentation</span></a> <span class=\"count\">2 services", client.get("/fr/").content.decode()
     )
     assert "2 résultats" in client.get("/fr/secteurs/food/").content.decode()
 
