@@ -220,7 +220,8 @@ def test_the_counts_are_kept_for_the_generation_even_without_the_page(client, se
     assert warm < cold
     make_service(sectors=["food-banks"], municipalities=["charlemagne"])
     assert re.search(
-        r"Alimentation</span></a> <span class=\"count\">2 services", client.get("/fr/").content.decode()
+        r"Alimentation</span></a> <span class=\"count\">2 services",
+        client.get("/fr/").content.decode(),
     )
     assert "2 résultats" in client.get("/fr/secteurs/food/").content.decode()
 
