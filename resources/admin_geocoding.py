@@ -143,7 +143,7 @@ class GeocodingAdminMixin:
 
     class Media:
         css = {"all": ("leaflet/leaflet.css", "css/admin-location-map.css")}
-        js = ("leaflet/leaflet.js", "js/admin-location-map.js")
+        js = ("leaflet/leaflet.js", "js/leaflet-setup.js", "js/admin-location-map.js")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

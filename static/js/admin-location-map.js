@@ -14,7 +14,7 @@
     var latitude = document.getElementById("id_latitude");
     var longitude = document.getElementById("id_longitude");
     var L = window.L;
-    if (!box || !latitude || !longitude || !L) {
+    if (!box || !latitude || !longitude || !L || !window.Dir211Leaflet) {
       return;
     }
     var help = document.querySelector("[data-location-map-help]");
@@ -35,19 +35,8 @@
 
     var map = L.map(box, { scrollWheelZoom: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
-    L.tileLayer(data("data-tile-url"), {
-      attribution: data("data-attribution"),
-      maxZoom: 19,
-      referrerPolicy: "strict-origin"
-    }).addTo(map);
-    var icon = L.icon({
-      iconUrl: data("data-icon"),
-      iconRetinaUrl: data("data-icon-2x"),
-      shadowUrl: data("data-icon-shadow"),
-      iconSize: [25, 41],
-      iconAnchor: [12, 41],
-      shadowSize: [41, 41]
-    });
+    window.Dir211Leaflet.tiles(L, map, data);
+    var icon = window.Dir211Leaflet.icon(L, data);
     var marker = null;
 
     function write(point) {

@@ -35,7 +35,7 @@
   var loading = false;
 
   function loaded(callback) {
-    if (window.L) {
+    if (window.L && window.Dir211Leaflet) {
       callback(true);
       return;
     }
@@ -45,7 +45,7 @@
       failed = failed || !ok;
       waiting -= 1;
       if (waiting === 0) {
-        callback(!failed && Boolean(window.L));
+        callback(!failed && Boolean(window.L && window.Dir211Leaflet));
       }
     }
     var sheet = document.createElement("link");
@@ -56,7 +56,14 @@
     document.head.appendChild(sheet);
     var script = document.createElement("script");
     script.src = label("data-leaflet-js");
-    script.onload = function () { done(true); };
+    // Leaflet first, then what both maps set up on it (static/js/leaflet-setup.js).
+    script.onload = function () {
+      var setup = document.createElement("script");
+      setup.src = label("data-leaflet-setup");
+      setup.onload = function () { done(Boolean(window.Dir211Leaflet)); };
+      setup.onerror = function () { done(false); };
+      document.head.appendChild(setup);
+    };
     script.onerror = function () { done(false); };
     document.head.appendChild(script);
   }
@@ -97,23 +104,8 @@
       zoomOutTitle: label("data-zoom-out")
     }).addTo(map);
     L.control.attribution({ prefix: '<a href="https://leafletjs.com/">Leaflet</a>' }).addTo(map);
-    L.tileLayer(label("data-tile-url"), {
-      attribution: label("data-attribution"),
-      maxZoom: 19,
-      // The tile server learns this site's origin, never the page's address (which may hold
-      // the visitor's rounded position).
-      referrerPolicy: "strict-origin"
-    }).addTo(map);
-    var icon = L.icon({
-      iconUrl: label("data-icon"),
-      iconRetinaUrl: label("data-icon-2x"),
-      shadowUrl: label("data-icon-shadow"),
-      iconSize: [25, 41],
-      iconAnchor: [12, 41],
-      popupAnchor: [1, -34],
-      tooltipAnchor: [16, -28],
-      shadowSize: [41, 41]
-    });
+    window.Dir211Leaflet.tiles(L, map, label);
+    var icon = window.Dir211Leaflet.icon(L, label);
     var bounds = [];
     (data.markers || []).forEach(function (item) {
       var point = [item.lat, item.lon];

@@ -164,6 +164,10 @@ def test_leaflet_and_its_marker_images_are_served_from_our_static_files(shelter)
     assert "Leaflet 1.9" in leaflet[:200]
     # Installed from PyPI (django-leaflet), never a copy of ours.
     assert not (settings.BASE_DIR / "static" / "leaflet").exists()
+    # The tile layer and icon set-up both maps share, ours, loaded with Leaflet.
+    (setup,) = re.findall(r'data-leaflet-setup="([^"]+)"', html)
+    assert setup == "/static/js/leaflet-setup.js"
+    assert "Dir211Leaflet" in Path(finders.find("js/leaflet-setup.js")).read_text()
 
 
 @override_settings(
