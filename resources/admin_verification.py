@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from . import verification
 from .models import Organization, ProposedChange, VerificationRequest
@@ -72,28 +72,41 @@ VERIFICATION_FIELDS = ("assured_date", "assurer", "verification_source", "verifi
 # Sending requests ------------------------------------------------------------------------------
 
 
-def report_sent(model_admin, request, sent, no_email, asked):
-    if sent:
-        message = ngettext(
+# What a sending reports: the count of sent requests, of organizations without an email, of
+# those with a request already open (the number picks the plural when the message is shown).
+SENT_MESSAGES = (
+    (
+        ngettext_lazy(
             "%(count)d demande de vérification envoyée.",
             "%(count)d demandes de vérification envoyées.",
-            sent,
-        )
-        model_admin.message_user(request, message % {"count": sent}, messages.SUCCESS)
-    if no_email:
-        message = ngettext(
+            "count",
+        ),
+        messages.SUCCESS,
+    ),
+    (
+        ngettext_lazy(
             "%(count)d organisme sans courriel : appelez-le.",
             "%(count)d organismes sans courriel : appelez-les.",
-            no_email,
-        )
-        model_admin.message_user(request, message % {"count": no_email}, messages.WARNING)
-    if asked:
-        message = ngettext(
+            "count",
+        ),
+        messages.WARNING,
+    ),
+    (
+        ngettext_lazy(
             "%(count)d organisme a déjà une demande en cours.",
             "%(count)d organismes ont déjà une demande en cours.",
-            asked,
-        )
-        model_admin.message_user(request, message % {"count": asked}, messages.INFO)
+            "count",
+        ),
+        messages.INFO,
+    ),
+)
+
+
+def report_sent(model_admin, request, *counts):
+    """One message per non-zero count of `verification.send_requests` (sent, no email, asked)."""
+    for count, (message, level) in zip(counts, SENT_MESSAGES, strict=True):
+        if count:
+            model_admin.message_user(request, message % {"count": count}, level)
 
 
 @admin.action(

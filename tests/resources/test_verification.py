@@ -179,8 +179,17 @@ def test_bulk_action_sends_to_every_overdue_organization_with_an_email(client, a
     url = reverse("admin:resources_verification_send_overdue")
     page = client.get(url)
     assert "Sans courriel" in page.content.decode()
-    client.post(url)
+    page = client.post(url, follow=True)
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    shown = [str(m) for m in page.context["messages"]]
+    assert "2 demandes de vérification envoyées." in shown
+    assert "1 organisme sans courriel : appelez-le." in shown
+    # Again, in English: the two are asked already, the one without an email still listed.
+    page = client.post(url, follow=True, headers={"accept-language": "en"})
+    shown = [str(m) for m in page.context["messages"]]
+    assert "2 organizations already have an open request." in shown
+    assert "1 organization without an email: call it." in shown
+    assert len(mail.outbox) == 2
     assert set(VerificationRequest.objects.values_list("organization", flat=True)) == {
         late.pk,
         never.pk,
