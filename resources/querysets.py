@@ -92,8 +92,9 @@ class ServiceQuerySet(VerifiedQuerySet):
 
     def serving(self, municipality):
         """Services whose service area covers `municipality`, by name or by a broader scope."""
-        scopes = municipality.covering_scopes()
-        covered = Q(service_areas__municipalities=municipality) | Q(service_areas__scope__in=scopes)
+        from .models.directory import serving_condition
+
+        covered = serving_condition(municipality)
         return self.filter(pk__in=self.model.objects.filter(covered).values("pk"))
 
     def free(self):

@@ -19,7 +19,7 @@ from django.db.models import Count, F
 
 from resources.models import Municipality, Sector
 
-from .models import SCOPE_CODES, SearchEntry, ServiceCount
+from .models import SearchEntry, ServiceCount, served_code
 
 SECTOR, MUNICIPALITY = "s", "m"
 
@@ -37,7 +37,7 @@ class Rules:
         self.tops = sorted({pk for pk, parent in sectors.items() if parent is None})
         self.covers = {
             municipality.pk: {municipality.pk}
-            | {SCOPE_CODES[s] for s in municipality.covering_scopes()}
+            | {served_code(key) for key in municipality.covering_scopes()}
             for municipality in Municipality.objects.all()
         }
 

@@ -30,10 +30,11 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from resources.models.reference import territory_key
 
 from . import copying, counts
 from .cards import card_data
-from .models import SCOPE_CODES, SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceCount
+from .models import SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceCount, served_code
 from .text import document_lexemes
 
 BATCH = 2000
@@ -167,7 +168,10 @@ def _entries(batch, sector_names, vocabulary, with_fts):
         )
     )
     scopes = _grouped(
-        ServiceArea.objects.filter(service_id__in=ids).values_list("service_id", "scope")
+        (sid, served_code(territory_key(scope, code)))
+        for sid, scope, code in ServiceArea.objects.filter(service_id__in=ids)
+        .exclude(scope=ServiceArea.Scope.LOCAL)
+        .values_list("service_id", "scope", "territory_code")
     )
     served = _grouped(
         ServiceArea.municipalities.through.objects.filter(
@@ -229,9 +233,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             "body_text": body,
             "sort_name": fold(row["name_fr"])[:200],
             "sector_keys": _keys(sectors[sid]),
-            "served_keys": _keys(
-                served[sid] + [SCOPE_CODES[s] for s in scopes[sid] if s in SCOPE_CODES]
-            ),
+            "served_keys": _keys(served[sid] + [code for code in scopes[sid] if code is not None]),
             "language_keys": _keys(languages[sid]),
             "is_free": row["is_free"],
             "wheelchair": sid in wheelchair,

@@ -9,6 +9,8 @@ FTS5 table `search_fts` (see search/engine_sqlite.py). Key columns such as `sect
 (generated columns, migrations 0002 and 0006).
 """
 
+import zlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +18,28 @@ from .text import synonym_key, words
 
 # A service area over a whole territory is written in `served_keys` as a negative number, beside
 # the ids of the municipalities named one by one: "serves the visitor" is then one test of the
-# municipality's id and of the codes of the territories that hold it.
-SCOPE_CODES = {"province": -1, "mrc": -2, "region": -3, "metro": -4}
+# municipality's id and of the codes of the territories that hold it. The province and the
+# metropolitan area have one code each; an MRC or a region has its own, from its gazetteer code
+# (served_code). -2 and -3 were the home MRC and region before territories were named
+# (migration 0013_territory_keys rewrites them).
+SCOPE_CODES = {"province": -1, "metro": -4}
+# MRC n is -(100000 + n) (codes of up to 5 digits), region n is -(1000 + n) (2 digits); a code
+# that is not a number gets a hashed one in a range of its own.
+TERRITORY_BASES = {"mrc": (100_000, 1_000_000_000), "region": (1_000, 1_200_000_000)}
+
+
+def served_code(key):
+    """The integer of a territory key (resources' territory_key: "province", "mrc:610",
+    "region:14") in `served_keys`; None for an unknown one."""
+    if key in SCOPE_CODES:
+        return SCOPE_CODES[key]
+    scope, _sep, code = key.partition(":")
+    if scope not in TERRITORY_BASES or not code:
+        return None
+    numeric, hashed = TERRITORY_BASES[scope]
+    if code.isascii() and code.isdigit():
+        return -(numeric + int(code))
+    return -(hashed + zlib.crc32(code.encode()) % 100_000_000)
 
 
 class SearchEntry(models.Model):

@@ -52,7 +52,7 @@ from . import cards as result_cards
 from . import places, sql
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
-from .models import SCOPE_CODES, SearchEntry
+from .models import SearchEntry, served_code
 from .sql import COUNT_CAP, GATHER_CAP, Fragment, TextMatch
 
 PAGE_SIZE = 20
@@ -173,7 +173,7 @@ class Outcome:
 
 def _serving(municipality, eng, indexed=True):
     """The condition "serves `municipality`": named, or in a territory a scope covers."""
-    codes = [SCOPE_CODES[scope] for scope in municipality.covering_scopes()]
+    codes = [served_code(key) for key in municipality.covering_scopes()]
     return eng.serving_condition([municipality.pk, *codes], indexed)
 
 

@@ -4,6 +4,7 @@ import uuid
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +18,16 @@ from ..querysets import (
     verification_due,
 )
 from ..text_limits import DESCRIPTION, EXTENT, NOTE, bounded_text
-from .reference import Language, Municipality, Sector, coordinate_constraints
+from .reference import (
+    TERRITORY_FIELDS,
+    Language,
+    Municipality,
+    Sector,
+    coordinate_constraints,
+    home_territory,
+    territory_key,
+    territory_names,
+)
 
 
 class VerificationSource(models.TextChoices):
@@ -417,7 +427,7 @@ class ServiceArea(HSDSRecord):
     class Scope(models.TextChoices):
         LOCAL = "local", _("municipalités nommées")
         MRC = "mrc", _("toute la MRC")
-        REGION = "region", _("toute la région (Lanaudière)")
+        REGION = "region", _("toute la région")
         METRO = "metro", _("grand Montréal")
         PROVINCE = "province", _("tout le Québec")
 
@@ -425,6 +435,14 @@ class ServiceArea(HSDSRecord):
         Service, on_delete=models.CASCADE, related_name="service_areas", verbose_name=_("service")
     )
     scope = models.CharField(_("portée"), max_length=10, choices=Scope, default=Scope.LOCAL)
+    # Which MRC or region a scope "mrc" or "region" covers (the gazetteer's code); blank: the
+    # site's home one (settings.DIRECTORY_MRC_CODE / DIRECTORY_REGION_CODE).
+    territory_code = models.CharField(
+        _("territoire"),
+        max_length=5,
+        blank=True,
+        help_text=_("La MRC ou la région de la portée ; vide : celle du répertoire."),
+    )
     municipalities = models.ManyToManyField(
         Municipality, related_name="service_areas", blank=True, verbose_name=_("municipalités")
     )
@@ -451,4 +469,69 @@ class ServiceArea(HSDSRecord):
         ]
 
     def __str__(self):
-        return self.name or self.description or self.get_scope_display()
+        return self.name or self.description or str(self.scope_label())
+
+    @property
+    def territory(self):
+        """The code of the MRC or region this area covers ("" for the other scopes)."""
+        if self.scope not in TERRITORY_FIELDS:
+            return ""
+        return self.territory_code or home_territory(self.scope)
+
+    @property
+    def covered_key(self):
+        """The key of the whole territory this area covers (reference.territory_key), or None
+        for named municipalities."""
+        if self.scope == self.Scope.LOCAL:
+            return None
+        return territory_key(self.scope, self.territory_code)
+
+    def territory_name(self):
+        """The gazetteer's name of the MRC or region covered (its code when it has none)."""
+        code = self.territory
+        return territory_names().get((self.scope, code)) or code
+
+    def scope_label(self):
+        """The scope as shown: "toute la MRC de Joliette", "toute la région (Laval)"."""
+        if self.scope == self.Scope.MRC:
+            return _("toute la MRC de %(name)s") % {"name": self.territory_name()}
+        if self.scope == self.Scope.REGION:
+            return _("toute la région (%(name)s)") % {"name": self.territory_name()}
+        return self.get_scope_display()
+
+    def clean(self):
+        super().clean()
+        if self.scope not in TERRITORY_FIELDS:
+            if self.territory_code:
+                raise ValidationError(
+                    {"territory_code": _("Seules les portées MRC et région nomment un territoire.")}
+                )
+            return
+        field = TERRITORY_FIELDS[self.scope][0]
+        if (
+            self.territory_code
+            and not Municipality.objects.filter(**{field: self.territory_code}).exists()
+        ):
+            raise ValidationError(
+                {
+                    "territory_code": _(
+                        "Aucune municipalité du répertoire n'est dans ce territoire (%(code)s)."
+                    )
+                    % {"code": self.territory_code}
+                }
+            )
+
+
+def serving_condition(municipality, prefix="service_areas__"):
+    """The Q "a service area (through `prefix`) covers `municipality`": named, or a whole
+    territory holding it (Municipality.covering_scopes); an MRC or region area with a blank
+    territory covers the home one."""
+    condition = Q(**{f"{prefix}municipalities": municipality})
+    for key in municipality.covering_scopes():
+        scope, _sep, code = key.partition(":")
+        codes = [code] + ([""] if code and code == home_territory(scope) else [])
+        if code:
+            condition |= Q(**{f"{prefix}scope": scope, f"{prefix}territory_code__in": codes})
+        else:
+            condition |= Q(**{f"{prefix}scope": scope})
+    return condition

@@ -33,6 +33,45 @@ def coordinate_constraints(prefix, nullable=True):
     ]
 
 
+# The scopes whose territory is one MRC or one region of the gazetteer, and the Municipality
+# fields holding that territory's code and name.
+TERRITORY_FIELDS = {"mrc": ("mrc_code", "mrc_name"), "region": ("region_code", "region_name")}
+
+
+def home_territory(scope):
+    """The code of the site's home MRC or region (settings), what a blank territory means."""
+    return {"mrc": settings.DIRECTORY_MRC_CODE, "region": settings.DIRECTORY_REGION_CODE}[scope]
+
+
+def territory_key(scope, code=""):
+    """The territory a service area of `scope` covers, as one key: "province", "metro",
+    "mrc:610", "region:14" (a blank `code` of an MRC or region: the site's home one). The one
+    vocabulary of Municipality.covering_scopes, the listings' `serving()` and the search index
+    (search.models.served_code)."""
+    if scope not in TERRITORY_FIELDS:
+        return scope
+    return f"{scope}:{code or home_territory(scope)}"
+
+
+def territory_names():
+    """{(scope, code): name} of the MRCs and regions of the gazetteer (one query, cached for
+    the directory's generation: an edit of a municipality changes it)."""
+    from .. import generation
+
+    def compute():
+        names = {}
+        rows = Municipality.objects.order_by("pk").values_list(
+            "mrc_code", "mrc_name", "region_code", "region_name"
+        )
+        for mrc, mrc_name, region, region_name in rows:
+            for key, name in ((("mrc", mrc), mrc_name), (("region", region), region_name)):
+                if key[1] and not names.get(key):
+                    names[key] = name
+        return names
+
+    return generation.cached("territory-names", compute)
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def in_mrc(self):
         return self.filter(mrc_code=settings.DIRECTORY_MRC_CODE)
@@ -89,13 +128,15 @@ class Municipality(models.Model):
         return self.mrc_code == settings.DIRECTORY_MRC_CODE
 
     def covering_scopes(self):
-        """The service-area scopes whose territory holds this place: the one rule of "a
-        service serves it" (the listings' `serving()` and the search's served keys)."""
+        """The keys (`territory_key`) of the whole territories that hold this place: the
+        province, its own MRC and region ("mrc:610", "region:14"), the metropolitan area. The
+        one rule of "a service serves it" (the listings' `serving()` and the search's served
+        keys): a service area over "toute la MRC" of MRC 610 serves a place of MRC 610 only."""
         scopes = ["province"]
-        if self.in_mrc:
-            scopes.append("mrc")
-        if self.region_code == settings.DIRECTORY_REGION_CODE:
-            scopes.append("region")
+        if self.mrc_code:
+            scopes.append(territory_key("mrc", self.mrc_code))
+        if self.region_code:
+            scopes.append(territory_key("region", self.region_code))
         if self.in_metropolitan_area:
             scopes.append("metro")
         return scopes
