@@ -24,7 +24,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('resources', '0015_proposal_limits'),
-        migrations.RunPython(name_places_mrcs, migrations.RunPython.noop),
     ]
 
     operations = [
