@@ -22,7 +22,7 @@ from .admin_filters import (
     ServiceMunicipalityFilter,
     VerificationAgeFilter,
 )
-from .admin_forms import PhoneForm, ScheduleForm, ServiceForm
+from .admin_forms import PhoneForm, ScheduleForm, ServiceAreaForm, ServiceForm
 from .admin_geocoding import GeocodingAdminMixin
 from .admin_history import HistoryAdmin
 from .admin_inlines import (
@@ -322,8 +322,9 @@ class PhoneAdmin(HistoryTranslationAdmin):
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(HistoryTranslationAdmin):
-    list_display = ("__str__", "service", "scope", "municipality_names")
-    list_filter = ("scope",)
+    form = ServiceAreaForm
+    list_display = ("__str__", "service", "scope", "territory_code", "municipality_names")
+    list_filter = ("scope", "territory_code")
     list_select_related = ("service",)
     search_fields = ("description_fr", "service__name_fr")
     autocomplete_fields = ("service", "municipalities")

@@ -90,3 +90,29 @@ class ScheduleClosureForm(forms.ModelForm):
             self, data, "start_date", "end_date", _("La fermeture finit avant de commencer.")
         )
         return data
+
+
+def territory_choices():
+    """The territories a service area over an MRC or a region may name: those of the gazetteer
+    (its municipalities' MRCs and regions), grouped, the home ones first by the blank choice."""
+    from .models.reference import territory_names
+
+    names = territory_names()
+    groups = {"mrc": [], "region": []}
+    for (scope, code), name in sorted(names.items(), key=lambda item: (item[1] or "", item[0])):
+        groups[scope].append((code, f"{name} ({code})" if name else code))
+    return [
+        ("", _("celui du répertoire")),
+        (_("MRC"), groups["mrc"]),
+        (_("Régions"), groups["region"]),
+    ]
+
+
+class ServiceAreaForm(forms.ModelForm):
+    """A service area: its territory chosen among the gazetteer's MRCs and regions (the model's
+    clean() checks that the code exists for the scope)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "territory_code" in self.fields:
+            self.fields["territory_code"].widget = forms.Select(choices=territory_choices())

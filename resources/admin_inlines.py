@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db import models
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from .admin_forms import PhoneForm, ScheduleClosureForm, ScheduleForm
+from .admin_forms import PhoneForm, ScheduleClosureForm, ScheduleForm, ServiceAreaForm
 from .admin_geocoding import GeocodingLocationForm
 from .models import (
     CostOption,
@@ -88,7 +88,8 @@ class LocationInline(TranslationStackedInline):
 
 class ServiceAreaInline(TranslationTabularInline):
     model = ServiceArea
-    fields = ("scope", "municipalities", "name", "description")
+    form = ServiceAreaForm
+    fields = ("scope", "territory_code", "municipalities", "name", "description")
     autocomplete_fields = ("municipalities",)
     extra = 0
 

@@ -8,6 +8,7 @@ place, not even its name; only public locations' addresses are described.
 import json
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .folding import fold
 
@@ -18,13 +19,21 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 # services a GovernmentService; the model has no other word of it.
 PUBLIC_BODIES = {fold("Organisme public"), fold("Administration municipale")}
 
-# A service area given by its scope rather than by municipalities: the territory's name.
+# A service area given by its scope rather than by municipalities: the territory's name (an MRC
+# or a region: the one the area names, by the gazetteer, area_name below).
 SCOPE_NAMES = {
-    "mrc": "MRC de L'Assomption",
-    "region": "Lanaudière",
     "metro": "Grand Montréal",
     "province": "Québec",
 }
+
+
+def area_name(area):
+    """The name of the whole territory a service area covers ("MRC de Joliette", "Laval")."""
+    if area.scope == "mrc":
+        return _("MRC de %(name)s") % {"name": area.territory_name()}
+    if area.scope == "region":
+        return area.territory_name()
+    return SCOPE_NAMES.get(area.scope, "")
 
 
 def _kept(data):
@@ -114,7 +123,7 @@ def areas_served(service):
         if area.scope == "local":
             found = [m.name for m in area.municipalities.all()] or [area.name]
         else:
-            found = [area.name or SCOPE_NAMES.get(area.scope, "")]
+            found = [area.name or area_name(area)]
         names += [name for name in found if name and name not in names]
     return names
 
