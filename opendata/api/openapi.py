@@ -93,6 +93,7 @@ EXTRAS = {
     },
     "service_area": {
         "x211_scope": {"enum": ["local", "mrc", "region", "metro", "province"]},
+        "x211_territory": TEXT,
         "x211_municipalities": {"type": "array", "items": TEXT},
     },
     "taxonomy_term": {"x211_airs_code": TEXT, "x211_position": INT, "x211_language": TEXT},

@@ -114,6 +114,7 @@ KEPT = {
         "extent",
         "extent_type",
         f"{X}scope",
+        f"{X}territory",
         f"{X}municipalities",
     },
     "languages": {"id", "service_id", "phone_id", "name", "code"},

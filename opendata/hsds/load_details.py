@@ -25,6 +25,7 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from resources.models.reference import TERRITORY_FIELDS, home_territory
 from resources.text_limits import too_long
 from search import lookups
 
@@ -60,21 +61,29 @@ OWNERS = (
 
 
 def territory_scope(name, places):
-    """The scope a feed's service-area name designates when it names no municipality: the
-    directory's MRC ("MRC de L'Assomption") or region ("Lanaudière"); else "local"."""
+    """(scope, territory code) a feed's service-area name designates when it names no
+    municipality: an MRC of the gazetteer ("MRC de Joliette", "Joliette" is a municipality's
+    name first) or a region ("Lanaudière"); else ("local", "")."""
     if places or not name:
-        return "local"
+        return "local", ""
     key = fold(name)
     for place in lookups.municipalities():
-        if (
-            place.in_mrc
-            and place.mrc_name
-            and key in {fold(place.mrc_name), fold(f"MRC de {place.mrc_name}")}
-        ):
-            return "mrc"
-        if place.in_mrc and place.region_name and key == fold(place.region_name):
-            return "region"
-    return "local"
+        if place.mrc_code and place.mrc_name and key == fold(f"MRC de {place.mrc_name}"):
+            return "mrc", place.mrc_code
+    for place in lookups.municipalities():
+        if place.mrc_code and place.mrc_name and key == fold(place.mrc_name):
+            return "mrc", place.mrc_code
+        if place.region_code and place.region_name and key == fold(place.region_name):
+            return "region", place.region_code
+    return "local", ""
+
+
+def stored_territory(scope, code):
+    """The `territory_code` kept for a feed's territory: blank for the site's home MRC or
+    region (the same territory, as staff's blank choice means) and for the other scopes."""
+    if scope not in TERRITORY_FIELDS or not code or code == home_territory(scope):
+        return ""
+    return code
 
 
 class DetailLoading:
@@ -286,8 +295,10 @@ class DetailLoading:
             else:
                 place = lookups.municipality(row.get("name", ""))
                 places = [place] if place else []
-            scope = row.get(f"{X}scope")
-            area.scope = scope if scope in scopes else territory_scope(row.get("name"), places)
+            scope, code = row.get(f"{X}scope"), row.get(f"{X}territory", "")
+            if scope not in scopes:
+                scope, code = territory_scope(row.get("name"), places)
+            area.scope, area.territory_code = scope, stored_territory(scope, code)
             self.texts("service_areas", area, row, {"name": "name", "description": "description"})
             area.extent = row.get("extent", "")
             area.extent_type = row.get("extent_type", "")

@@ -56,6 +56,7 @@ EXTRA_TYPES = {
     "schedule_id": ("string",),
     "scope": ("string",),
     "slug": ("string",),
+    "territory": ("string",),
     "wheelchair_accessible": ("boolean",),
 }
 PYTHON_TYPES = {"array": list, "boolean": bool, "object": dict, "string": str}

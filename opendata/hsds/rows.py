@@ -224,7 +224,7 @@ def derived_area_name(area, places, lang):
     if names:
         return names
     with translation.override(lang):
-        return str(area.Scope(area.scope).label)
+        return str(area.scope_label())
 
 
 def service_area_row(area, lang):
@@ -235,6 +235,8 @@ def service_area_row(area, lang):
         "extent": area.extent,
         "extent_type": area.extent_type,
         f"{X}scope": area.scope,
+        # The MRC or region of a scope "mrc" or "region" (its gazetteer code, never blank).
+        f"{X}territory": area.territory,
         f"{X}municipalities": [m.slug for m in places],
     }
     text(row, area, "name", lang)
