@@ -224,6 +224,12 @@ class BenchGenerator:
             Municipality.objects.order_by("slug").values_list("id", "latitude", "longitude")
         )
         self.place_names = dict(Municipality.objects.values_list("id", "name_fr"))
+        # The MRC and region of each place (a whole-territory area covers its location's own).
+        self.territories = {
+            pk: (mrc, region)
+            for pk, mrc, region in Municipality.objects.values_list("id", "mrc_code", "region_code")
+        }
+        self.regions = sorted({region for _mrc, region in self.territories.values() if region})
         self.prefixes = list(
             PostalPrefix.objects.order_by("code").values_list("code", "latitude", "longitude")
         )
@@ -433,7 +439,9 @@ class BenchGenerator:
         return (18, None) if roll < 0.1 else (None, None)
 
     def _area(self, batch, service, offered_at):
-        """Mostly the municipalities of its locations; else a whole territory."""
+        """Mostly the municipalities of its locations; else a whole territory: the MRC or region
+        of its first location's place (several MRCs and regions of the gazetteer: see
+        docs/scale.md), a region at random for a service without a place."""
         municipality_ids = sorted(
             {loc.municipality_id for loc in offered_at if loc.municipality_id}
         )
@@ -443,7 +451,18 @@ class BenchGenerator:
             scope = self.rng.choices(("mrc", "region", "metro", "province"), (40, 33, 17, 10))[0]
         else:
             scope = self.rng.choices(("region", "metro", "province"), (40, 20, 40))[0]
-        area = _new(ServiceArea, uuid=self.uuid(), service=service, scope=scope)
+        mrc, region = next(
+            (self.territories[loc.municipality_id] for loc in offered_at if loc.municipality_id),
+            ("", ""),
+        )
+        if scope == "mrc" and not mrc:
+            scope = "region"  # Montréal, Laval: a region without MRCs
+        if scope == "region" and not region:
+            region = self.rng.choice(self.regions) if self.regions else ""
+        territory = {"mrc": mrc, "region": region}.get(scope, "")
+        area = _new(
+            ServiceArea, uuid=self.uuid(), service=service, scope=scope, territory_code=territory
+        )
         batch.service_areas.append(area)
         if scope == "local":
             batch.service_area_municipalities += [
