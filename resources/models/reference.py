@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..folding import fold
+from ..memory import KeptInMemory
 from ..text_limits import NOTE, bounded_text
 
 
@@ -54,22 +55,21 @@ def territory_key(scope, code=""):
 
 
 def territory_names():
-    """{(scope, code): name} of the MRCs and regions of the gazetteer (one query, cached for
-    the directory's generation: an edit of a municipality changes it)."""
-    from .. import generation
+    """{(scope, code): name} of the MRCs and regions of the gazetteer (read once per process,
+    and again after an edit of a municipality: resources.memory)."""
+    return _territories.get()
 
-    def compute():
-        names = {}
-        rows = Municipality.objects.order_by("pk").values_list(
-            "mrc_code", "mrc_name", "region_code", "region_name"
-        )
-        for mrc, mrc_name, region, region_name in rows:
-            for key, name in ((("mrc", mrc), mrc_name), (("region", region), region_name)):
-                if key[1] and not names.get(key):
-                    names[key] = name
-        return names
 
-    return generation.cached("territory-names", compute)
+def _load_territory_names():
+    names = {}
+    rows = Municipality.objects.order_by("pk").values_list(
+        "mrc_code", "mrc_name", "region_code", "region_name"
+    )
+    for mrc, mrc_name, region, region_name in rows:
+        for key, name in ((("mrc", mrc), mrc_name), (("region", region), region_name)):
+            if key[1] and not names.get(key):
+                names[key] = name
+    return names
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -140,6 +140,9 @@ class Municipality(models.Model):
         if self.in_metropolitan_area:
             scopes.append("metro")
         return scopes
+
+
+_territories = KeptInMemory("territory-names", _load_territory_names, models=(Municipality,))
 
 
 class MunicipalityAlias(models.Model):

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from resources.models.reference import territory_names
 from search import lookups
 from tests.factories import locate, make_phone, make_schedule, make_service
 
@@ -26,6 +27,7 @@ def many_services(directory):
         make_phone(service=service)
         make_schedule([(0, "09:00", "17:00")], service=service)
     lookups.snapshot()  # the search's reference data is read once per process
+    territory_names()  # and so are the names of the gazetteer's MRCs and regions
 
 
 def queries(client, url):
