@@ -3,9 +3,9 @@
 A `KeptInMemory` value is loaded on first use and kept. A save or delete of one of the models it
 is built from (or a change of a listed many-to-many link) drops this process's copy at once and
 again when the transaction commits; the server's other processes reload theirs once it is
-MAX_AGE_SECONDS old. Users: the search's reference data (search/lookups.py), the gazetteer's
-territory names (resources/models/reference.py) and the 2-1-1
-line's record (resources/context_processors.py).
+MAX_AGE_SECONDS old. Users: the search's reference data (search/lookups.py), the names of the
+gazetteer's MRCs and regions (resources/models/reference.py) and the 2-1-1 line's record
+(resources/context_processors.py).
 """
 
 import threading
