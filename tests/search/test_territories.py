@@ -102,3 +102,13 @@ def test_a_territory_label_names_it(territories):
     assert labels["home-mrc"] == "toute la MRC de L'Assomption"
     assert labels["laval-region"] == "toute la région (Laval)"
     assert labels["home-region"] == "toute la région (Lanaudière)"
+
+
+@pytest.mark.parametrize(
+    "place",
+    [{"postal_code": "J6E 2B1"}, {"lat": "46.0200", "lon": "-73.4300"}],
+    ids=["postal-code", "position"],
+)
+def test_a_postal_code_or_a_position_in_joliette_is_served_by_its_mrc(territories, place):
+    hits = outcome(sector="food-banks", page=1, **place).hits
+    assert keys_of(territories, [hit.service.name_fr for hit in hits]) == EXPECTED["joliette"]
