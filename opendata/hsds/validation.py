@@ -1,16 +1,16 @@
 """Validation against the official HSDS 3.0 schemas (copied into ./schema, CC BY-SA 4.0).
 
-The schema files reference each other by file name ("phone.json"); a `referencing` registry
-serves them from disk, so nothing is fetched. Draft 2020-12 with format checks (uuid, email...).
+The schema files reference each other by file name ("phone.json"); a registry serves them from
+disk, so nothing is fetched. Draft 2020-12 with format checks (uuid, email...), by jsonschema-rs
+(compiled; the pure-Python jsonschema took about 11 ms a service record, most of an import's
+time: docs/hsds-profile.md).
 """
 
 import functools
 import json
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+import jsonschema_rs
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 BASE_URI = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
@@ -48,21 +48,21 @@ def load_schema(name):
 
 @functools.cache
 def _registry():
-    resources = []
-    for path in SCHEMA_DIR.glob("*.json"):
-        if path.stem in TABLES.values():
-            contents = load_schema(path.stem)
-            resources.append((BASE_URI + path.name, Resource.from_contents(contents, DRAFT202012)))
-    return Registry().with_resources(resources)
+    return jsonschema_rs.Registry(
+        [
+            (BASE_URI + path.name, load_schema(path.stem))
+            for path in SCHEMA_DIR.glob("*.json")
+            if path.stem in TABLES.values()
+        ],
+        draft=jsonschema_rs.Draft202012,
+    )
 
 
 @functools.cache
 def validator(entity):
     """A validator for one HSDS object (nested objects checked through their own schemas)."""
-    return Draft202012Validator(
-        {"$ref": BASE_URI + f"{entity}.json"},
-        registry=_registry(),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    return jsonschema_rs.Draft202012Validator(
+        {"$ref": BASE_URI + f"{entity}.json"}, registry=_registry(), validate_formats=True
     )
 
 
@@ -85,8 +85,8 @@ def tabular_required(entity):
 def errors(entity, obj):
     """[(field path, message)] for one object; empty when valid."""
     found = []
-    for error in sorted(validator(entity).iter_errors(obj), key=lambda e: list(e.absolute_path)):
-        path = ".".join(str(p) for p in error.absolute_path) or "(object)"
+    for error in sorted(validator(entity).iter_errors(obj), key=lambda e: list(e.instance_path)):
+        path = ".".join(str(p) for p in error.instance_path) or "(object)"
         found.append((path, error.message))
     return found
 

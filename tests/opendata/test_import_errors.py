@@ -38,10 +38,10 @@ def wrong_type(service):
 
 
 CASES = [
-    (set_bad_uuid, "id: 'not-a-uuid' is not a 'uuid'"),
-    (drop_name, "'name' is a required property"),
+    (set_bad_uuid, 'id: "not-a-uuid" is not a "uuid"'),
+    (drop_name, '"name" is a required property'),
     (dangle_organization, "organization_id: unknown organization"),
-    (wrong_type, "minimum_age: 'douze' is not of type 'number'"),
+    (wrong_type, 'minimum_age: "douze" is not of type "number"'),
 ]
 
 
@@ -73,7 +73,7 @@ def test_corrupted_csv_names_the_table_row_and_field(directory, tmp_path):
     with pytest.raises(ImportFailed) as failure:
         import_path(tmp_path)
     errors = failure.value.errors
-    assert f"services {rows[0]['id']}: status: 'open-ish' is not one of" in errors[0]
+    assert f'services {rows[0]["id"]}: status: "open-ish" is not one of' in errors[0]
     assert f"services {rows[1]['id']}: organization_id: required column is empty" in errors[1]
 
 
@@ -94,7 +94,7 @@ def test_the_command_lists_errors_and_fails(tmp_path, db, capsys):
     (tmp_path / "services.json").write_text('[{"id": "x", "status": "active"}]')
     with pytest.raises(CommandError, match="nothing changed"):
         call_command("import_hsds", tmp_path / "services.json")
-    assert "service x: id: 'x' is not a 'uuid'" in capsys.readouterr().err
+    assert 'service x: id: "x" is not a "uuid"' in capsys.readouterr().err
 
 
 def test_unreadable_json_is_refused(tmp_path, db):
