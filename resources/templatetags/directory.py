@@ -8,7 +8,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from ..card_html import render_card
+from .. import card_html
 from ..maps import tile_origin
 from ..models.schedules import covers_whole_day
 from ..my_list import MAX_SERVICES, add_url, parse_ids
@@ -40,7 +40,7 @@ def translated(instance, field):
 @register.simple_tag(takes_context=True)
 def card(context, hit):
     """The card of a listing's result (resources/card_html.py)."""
-    return render_card(hit, context.get("request"))
+    return card_html.render_card(hit, context.get("request"))
 
 
 @register.simple_tag
