@@ -15,9 +15,19 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         super().__init__(*args, **kwargs)
         # Read once, when the process starts: a process started before a deploy keeps plain names.
         self.collected = self.exists(self.manifest_name)
+        # name → its address: the same for the life of the process (as `collected`), and
+        # asked about ten times by every page.
+        self._addresses = {}
 
     def url(self, name, force=False):
-        if not self.collected and not force:
-            # As Django's manifest storage does under DEBUG: the name as it is.
-            return self._url(lambda clean_name: clean_name, name)
-        return super().url(name, force)
+        if force:
+            return super().url(name, force)
+        found = self._addresses.get(name)
+        if found is None:
+            if not self.collected:
+                # As Django's manifest storage does under DEBUG: the name as it is.
+                found = self._url(lambda clean_name: clean_name, name)
+            else:
+                found = super().url(name, force)
+            self._addresses[name] = found
+        return found

@@ -151,6 +151,8 @@ class Card(WeeklyHours):
     has_hours: bool
     openings: list  # today's and yesterday's Openings
     confidential: list = field(default_factory=list)  # Translated names, confidential places
+    # day → its intervals: "open now" and today's hours read the same days.
+    _intervals: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def other_places(self):
@@ -159,9 +161,14 @@ class Card(WeeklyHours):
         return [p for p in self.places if (p.name_fr, p.name_en) not in hidden]
 
     def intervals_starting_on(self, day):
-        return sorted(
-            period_interval(day, o.opens_at, o.closes_at) for o in self.openings if o.opens_on(day)
-        )
+        found = self._intervals.get(day)
+        if found is None:
+            found = self._intervals[day] = sorted(
+                period_interval(day, o.opens_at, o.closes_at)
+                for o in self.openings
+                if o.opens_on(day)
+            )
+        return found
 
 
 def _date(value):

@@ -7,7 +7,7 @@ together (six queries) on first use and kept in memory (resources/memory.py: an 
 them shows at once in this process, within a minute in the others).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from resources.folding import fold
 from resources.memory import KeptInMemory
@@ -36,6 +36,8 @@ class Snapshot:
     needs: object  # the need lexicon (needs.Lexicon)
     sectors_by_pk: dict  # pk → Sector
     sector_words: dict  # (language, word key) → [sector pk, ...] (search.suggestions)
+    # HTML built from the above, kept with it (search/fragments.py).
+    fragments: dict = field(default_factory=dict)
 
 
 def _load():

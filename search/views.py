@@ -18,7 +18,7 @@ from resources.maps import results_map, visitor_position
 from resources.positions import without_exact_position
 from resources.safety import QUICK_EXIT_SECTOR, not_kept_offline, quick_exit
 
-from . import crisis, lookups, suggestions, unmet_needs
+from . import crisis, fragments, lookups, suggestions, unmet_needs
 from .finder import find
 from .text import LANGUAGES, as_typed, stop_words
 
@@ -100,7 +100,15 @@ def municipality_detail(request, slug):
 
 
 def _render(request, template, context):
-    """The page; with the quick exit (the violence family), marked never to be kept offline."""
+    """The page; with the quick exit (the violence family), marked never to be kept offline.
+    The form's lists are HTML kept per language (search/fragments.py)."""
+    context.update(
+        sector_options=fragments.sector_options(
+            context["sector_choices"], context["chosen_sector"]
+        ),
+        language_options=fragments.language_options(context["criteria"].language),
+        place_name_options=fragments.place_name_options(),
+    )
     return not_kept_offline(render(request, template, context), bool(context["quick_exit"]))
 
 

@@ -84,6 +84,7 @@ def month_number(day):
     return day.year * 12 + day.month - 1
 
 
+@functools.lru_cache(maxsize=64)
 def day_keys(day):
     """What the search index compares a period's rule with, for `day`: (week number, month
     number, position of its weekday in the month from the start, from the end: -1 the last)."""

@@ -1,10 +1,12 @@
 """Template helpers for the public pages."""
 
+import functools
 from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
@@ -22,11 +24,32 @@ register = template.Library()
 def url_in_language(context, language):
     """The current page, query string kept, in `language` (the language switcher). A position
     is echoed rounded as the search rounds it (resources/positions.py), or dropped when unreadable:
-    the visitor's exact coordinates never appear in the page."""
+    the visitor's exact coordinates never appear in the page. Worked out once per request and
+    language (the page's head and its switcher both ask)."""
     request = context["request"]
-    path = translate_url(request.path, language)
-    query = without_exact_position(request.GET).urlencode()
-    return f"{path}?{query}" if query else path
+    known = getattr(request, "_urls_in_language", None)
+    if known is None:
+        known = request._urls_in_language = {None: without_exact_position(request.GET).urlencode()}
+    if language not in known:
+        path = _translated_path(request.path, language, settings.ROOT_URLCONF, get_script_prefix())
+        query = known[None]
+        known[language] = f"{path}?{query}" if query else path
+    return known[language]
+
+
+@functools.lru_cache(maxsize=512)
+def _translated_path(path, language, urlconf, prefix):
+    """`translate_url(path, language)`: the same for every request of a path (resolving and
+    reversing it is most of the language links' cost)."""
+    return translate_url(path, language)
+
+
+def _forget(setting, **_kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+        _translated_path.cache_clear()
+
+
+setting_changed.connect(_forget)
 
 
 @register.simple_tag
@@ -40,7 +63,13 @@ def translated(instance, field):
 @register.simple_tag(takes_context=True)
 def card(context, hit):
     """The card of a listing's result (resources/card_html.py)."""
-    return card_html.render_card(hit, context.get("request"))
+    return card_html.render_cards([hit], context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def cards(context, hits):
+    """The cards of a listing's results, one after the other (resources/card_html.py)."""
+    return card_html.render_cards(hits, context.get("request"))
 
 
 @register.simple_tag

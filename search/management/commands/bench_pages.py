@@ -5,7 +5,8 @@ municipality, organization and service pages, the API's search) is asked through
 handler `--runs` times after two warm-up requests, first with the page cache off, then on
 (reported apart: a page with a position is never kept, so it costs the same). Printed per page:
 p50 / p95 / p99 in milliseconds, queries per request, the queries' own time, the process's CPU
-time, and for listings the template's rendering time with the result cards' share of it.
+time, and for listings the template's rendering time with the result cards' share of it
+(CPU time).
 
 Meant for a database filled by `generate_bench_data`; reads only (the searches are counted in
 the cache, search/unmet_needs.py). With the page cache on, CACHE_URL should name the shared
