@@ -87,3 +87,18 @@ def place_name_options():
             )
         ),
     )
+
+
+def sort_options(choices, chosen):
+    """The sort select's options: `choices` (the form field's), `chosen` (a value) selected."""
+    options = _kept(
+        ("sort",),
+        lambda: [
+            (value, f'<option value="{escape(value)}"', escape(label)) for value, label in choices
+        ],
+    )
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f"{start}{_selected(value, chosen)}>{label}</option>" for value, start, label in options
+        )
+    )

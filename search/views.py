@@ -108,6 +108,9 @@ def _render(request, template, context):
         ),
         language_options=fragments.language_options(context["criteria"].language),
         place_name_options=fragments.place_name_options(),
+        sort_options=fragments.sort_options(
+            context["form"].fields["sort"].choices, context["criteria"].sort
+        ),
     )
     return not_kept_offline(render(request, template, context), bool(context["quick_exit"]))
 

@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.template.loader import get_template
 from django.urls import get_script_prefix, translate_url
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import card_html
+from .. import card_html, links
 from ..maps import tile_origin
 from ..models.schedules import covers_whole_day
 from ..my_list import MAX_SERVICES, add_url, parse_ids
@@ -47,9 +49,32 @@ def _translated_path(path, language, urlconf, prefix):
 def _forget(setting, **_kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
         _translated_path.cache_clear()
+    _kept_includes.clear()
 
 
 setting_changed.connect(_forget)
+
+
+# (template name, language) → its HTML (`kept_include`).
+_kept_includes = {}
+
+
+@register.simple_tag
+def kept_include(name):
+    """`{% include name %}` of a template that depends on the language only (no variable of the
+    page: the crisis numbers, "Ma liste"'s script): rendered once per language and kept."""
+    key = (name, get_language())
+    found = _kept_includes.get(key)
+    if found is None:
+        found = _kept_includes[key] = mark_safe(get_template(name).render())  # noqa: S308
+    return found
+
+
+@register.simple_tag
+def link(name):
+    """`{% url name %}` for a URL name without arguments, reversed once per language
+    (resources/links.py): the links every page's header and footer carry."""
+    return links.url(name)
 
 
 @register.simple_tag
