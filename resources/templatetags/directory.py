@@ -55,7 +55,7 @@ def _forget(setting, **_kwargs):
 setting_changed.connect(_forget)
 
 
-# (template name, language) → its HTML (`kept_include`).
+# (template name, language, script prefix) → its HTML (`kept_include`).
 _kept_includes = {}
 
 
@@ -63,7 +63,7 @@ _kept_includes = {}
 def kept_include(name):
     """`{% include name %}` of a template that depends on the language only (no variable of the
     page: the crisis numbers, "Ma liste"'s script): rendered once per language and kept."""
-    key = (name, get_language())
+    key = (name, get_language(), get_script_prefix())
     found = _kept_includes.get(key)
     if found is None:
         found = _kept_includes[key] = mark_safe(get_template(name).render())  # noqa: S308
