@@ -126,6 +126,11 @@ class PostgresEngine:
             "e.document || ''::tsvector AS doc, tq",
         )
 
+    def gather_carried(self, has_text):
+        """What the gathered rows carry for their text score and needs' points (sql.gather):
+        the document as its TOAST pointer (read only if the rows fit) and the text query."""
+        return "e.sector_ids, e.document, tq" if has_text else "e.sector_ids"
+
     def sector_condition(self, sector_ids):
         return Fragment("e.sector_ids && %s::int[]", [list(sector_ids)])
 

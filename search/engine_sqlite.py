@@ -120,6 +120,10 @@ class SqliteEngine:
             "COALESCE(tq.score, 0) AS score",
         )
 
+    def gather_carried(self, has_text):
+        """The gathered rows' score and points are computed as they are read (sql.gather)."""
+        return ""
+
     def sector_condition(self, sector_ids):
         return self._any_key("e.sector_keys", sector_ids)
 

@@ -225,7 +225,7 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
             wanted = sql.Matches(
                 matches.source, need.sql, need.params, matches.rank or "0", matches.points
             )
-            statement = sql.apart(wanted, place)
+            statement = sql.apart(wanted)
             cursor.execute(statement.sql, statement.params)
             apart_ids = [row[0] for row in cursor.fetchall()]
         if first_page_short and text and (len(_clauses(criteria)) > 1 or sectors):
@@ -249,7 +249,7 @@ def _clauses(criteria):
 
 
 def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, page, size):
-    """(ids, paging, Matches, the need's condition without the place) of the services that
+    """(ids, paging, Matches, the need's condition and "not the place") of the services that
     match every meaningful word (or, for a query whose words were all understood as needs
     but none is searchable, the needs' sectors)."""
     if text is None and sectors is not None:  # needs only: their sectors are the need
@@ -258,9 +258,14 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
     else:
         text = text or TextMatch("", "1 = 1", "0", [])
         where_params = list(text.where_params)
-    conditions = [Fragment(text.where, where_params), *others]
-    need = sql.combine(conditions)
-    listed = sql.combine(conditions + ([place] if place else []))
+    # The text last: where rows are tested one by one (a nearest-first walk, the rows a bitmap
+    # brings), the cheap tests of the row's own columns come first and spare most rows the
+    # text's (on PostgreSQL, reading the document from TOAST).
+    matched_text = Fragment(text.where, where_params)
+    # The services apart: the need, not the place (tested before the text).
+    away = [Fragment(f"NOT {place.sql}", place.params)] if place else []
+    need = sql.combine([*others, *away, matched_text])
+    listed = sql.combine([*others, *([place] if place else []), matched_text])
     rank = text.rank if criteria.has_need else None
     matches = sql.Matches(
         f"search_searchentry e{text.join}",
@@ -272,7 +277,10 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
     need = sql.Fragment(need.sql, text.params + need.params)
     if sort == "nearest":
         selective = rank is not None or bool(criteria.sector_ids) or sectors is not None
-        ids, paging = _nearest_page(cursor, eng, criteria.point, matches, page, size, selective)
+        carried = eng.gather_carried(bool(text.join))
+        ids, paging = _nearest_page(
+            cursor, eng, criteria.point, matches, page, size, selective, carried
+        )
     else:
         statement = sql.ranked_page(matches) if sort == "relevance" else sql.named_page(matches)
         ids, paging = _counted_page(cursor, statement, matches, page, size)
@@ -332,7 +340,7 @@ def _counted_page(cursor, statement, matches, page, size):
     return [row[0] for row in rows], paging
 
 
-def _nearest_page(cursor, eng, point, matches, page, size, selective):
+def _nearest_page(cursor, eng, point, matches, page, size, selective, carried=""):
     """(ids, paging) of a page in nearest-first order (a service has one row per public point;
     its distance is its nearest point's).
 
@@ -343,7 +351,7 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective):
     ones are close by."""
     count = None
     if selective:
-        gathered, primaries = _gather(cursor, eng, point, matches, page, size)
+        gathered, primaries = _gather(cursor, eng, point, matches, page, size, carried)
         if gathered is not None:
             return gathered
         count = primaries if primaries > COUNT_CAP else None
@@ -355,13 +363,13 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective):
     return ids, paging
 
 
-def _gather(cursor, eng, point, matches, page, size):
+def _gather(cursor, eng, point, matches, page, size, carried=""):
     """((ids, paging), None) from every match sorted by distance; (None, primary rows among
     the first GATHER_CAP + 1) when there are more than GATHER_CAP matching rows."""
     distance = eng.distance(*point)
 
     def read(number):
-        statement = sql.gather(matches, eng.point_columns, distance, size, number)
+        statement = sql.gather(matches, eng.point_columns, distance, size, number, carried)
         cursor.execute(statement.sql, statement.params)
         return cursor.fetchall()
 

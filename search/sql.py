@@ -174,8 +174,10 @@ def clauses_or_needs(positive, negative, groups, eng, clause_condition):
         if sector_ids:
             touched = True
             sectors = eng.sector_condition(sector_ids)
+            # The sectors first: a row in them is not tested for words (on PostgreSQL, its
+            # document is not read from TOAST) where the condition is tested row by row.
             condition = Fragment(
-                f"({condition.sql} OR {sectors.sql})", condition.params + sectors.params
+                f"({sectors.sql} OR {condition.sql})", sectors.params + condition.params
             )
         parts.append(condition)
     if not touched:
@@ -207,7 +209,11 @@ def need_points(groups, eng, matched=None):
             params += near.params
         parts.append(f"CASE {case} ELSE 0 END")
     if matched:
-        parts.append(f"CASE WHEN {matched} THEN {TEXT_WEIGHT} ELSE 0 END")
+        # A matching row in none of the needs' sectors met every clause by its words: it holds
+        # them, and only the others are tested (on PostgreSQL, their documents read from TOAST).
+        every = eng.sector_condition(sorted(set().union(*(g.sector_ids for g in groups))))
+        parts.append(f"CASE WHEN NOT {every.sql} OR {matched} THEN {TEXT_WEIGHT} ELSE 0 END")
+        params += every.params
     return Fragment("(" + " + ".join(parts) + ")", params)
 
 
@@ -252,16 +258,16 @@ def count(matches):
     )
 
 
-def apart(matches, place):
-    """Up to APART_LIMIT services that match the need but not `place` (a condition), best
+def apart(matches):
+    """Up to APART_LIMIT services among `matches` (the need, and not the place: ranking), best
     score first, among the first RANK_CAP // 10 such matches."""
     return Fragment(
         f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
         f"{matches.points_sql()} AS points "
         f"FROM {matches.source} WHERE e.is_primary AND {matches.where} "
-        f"AND NOT {place.sql} LIMIT {RANK_CAP // 10}) AS a "
+        f"LIMIT {RANK_CAP // 10}) AS a "
         f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
-        matches.points_params() + matches.params + place.params,
+        matches.points_params() + matches.params,
     )
 
 
@@ -272,20 +278,32 @@ def unlocated_score(rank):
     return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
 
 
-def gather(matches, point_columns, distance, size, number):
+def gather(matches, point_columns, distance, size, number, carried=""):
     """Every match (up to GATHER_CAP + 1 rows) sorted by distance, page `number`, each row with
     the services' count (`total`) and the rows' and primary rows' counts (`n`, `p`). When more
     than GATHER_CAP rows match, only the second branch runs (its counts tell the walk what to
-    show), sparing the distances and sort of rows that would be dropped."""
+    show), sparing the distances and sort of rows that would be dropped.
+
+    `carried`: the columns (the engine's `gather_carried`) that the text score and the needs'
+    points are computed from, carried by the gathered rows so that they are computed only once
+    the rows are known to fit (PostgreSQL: a document is read from TOAST only then; with more
+    than GATHER_CAP rows, none is). Without it they are computed on each gathered row."""
+    if carried:
+        gathered = f", {carried}"
+        score, points = unlocated_score(matches.rank), matches.points_sql()
+        early, late = [], matches.points_params()
+    else:
+        gathered = f", {unlocated_score(matches.rank)} AS score, {matches.points_sql()} AS points"
+        score, points = "e.score", "e.points"
+        early, late = matches.points_params(), []
     return Fragment(
         f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.is_primary, "
-        f"{point_columns}, e.sort_name, {unlocated_score(matches.rank)} AS score, "
-        f"{matches.points_sql()} AS points "
+        f"{point_columns}, e.sort_name{gathered} "
         f"FROM {matches.source} WHERE {matches.where} LIMIT {GATHER_CAP + 1}), "
         f"c AS MATERIALIZED (SELECT COUNT(*) AS n, "
         f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p FROM m), "
-        f"s AS (SELECT e.service_id, MIN({distance.sql}) AS d, MAX(e.score) AS score, "
-        f"MAX(e.points) AS points, "
+        f"s AS (SELECT e.service_id, MIN({distance.sql}) AS d, MAX({score}) AS score, "
+        f"MAX({points}) AS points, "
         f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
         f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
         f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p FROM s "
@@ -293,7 +311,7 @@ def gather(matches, point_columns, distance, size, number):
         f"ORDER BY s.points DESC, (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
         f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
         f"UNION ALL SELECT NULL, NULL, c.n, c.p FROM c WHERE c.n > {GATHER_CAP}",
-        matches.points_params() + matches.params + distance.params + [size, (number - 1) * size],
+        early + matches.params + distance.params + late + [size, (number - 1) * size],
     )
 
 
