@@ -131,6 +131,13 @@ class PostgresEngine:
         the document as its TOAST pointer (read only if the rows fit) and the text query."""
         return "e.sector_ids, e.document, tq" if has_text else "e.sector_ids"
 
+    def ranked_carried(self, has_text):
+        """What the ranked rows carry for their score and points (sql.ranked_page): the
+        document read once (`|| ''::tsvector` makes a copy in memory)."""
+        if not has_text:
+            return ""
+        return "e.latitude, e.sector_ids, e.document || ''::tsvector AS document, tq"
+
     def sector_condition(self, sector_ids):
         return Fragment("e.sector_ids && %s::int[]", [list(sector_ids)])
 

@@ -124,6 +124,10 @@ class SqliteEngine:
         """The gathered rows' score and points are computed as they are read (sql.gather)."""
         return ""
 
+    def ranked_carried(self, has_text):
+        """The ranked rows' score and points are computed as they are read (sql.ranked_page)."""
+        return ""
+
     def sector_condition(self, sector_ids):
         return self._any_key("e.sector_keys", sector_ids)
 

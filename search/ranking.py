@@ -282,7 +282,11 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
             cursor, eng, criteria.point, matches, page, size, selective, carried
         )
     else:
-        statement = sql.ranked_page(matches) if sort == "relevance" else sql.named_page(matches)
+        statement = (
+            sql.ranked_page(matches, eng.ranked_carried(bool(text.join)))
+            if sort == "relevance"
+            else sql.named_page(matches)
+        )
         ids, paging = _counted_page(cursor, statement, matches, page, size)
     return ids, paging, matches, need
 

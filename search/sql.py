@@ -227,15 +227,27 @@ def named_page(matches):
     )
 
 
-def ranked_page(matches):
+def ranked_page(matches, carried=""):
     """Matches by their needs' points, then text score, then located first, then name, with
-    their count (up to RANK_CAP: only the first RANK_CAP matches are scored)."""
+    their count (up to RANK_CAP: only the first RANK_CAP matches are scored).
+
+    `carried` (the engine's `ranked_carried`): the columns the score and points are computed
+    from, read once per row by an inner query (PostgreSQL: the document copied from TOAST once,
+    where the score and the text bonus each read it)."""
+    scored = (
+        f"{matches.rank} AS score, {matches.points_sql()} AS points, "
+        f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point"
+    )
+    where = f"WHERE e.is_primary AND {matches.where} LIMIT {RANK_CAP}"
+    if carried:
+        rows = (
+            f"SELECT e.service_id, e.sort_name, {scored} FROM (SELECT e.service_id, "
+            f"e.sort_name, {carried} FROM {matches.source} {where}) AS e OFFSET 0"
+        )  # OFFSET 0: scored here, or the window would keep each row's document
+    else:
+        rows = f"SELECT e.service_id, e.sort_name, {scored} FROM {matches.source} {where}"
     return Fragment(
-        f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ("
-        f"SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
-        f"{matches.points_sql()} AS points, "
-        f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point "
-        f"FROM {matches.source} WHERE e.is_primary AND {matches.where} LIMIT {RANK_CAP}) AS m "
+        f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ({rows}) AS m "
         f"ORDER BY m.points DESC, m.score DESC, m.no_point, m.sort_name, m.service_id",
         matches.points_params() + matches.params,
     )
