@@ -131,10 +131,12 @@ class PostgresEngine:
         the document as its TOAST pointer (read only if the rows fit) and the text query."""
         return "e.sector_ids, e.document, tq" if has_text else "e.sector_ids"
 
-    def ranked_carried(self, has_text):
-        """What the ranked rows carry for their score and points (sql.ranked_page): the
-        document read once (`|| ''::tsvector` makes a copy in memory)."""
-        if not has_text:
+    def ranked_carried(self, with_bonus):
+        """What the ranked rows carry for their score and points (sql.ranked_page) when the
+        points hold the text bonus (TextMatch.matched), which reads the document as the score
+        does: the document read once (`|| ''::tsvector` makes a copy in memory; without the
+        bonus the copy would only cost)."""
+        if not with_bonus:
             return ""
         return "e.latitude, e.sector_ids, e.document || ''::tsvector AS document, tq"
 

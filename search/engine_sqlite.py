@@ -124,7 +124,7 @@ class SqliteEngine:
         """The gathered rows' score and points are computed as they are read (sql.gather)."""
         return ""
 
-    def ranked_carried(self, has_text):
+    def ranked_carried(self, with_bonus):
         """The ranked rows' score and points are computed as they are read (sql.ranked_page)."""
         return ""
 

@@ -283,7 +283,7 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
         )
     else:
         statement = (
-            sql.ranked_page(matches, eng.ranked_carried(bool(text.join)))
+            sql.ranked_page(matches, eng.ranked_carried(text.matched is not None))
             if sort == "relevance"
             else sql.named_page(matches)
         )
