@@ -7,15 +7,38 @@ table's own sequence first (so later inserts by the ORM never collide with them)
 `copy_rows` streams plain tuples (search/bench/data.py makes them from its rows, the index
 rebuild from its dicts: model instances cost more than the COPY). No model signal is sent, as
 with `bulk_create`.
+
+A table emptied with TRUNCATE in the current transaction can be written with `COPY ... FREEZE`
+(`truncate`, then `copy_rows(freeze=True)`): PostgreSQL (14 and later) writes the rows already
+frozen and sets their pages' visibility map bits, so the table needs no VACUUM afterwards for the
+index-only scans. `secondary_indexes_dropped` drops a table's secondary indexes around a bulk
+load and builds each once at the end, faster than keeping them row by row.
 """
 
-from django.db import connection
+import contextlib
+import os
+
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+# Session settings of a bulk load: index builds sort in memory with two parallel workers, and
+# the commits do not wait for the WAL flush (a bench load lost to a crash is generated again).
+BULK_SETTINGS = (
+    "SET maintenance_work_mem = '512MB'",
+    "SET max_parallel_maintenance_workers = 2",
+    "SET synchronous_commit = off",
+)
 
 
 def available():
     """Is COPY the bulk path here (PostgreSQL through psycopg 3)?"""
     return connection.vendor == "postgresql" and is_psycopg3
+
+
+def bulk_settings():
+    with connection.cursor() as cursor:
+        for statement in BULK_SETTINGS:
+            cursor.execute(statement)
 
 
 def reserve_ids(model, count):
@@ -31,15 +54,109 @@ def reserve_ids(model, count):
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(table, columns, rows):
-    """COPY the tuples `rows` into `table` (`columns` in their order); returns how many."""
+def copy_rows(table, columns, rows, freeze=False):
+    """COPY the tuples `rows` into `table` (`columns` in their order); returns how many.
+    `freeze`: the table was truncated in this transaction (see `truncate`)."""
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
     written = 0
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy,
+        cursor.cursor.copy(statement + (" (FREEZE)" if freeze else "")) as copy,
     ):
         for row in rows:
             copy.write_row(row)
             written += 1
     return written
+
+
+def truncate(tables):
+    """TRUNCATE `tables` together (inside the caller's transaction); False, and nothing done,
+    when PostgreSQL refuses (another table's foreign key points at one of them)."""
+    names = ", ".join(connection.ops.quote_name(t) for t in tables)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {names}")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _secondary_indexes(tables, cursor=None):
+    """[(name, definition)] of the indexes of `tables` that back no key or constraint."""
+    with contextlib.nullcontext(cursor) if cursor else connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid::regclass::text = ANY(%s)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [list(tables)],
+        )
+        return cursor.fetchall()
+
+
+@contextlib.contextmanager
+def secondary_indexes_dropped(tables, clock_stage=None):
+    """Drop the secondary indexes of `tables` (not those of a key or unique constraint) for the
+    block, then build them again (timed as `clock_stage(name)` when given). The tables stay
+    locked until the transaction ends: only for a database nobody uses meanwhile."""
+    indexes = _secondary_indexes(tables) if tables else []
+    if not indexes:
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    stage = clock_stage or (lambda name: contextlib.nullcontext())
+    with stage("build indexes"), connection.cursor() as cursor:
+        # The deferred foreign key checks of the new rows first: an index cannot be built on a
+        # table with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextlib.contextmanager
+def side_stream(table, columns, clock_stage=None, pids=None):
+    """A COPY into `table` on a second connection, in a transaction of its own, while this one
+    goes on: yields the function that writes a row (a sequence in `columns`' order). PostgreSQL
+    computes the rows (generated columns, TOAST) on one core while Python composes the next ones
+    on the other, instead of each waiting for the other. The table is emptied with TRUNCATE and
+    written with FREEZE, its secondary indexes dropped and built at the end (timed as
+    `clock_stage("build indexes")`), all committed on leaving the block: only for a table
+    nobody uses meanwhile, which this connection's transaction has not touched. `pids` (a set)
+    receives the server process's pid, for its CPU time."""
+    side = connection.get_new_connection(connection.get_connection_params())
+    stage = clock_stage or (lambda name: contextlib.nullcontext())
+    quote = connection.ops.quote_name
+    try:
+        if pids is not None:
+            pids.add(side.info.backend_pid)
+        with side.cursor() as cursor:
+            for statement in BULK_SETTINGS:
+                cursor.execute(statement)
+            cursor.execute(f"TRUNCATE {quote(table)}")
+            indexes = _secondary_indexes([table], cursor)
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+            names = ", ".join(quote(c) for c in columns)
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN (FREEZE)") as copy:
+                yield copy.write_row
+            with stage("build indexes"):
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for _, definition in indexes:
+                    cursor.execute(definition)
+        side.commit()
+    finally:
+        side.close()
+
+
+def backend_cpu(pid):
+    """CPU seconds used so far by the server process `pid` (same machine only), else None."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

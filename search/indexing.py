@@ -317,7 +317,7 @@ def _services_in_batches(services, service_ids):
         last = batch[-1]["id"]
 
 
-def _write(model, rows, fast):
+def _write(model, rows, fast, freeze=False):
     """Insert index rows given as dicts of the same keys: COPY on PostgreSQL (the table's
     default gives the ids), bulk_create elsewhere. Model instances would cost more than the
     rest of the rebuild (their __init__ was a third of it)."""
@@ -325,39 +325,44 @@ def _write(model, rows, fast):
         return
     if fast:
         columns = list(rows[0])
-        copying.copy_rows(model._meta.db_table, columns, (list(r.values()) for r in rows))
+        copying.copy_rows(model._meta.db_table, columns, (list(r.values()) for r in rows), freeze)
     else:
         model.objects.bulk_create([model(**r) for r in rows], batch_size=BATCH)
 
 
-def _drop_secondary_indexes(fast):
-    """Drop the secondary indexes of the entry and vocabulary tables (not those of a key or a
-    unique constraint); returns their definitions, to build them again once in bulk."""
-    if not fast:
-        return []
-    tables = [SearchEntry._meta.db_table, SearchTerm._meta.db_table]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-            " WHERE i.indrelid::regclass::text = ANY(%s)"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    return [definition for _, definition in indexes]
+ENTRY_COLUMNS = [
+    "service_id",
+    "name_text",
+    "org_text",
+    "body_text",
+    "sort_name",
+    "sector_keys",
+    "served_keys",
+    "language_keys",
+    "is_free",
+    "wheelchair",
+    "minimum_age",
+    "maximum_age",
+    "is_primary",
+    "latitude",
+    "longitude",
+]
+REBUILT_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm)
 
 
 def refresh(service_ids=None, clock=None, offline=False):
     """Rewrite the index rows of `service_ids` (every service when None); `clock`, a
     search.bench StageClock, times the stages. `offline` (a whole rebuild on PostgreSQL for a
-    database nobody searches meanwhile, as the benchmark's): the entry table's indexes are
-    dropped and built once at the end, faster than kept row by row, but the tables stay locked
-    until the end instead of showing the old index meanwhile."""
+    database nobody searches meanwhile, as the benchmark's): the index tables are emptied with
+    TRUNCATE and written with COPY FREEZE (no VACUUM needed after), the entry and vocabulary
+    tables' secondary indexes dropped and built once at the end, faster than kept row by row;
+    but the tables stay locked until the end instead of showing the old index meanwhile."""
     sqlite = connection.vendor == "sqlite"
     fast = copying.available()
     stage = clock.stage if clock else _no_clock
+    offline = offline and fast and service_ids is None
+    # TRUNCATE and FREEZE only in a transaction of our own (not a test's).
+    freeze = offline and not connection.in_atomic_block
     with transaction.atomic():
         tables = [SearchEntry.objects.all(), SearchOpening.objects.all(), SearchCard.objects.all()]
         services = Service.objects.active().order_by("pk")
@@ -366,54 +371,35 @@ def refresh(service_ids=None, clock=None, offline=False):
             tables = [rows.filter(service_id__in=service_ids) for rows in tables]
             before = counts.primary_rows(service_ids)
         with stage("index: delete"):
-            for rows in tables:
-                rows._raw_delete(rows.db)
-            if sqlite:
-                _delete_fts(service_ids)
-            if service_ids is None:
-                terms = SearchTerm.objects.all()
-                terms._raw_delete(terms.db)
-        rebuilt = _drop_secondary_indexes(fast) if offline and service_ids is None else []
-        sector_names, vocabulary, total = _sector_names(), set(), 0
-        batches = _services_in_batches(services, service_ids)
-        while True:
-            with stage("index: read services"):
-                batch = next(batches, None)
-            if not batch:
-                break
-            total += len(batch)
-            with stage("index: compose (Python)"):
-                entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
-            with stage("index: write entries"):
-                _write(SearchEntry, entries, fast)
-            with stage("index: write openings and cards"):
-                _write(SearchOpening, openings, fast)
-                _write(SearchCard, cards, fast)
-            if sqlite:
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO search_fts (rowid, name, org, body) VALUES (%s, %s, %s, %s)",
-                        fts,
-                    )
-        with stage("index: vocabulary"):
-            if service_ids is None and fast:  # an empty table: no conflict possible
-                copying.copy_rows(
-                    SearchTerm._meta.db_table, ["word"], ((w,) for w in sorted(vocabulary))
-                )
-            else:
-                SearchTerm.objects.bulk_create(
-                    [SearchTerm(word=w) for w in sorted(vocabulary)],
-                    batch_size=BATCH,
-                    ignore_conflicts=True,
-                )
-        if rebuilt:
-            with stage("index: build indexes"), connection.cursor() as cursor:
-                # The deferred foreign key checks of the new rows first: an index cannot be
-                # built on a table with pending trigger events.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for definition in rebuilt:
-                    cursor.execute(definition)
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            if freeze:
+                # The entries are written on a connection of their own (below), which empties
+                # their table itself.
+                others = [m._meta.db_table for m in REBUILT_TABLES if m is not SearchEntry]
+                freeze = copying.truncate(others)
+            if not freeze:
+                for rows in tables:
+                    rows._raw_delete(rows.db)
+                if sqlite:
+                    _delete_fts(service_ids)
+                if service_ids is None:
+                    terms = SearchTerm.objects.all()
+                    terms._raw_delete(terms.db)
+        rebuilt = [SearchEntry._meta.db_table, SearchTerm._meta.db_table] if offline else []
+        if freeze:
+            rebuilt.remove(SearchEntry._meta.db_table)
+            entries = copying.side_stream(
+                SearchEntry._meta.db_table,
+                ENTRY_COLUMNS,
+                clock_stage=_prefixed(stage, "entries: "),
+                pids=getattr(clock, "backends", None),
+            )
+        else:
+            entries = contextlib.nullcontext()
+        with (
+            entries as write_entry,
+            copying.secondary_indexes_dropped(rebuilt, clock_stage=_prefixed(stage)),
+        ):
+            total = _write_index(services, service_ids, stage, fast, freeze, write_entry)
         with stage("index: counts"):
             if service_ids is None:
                 counts.recompute()
@@ -424,6 +410,53 @@ def refresh(service_ids=None, clock=None, offline=False):
             # vocabulary lookup scanned its whole table (10 ms instead of 1).
             with stage("index: analyze"), connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {', '.join(t._meta.db_table for t in INDEX_TABLES)}")
+    return total
+
+
+def _prefixed(stage, prefix=""):
+    return lambda name: stage(f"index: {prefix}{name}")
+
+
+def _write_index(services, service_ids, stage, fast, freeze, write_entry=None):
+    """Compose and write the index rows of `services`; the entries through `write_entry` (a
+    row at a time, in ENTRY_COLUMNS' order) when given."""
+    sqlite = connection.vendor == "sqlite"
+    sector_names, vocabulary, total = _sector_names(), set(), 0
+    batches = _services_in_batches(services, service_ids)
+    while True:
+        with stage("index: read services"):
+            batch = next(batches, None)
+        if not batch:
+            break
+        total += len(batch)
+        with stage("index: compose (Python)"):
+            entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
+        with stage("index: write entries"):
+            if write_entry:
+                for entry in entries:
+                    write_entry([entry[column] for column in ENTRY_COLUMNS])
+            else:
+                _write(SearchEntry, entries, fast, freeze)
+        with stage("index: write openings and cards"):
+            _write(SearchOpening, openings, fast, freeze)
+            _write(SearchCard, cards, fast, freeze)
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO search_fts (rowid, name, org, body) VALUES (%s, %s, %s, %s)",
+                    fts,
+                )
+    with stage("index: vocabulary"):
+        if service_ids is None and fast:  # an empty table: no conflict possible
+            copying.copy_rows(
+                SearchTerm._meta.db_table, ["word"], ((w,) for w in sorted(vocabulary)), freeze
+            )
+        else:
+            SearchTerm.objects.bulk_create(
+                [SearchTerm(word=w) for w in sorted(vocabulary)],
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
     return total
 
 

@@ -81,6 +81,23 @@ class Batch:
     def tables(self):
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
+    @staticmethod
+    def models():
+        """The models of a batch's tables, in the order of `tables()`."""
+        return [
+            Organization,
+            Location,
+            Phone,
+            Service,
+            ServiceAtLocation,
+            Service.sectors.through,
+            Service.languages.through,
+            ServiceArea,
+            ServiceArea.municipalities.through,
+            Schedule,
+            OpeningPeriod,
+        ]
+
 
 def _km(lat1, lon1, lat2, lon2):
     """Distance in km, flat-earth: plenty for picking the nearest of a few places."""
@@ -169,7 +186,7 @@ def _instance(row):
     return row.model(**values)
 
 
-def _copy(rows):
+def _copy(rows, freeze=False):
     """COPY `rows` (of one model) with ids reserved from its sequence."""
     model = rows[0].model
     for row, pk in zip(rows, copying.reserve_ids(model, len(rows)), strict=True):
@@ -182,7 +199,7 @@ def _copy(rows):
         ]
         for row in rows
     )
-    copying.copy_rows(model._meta.db_table, [c[0] for c in columns], records)
+    copying.copy_rows(model._meta.db_table, [c[0] for c in columns], records, freeze)
 
 
 def _bulk_create(rows, batch_size):
@@ -511,19 +528,58 @@ class BenchGenerator:
         ]
 
 
-def insert_batch(batch, clock, counts, batch_size=2000):
+def insert_batch(batch, clock, counts, batch_size=2000, freeze=False):
     """Write each table of `batch`, parents first (their new ids fill the children's keys): with
-    COPY on PostgreSQL (search/copying.py), else bulk_create. Returns the path taken."""
+    COPY on PostgreSQL (search/copying.py; `freeze` after `truncate_bench_tables`), else
+    bulk_create. Returns the path taken."""
     fast = copying.available()
     for label, rows in batch.tables():
         if rows:
             with clock.stage(label):
                 if fast:
-                    _copy(rows)
+                    _copy(rows, freeze)
                 else:
                     _bulk_create(rows, batch_size)
             counts[label] = counts.get(label, 0) + len(rows)
     return "COPY" if fast else "bulk_create"
+
+
+def bench_tables():
+    """The tables of the bench records: `Organization`'s and those its deletion cascades to
+    (many-to-many tables included), parents first; with each, its foreign keys to the others."""
+    tables = {}
+
+    def walk(model):
+        for relation in model._meta.get_fields(include_hidden=True):
+            if relation.auto_created and getattr(relation, "on_delete", None) is models.CASCADE:
+                child = relation.related_model
+                tables.setdefault(child, set()).add(relation.field.attname)
+                walk(child)
+
+    tables[Organization] = set()
+    walk(Organization)
+    return tables
+
+
+def only_bench_rows(tables):
+    """Is every row of `tables` (from `bench_tables`) a bench record? Then TRUNCATE may replace
+    the row-by-row DELETE. Top down: every organization is a bench one, and every row of the
+    other tables hangs off a row of one of them (all bench, by the same reasoning)."""
+    if Organization.objects.exclude(slug__startswith=BENCH_PREFIX).exists():
+        return False
+    for model, keys in tables.items():
+        if keys and model._base_manager.filter(**dict.fromkeys(keys)).exists():
+            return False
+    return True
+
+
+def truncate_bench_tables():
+    """Empty the bench tables with one TRUNCATE, when they hold only bench records (the rows
+    can then be written with COPY FREEZE in this transaction); False when it was not done."""
+    tables = bench_tables()
+    if not copying.available() or not only_bench_rows(tables):
+        return False
+    return copying.truncate([model._meta.db_table for model in tables])
 
 
 def delete_bench_records():

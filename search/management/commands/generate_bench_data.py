@@ -11,24 +11,56 @@ from django.utils import translation
 
 from resources import generation
 from resources.models import Organization
-from search import indexing
-from search.bench.data import BENCH_PREFIX, BenchGenerator, delete_bench_records, insert_batch
+from search import copying, indexing
+from search.bench.data import (
+    BENCH_PREFIX,
+    Batch,
+    BenchGenerator,
+    delete_bench_records,
+    insert_batch,
+    truncate_bench_tables,
+)
 from search.bench.vocabulary import DEMO_DIR, load_vocabulary
 
 
 class StageClock:
-    """Wall-clock seconds spent per named stage, summed over repeated stages."""
+    """Seconds spent per named stage, summed over repeated stages: wall clock, this process's
+    CPU and, on PostgreSQL on the same machine, the CPU of the server processes serving it (its
+    connection's, and those in `backends`: the pids of other connections of the load)."""
 
     def __init__(self):
-        self.seconds = {}
+        self.seconds, self.cpu, self.server_cpu, self.backends = {}, {}, {}, set()
+        self.last = {}  # pid: CPU seconds last read (kept once the connection is closed)
+
+    def _server_cpu(self):
+        pids = set(self.backends)
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            pids.add(connection.connection.info.backend_pid)
+        for pid in pids:
+            used = copying.backend_cpu(pid)
+            if used is not None:
+                self.last[pid] = used
+        return dict(self.last)
 
     @contextmanager
     def stage(self, name):
-        start = time.perf_counter()
+        start, cpu, server = time.perf_counter(), time.process_time(), self._server_cpu()
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            add = lambda totals, value: totals.__setitem__(name, totals.get(name, 0.0) + value)  # noqa: E731
+            add(self.seconds, time.perf_counter() - start)
+            add(self.cpu, time.process_time() - cpu)
+            after = self._server_cpu()
+            add(self.server_cpu, sum(after[pid] - server.get(pid, 0.0) for pid in after))
+
+    def report(self, total):
+        yield f"  {'stage':<34} {'wall':>8} {'CPU':>8} {'server':>8}"
+        for name, seconds in self.seconds.items():
+            yield (
+                f"  {name:<34} {seconds:8.1f} {self.cpu[name]:8.1f} {self.server_cpu[name]:8.1f}"
+            )
+        yield f"  {'total':<34} {total:8.1f} {time.process_time():8.1f}"
 
 
 class Command(BaseCommand):
@@ -59,38 +91,51 @@ class Command(BaseCommand):
         if services < 0:
             raise CommandError("--services doit être un nombre positif ou nul.")
         clock, started = StageClock(), time.perf_counter()
+        # The bulk path (PostgreSQL, not inside a caller's transaction such as a test's): the
+        # session's bulk settings; the tables emptied with TRUNCATE when they hold only bench
+        # records, so that COPY FREEZE leaves the rows visible to all (no VACUUM needed).
+        bulk = copying.available() and not connection.in_atomic_block
+        if bulk:
+            copying.bulk_settings()
         # The untranslated columns (name, description...) take the French text, as in the admin.
-        with translation.override("fr"):
-            if clear:
-                with clock.stage("clear"), transaction.atomic():
-                    deleted = delete_bench_records()
-                self.stdout.write(f"Supprimé : {_summary(deleted) or 'rien'}.")
-            elif Organization.objects.filter(slug__startswith=BENCH_PREFIX).exists():
+        with translation.override("fr"), transaction.atomic():
+            frozen = False
+            if not clear and Organization.objects.filter(slug__startswith=BENCH_PREFIX).exists():
                 raise CommandError(
                     "Des données « bench- » existent déjà : ajoutez --clear pour les remplacer."
                 )
-            counts = self._generate(services, seed, demo_dir, clock) if services else {}
+            if bulk:
+                with clock.stage("clear"):
+                    frozen = truncate_bench_tables()
+                if clear and frozen:
+                    self.stdout.write("Supprimé : toutes les données « bench- » (TRUNCATE).")
+            if clear and not frozen:
+                with clock.stage("clear"):
+                    deleted = delete_bench_records()
+                self.stdout.write(f"Supprimé : {_summary(deleted) or 'rien'}.")
+            counts = {}
+            if services:
+                counts = self._generate(services, seed, demo_dir, clock, bulk, frozen)
         if counts and not no_index:
             with clock.stage("search index"):
                 indexed = indexing.refresh(clock=clock, offline=True)
             self.stdout.write(f"{indexed} services indexed.")
-        if counts and connection.vendor == "postgresql":
+        if counts and connection.vendor == "postgresql" and not frozen:
             # Measurements start from the state a live directory is in: visibility map set (the
             # index-only scans need it) and statistics fresh. VACUUM cannot run inside a
-            # transaction (a test's): ANALYZE alone there.
+            # transaction (a test's): ANALYZE alone there. Rows written with COPY FREEZE need
+            # neither: frozen as written, and their tables analyzed by each stage.
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with clock.stage(command.lower()), connection.cursor() as cursor:
                 cursor.execute(command)
         # Bulk writes send no model signal: the cached pages are dropped here.
         generation.bump()
-        for name, seconds in clock.seconds.items():
-            self.stdout.write(f"  {name:<30} {seconds:8.1f} s")
-        total = time.perf_counter() - started
-        self.stdout.write(f"  {'total':<30} {total:8.1f} s")
+        for line in clock.report(time.perf_counter() - started):
+            self.stdout.write(line)
         if counts:
             self.stdout.write(self.style.SUCCESS(f"Créé : {_summary(counts)}."))
 
-    def _generate(self, services, seed, demo_dir, clock):
+    def _generate(self, services, seed, demo_dir, clock, bulk, frozen):
         with clock.stage("vocabulary"):
             topics, organization_names, unreadable = load_vocabulary(demo_dir)
             generator = BenchGenerator(seed, topics, organization_names)
@@ -103,18 +148,25 @@ class Command(BaseCommand):
             f"({len(topics) - len(generator.topics)} hors des secteurs connus, ignorés)."
         )
         counts = {}
-        with transaction.atomic():
+        tables = [model._meta.db_table for model in Batch.models()]
+        dropped = copying.secondary_indexes_dropped if bulk else _kept
+        with dropped(tables, clock.stage):
             batches = generator.batches(services)
             path = None
             while batch := _timed_next(batches, clock):
-                path = insert_batch(batch, clock, counts)
-        self.stdout.write(f"Écriture : {path}.")
+                path = insert_batch(batch, clock, counts, freeze=frozen)
+        self.stdout.write(f"Écriture : {path}{' FREEZE' if frozen else ''}.")
         if connection.vendor == "postgresql":
             # Statistics for the new rows: without them the index rebuild and the benchmark's
             # first queries are planned as if the tables were still nearly empty.
             with clock.stage("analyze"), connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
         return counts
+
+
+@contextmanager
+def _kept(tables, stage):
+    yield
 
 
 def _timed_next(batches, clock):
