@@ -21,9 +21,11 @@ import os
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
-# Session settings of a bulk load: index builds sort in memory with two parallel workers, and
-# the commits do not wait for the WAL flush (a bench load lost to a crash is generated again).
+# Session settings of a bulk load: no statement timeout (a COPY may stream for minutes), index
+# builds sort in memory with two parallel workers, and the commits do not wait for the WAL
+# flush (a bench load lost to a crash is generated again).
 BULK_SETTINGS = (
+    "SET statement_timeout = 0",
     "SET maintenance_work_mem = '512MB'",
     "SET max_parallel_maintenance_workers = 2",
     "SET synchronous_commit = off",

@@ -16,7 +16,7 @@ import contextlib
 import threading
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 from resources.folding import fold
@@ -38,6 +38,28 @@ from .models import SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceC
 from .text import document_lexemes
 
 BATCH = 2000
+
+
+@models.ForeignKey.register_lookup
+@models.IntegerField.register_lookup
+class Among(models.Lookup):
+    """`field__among=ids`: `field IN (ids)` with the ids as one array parameter on PostgreSQL
+    (`= ANY(%s)`). Django's `__in` prepares and binds each of the 2,000 ids of a batch one by
+    one (and psycopg parses the long statement): a fifth of the rebuild's Python."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        ids = [int(pk) for pk in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*params, ids]
+        if not ids:
+            return "1 = 0", params
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
+
+
 INDEX_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm, ServiceCount)
 
 _deferred = threading.local()
@@ -109,9 +131,9 @@ def _openings(ids, sal_by_service):
         for _, location in sals:
             location_ids[location].add(sid)
     schedules = Schedule.objects.filter(
-        Q(service_id__in=ids)
-        | Q(service_at_location_id__in=list(sal_ids))
-        | Q(location_id__in=list(location_ids))
+        Q(service_id__among=ids)
+        | Q(service_at_location_id__among=sal_ids)
+        | Q(location_id__among=location_ids)
     ).values(*SCHEDULE_FIELDS)
     by_level = defaultdict(lambda: ([], [], []))
     for schedule in schedules:
@@ -128,7 +150,7 @@ def _openings(ids, sal_by_service):
     periods = defaultdict(list)  # in OpeningPeriod's own order
     fields = [f.attname for f in OpeningPeriod._meta.concrete_fields if f.attname != "id"]
     wanted = {schedule["id"] for level in chosen.values() for schedule in level}
-    for period in OpeningPeriod.objects.filter(schedule_id__in=wanted).values(*fields):
+    for period in OpeningPeriod.objects.filter(schedule_id__among=wanted).values(*fields):
         periods[period["schedule_id"]].append(period)
     rows, known = [], {}
     for sid, level in chosen.items():
@@ -158,27 +180,27 @@ def _openings(ids, sal_by_service):
 def _entries(batch, sector_names, vocabulary, with_fts):
     ids = [row["id"] for row in batch]
     sectors = _grouped(
-        Service.sectors.through.objects.filter(service_id__in=ids).values_list(
+        Service.sectors.through.objects.filter(service_id__among=ids).values_list(
             "service_id", "sector_id"
         )
     )
     languages = _grouped(
-        Service.languages.through.objects.filter(service_id__in=ids).values_list(
+        Service.languages.through.objects.filter(service_id__among=ids).values_list(
             "service_id", "language__code"
         )
     )
     scopes = _grouped(
         (sid, served_code(territory_key(scope, code)))
-        for sid, scope, code in ServiceArea.objects.filter(service_id__in=ids)
+        for sid, scope, code in ServiceArea.objects.filter(service_id__among=ids)
         .exclude(scope=ServiceArea.Scope.LOCAL)
         .values_list("service_id", "scope", "territory_code")
     )
     served = _grouped(
         ServiceArea.municipalities.through.objects.filter(
-            servicearea__service_id__in=ids
+            servicearea__service_id__among=ids
         ).values_list("servicearea__service_id", "municipality_id")
     )
-    sals = ServiceAtLocation.objects.filter(service_id__in=ids).order_by("pk")
+    sals = ServiceAtLocation.objects.filter(service_id__among=ids).order_by("pk")
     points, wheelchair, sal_by_service = defaultdict(list), set(), defaultdict(list)
     places, confidential_places = defaultdict(list), defaultdict(list)
     for sid, sal, location, lat, lon, confidential, kind, accessible, *place in sals.values_list(
@@ -225,7 +247,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             row["eligibility_description_fr"],
             row["eligibility_description_en"],
         )
-        vocabulary.update(w for w in fold(_join(name, org, body)).split() if 3 <= len(w) <= 60)
+        vocabulary.update(fold(_join(name, org, body)).split())  # see vocabulary_words
         common = {
             "service_id": sid,
             "name_text": name,
@@ -264,11 +286,16 @@ def _entries(batch, sector_names, vocabulary, with_fts):
     return entries, fts, openings, cards
 
 
+def vocabulary_words(words):
+    """The words of the vocabulary (typo correction) among `words` (folded), sorted."""
+    return sorted(w for w in words if 3 <= len(w) <= 60)
+
+
 def _first_phones(service_ids, organization_ids):
     """{("service", id) or ("org", id): [number, extension]}: each owner's first phone."""
     found = {}
     rows = Phone.objects.filter(
-        Q(service_id__in=service_ids) | Q(organization_id__in=organization_ids)
+        Q(service_id__among=service_ids) | Q(organization_id__among=organization_ids)
     ).values_list("service_id", "organization_id", "number", "extension")
     for service_id, organization_id, number, extension in rows:  # in Phone's order
         key = ("service", service_id) if service_id else ("org", organization_id)
@@ -309,7 +336,7 @@ def _services_in_batches(services, service_ids):
     if service_ids is not None:
         for start in range(0, len(service_ids), BATCH):
             chunk = service_ids[start : start + BATCH]
-            yield list(services.filter(pk__in=chunk).values(*FIELDS))
+            yield list(services.filter(pk__among=chunk).values(*FIELDS))
         return
     last = 0
     while batch := list(services.filter(pk__gt=last).values(*FIELDS)[:BATCH]):
@@ -449,11 +476,14 @@ def _write_index(services, service_ids, stage, fast, freeze, write_entry=None):
     with stage("index: vocabulary"):
         if service_ids is None and fast:  # an empty table: no conflict possible
             copying.copy_rows(
-                SearchTerm._meta.db_table, ["word"], ((w,) for w in sorted(vocabulary)), freeze
+                SearchTerm._meta.db_table,
+                ["word"],
+                ((w,) for w in vocabulary_words(vocabulary)),
+                freeze,
             )
         else:
             SearchTerm.objects.bulk_create(
-                [SearchTerm(word=w) for w in sorted(vocabulary)],
+                [SearchTerm(word=w) for w in vocabulary_words(vocabulary)],
                 batch_size=BATCH,
                 ignore_conflicts=True,
             )
