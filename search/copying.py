@@ -32,15 +32,35 @@ BULK_SETTINGS = (
 )
 
 
+BULK_NAMES = [statement.split()[1] for statement in BULK_SETTINGS]
+SKIP_FOREIGN_KEY_CHECKS = os.environ.get("BENCH_FK_CHECKS") != "1"  # measured both ways
+
+
 def available():
     """Is COPY the bulk path here (PostgreSQL through psycopg 3)?"""
     return connection.vendor == "postgresql" and is_psycopg3
 
 
-def bulk_settings():
-    with connection.cursor() as cursor:
+def bulk_settings(cursor=None):
+    """Apply BULK_SETTINGS to this session (or `cursor`'s); then, for a superuser, skip the
+    foreign key checks as pg_restore --disable-triggers does: the rows of a bulk load are
+    composed with their parents' ids, and checking each key cost a lookup per row. Returns
+    whether the checks are skipped."""
+    with contextlib.nullcontext(cursor) if cursor else connection.cursor() as cursor:
         for statement in BULK_SETTINGS:
             cursor.execute(statement)
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+        if superuser and SKIP_FOREIGN_KEY_CHECKS:
+            cursor.execute("SET session_replication_role = replica")
+        return superuser and SKIP_FOREIGN_KEY_CHECKS
+
+
+def reset_bulk_settings():
+    """This session's settings back to what they were before `bulk_settings()`."""
+    with connection.cursor() as cursor:
+        for name in [*BULK_NAMES, "session_replication_role"]:
+            cursor.execute(f"RESET {name}")
 
 
 def reserve_ids(model, count):
@@ -136,8 +156,7 @@ def side_stream(table, columns, clock_stage=None, pids=None):
         if pids is not None:
             pids.add(side.info.backend_pid)
         with side.cursor() as cursor:
-            for statement in BULK_SETTINGS:
-                cursor.execute(statement)
+            bulk_settings(cursor)
             cursor.execute(f"TRUNCATE {quote(table)}")
             indexes = _secondary_indexes([table], cursor)
             for name, _ in indexes:

@@ -96,7 +96,19 @@ class Command(BaseCommand):
         # records, so that COPY FREEZE leaves the rows visible to all (no VACUUM needed).
         bulk = copying.available() and not connection.in_atomic_block
         if bulk:
-            copying.bulk_settings()
+            unchecked = copying.bulk_settings()
+            self.stdout.write(
+                "Clés étrangères : " + ("non vérifiées (composées)." if unchecked else "vérifiées.")
+            )
+        try:
+            self._run(services, seed, clear, no_index, demo_dir, clock, bulk)
+        finally:
+            if bulk:
+                copying.reset_bulk_settings()
+        for line in clock.report(time.perf_counter() - started):
+            self.stdout.write(line)
+
+    def _run(self, services, seed, clear, no_index, demo_dir, clock, bulk):
         # The untranslated columns (name, description...) take the French text, as in the admin.
         with translation.override("fr"), transaction.atomic():
             frozen = False
@@ -130,8 +142,6 @@ class Command(BaseCommand):
                 cursor.execute(command)
         # Bulk writes send no model signal: the cached pages are dropped here.
         generation.bump()
-        for line in clock.report(time.perf_counter() - started):
-            self.stdout.write(line)
         if counts:
             self.stdout.write(self.style.SUCCESS(f"Créé : {_summary(counts)}."))
 
