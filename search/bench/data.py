@@ -117,7 +117,10 @@ class Row:
     __slots__ = ("model", "values", "pk")
 
     def __init__(self, model, values):
-        self.model, self.values, self.pk = model, values, None
+        set_slot = object.__setattr__
+        set_slot(self, "model", model)
+        set_slot(self, "values", values)
+        set_slot(self, "pk", None)
 
     def __getattr__(self, name):
         return self.values.get(name)  # None when not given, as a new instance's field
@@ -160,21 +163,6 @@ def _translated(model):
     return True
 
 
-def _value(row, name, attname, french, default):
-    values = row.values
-    if name in values:
-        value = values[name]
-        if isinstance(value, Row):
-            return value.pk
-    elif attname in values:
-        value = values[attname]
-    elif values.get(french) is not None:
-        value = values[french]
-    else:
-        return default() if default else None
-    return value.value if isinstance(value, enum.Enum) else value
-
-
 def _instance(row):
     """The model instance of `row` for bulk_create (its parents already have their ids)."""
     values = {}
@@ -191,15 +179,66 @@ def _copy(rows, freeze=False):
     model = rows[0].model
     for row, pk in zip(rows, copying.reserve_ids(model, len(rows)), strict=True):
         row.pk = pk
-    columns = _columns(model)
-    records = (
-        [
-            row.pk if name == "id" else _value(row, name, attname, french, default)
-            for _, name, attname, french, default in columns
-        ]
-        for row in rows
-    )
+    columns, plans, now = _columns(model), {}, timezone.now()
+    records = []
+    for row in rows:
+        values = row.values
+        shape = tuple(values)
+        plan = plans.get(shape) or plans.setdefault(shape, _plan(model, shape, now))
+        sources, parents, choices, french, calls = plan
+        record = [values[key] if key is not None else default for key, default in sources]
+        for i in parents:
+            record[i] = record[i].pk
+        for i in choices:
+            if isinstance(record[i], enum.Enum):
+                record[i] = record[i].value
+        for i, default in french:
+            if record[i] is None:
+                record[i] = default
+        for i, default in calls:
+            record[i] = default()
+        record[0] = row.pk
+        records.append(record)
     copying.copy_rows(model._meta.db_table, [c[0] for c in columns], records, freeze)
+
+
+def _plan(model, shape, now):
+    """How a row of `model` whose values have the keys `shape` gives each column, worked out
+    once per shape instead of once per value: a parent Row gives its pk, else the attname's
+    value, else the French text, else the default. Returns ([(key or None, default)], positions
+    of parent Rows, of choices, [(position, default)] of French fallbacks and of defaults to
+    call per row). The first column is the primary key."""
+    columns = _columns(model)
+    assert columns[0][1] == "id"
+    with_choices = {f.name for f in model._meta.concrete_fields if f.choices}
+    present = set(shape)
+    sources, parents, choices, french_fallbacks, calls = [], [], [], [], []
+    for i, (_, name, attname, french, default) in enumerate(columns):
+        if default is timezone.now:
+            default_value = now
+        elif default is str or getattr(default, "__name__", "") == "<lambda>":
+            default_value = default()
+        elif default is not None:
+            default_value = None
+            calls.append((i, default))
+        else:
+            default_value = None
+        if name in present:
+            sources.append((name, None))
+            if name != attname:  # a foreign key given as its parent's Row
+                parents.append(i)
+        elif attname in present:
+            sources.append((attname, None))
+        elif french in present:
+            sources.append((french, None))
+            french_fallbacks.append((i, default_value))
+        else:
+            sources.append((None, default_value))
+            continue
+        calls = [(j, d) for j, d in calls if j != i]
+        if name in with_choices:
+            choices.append(i)
+    return sources, parents, choices, french_fallbacks, calls
 
 
 def _bulk_create(rows, batch_size):
