@@ -19,9 +19,10 @@ from resources.models import (
     ServiceArea,
     ServiceAtLocation,
 )
+from search import indexing
 from search.bench.data import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
 from search.bench.vocabulary import load_vocabulary
-from search.models import SearchCard, SearchEntry, SearchOpening, ServiceCount
+from search.models import SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceCount
 from tests.factories import locate, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +307,72 @@ def test_falls_back_to_the_built_in_vocabulary_without_demo_files(tmp_path):
     built_in = {topic.name_fr for topic in load_vocabulary(tmp_path)[0]}
     assert len(built_in) > 100
     assert {service.name_fr.split(" (")[0] for service in bench_services()} <= built_in
+
+
+def whole_index():
+    """Every column of the index tables but their ids, as the live indexer would write them."""
+
+    def rows(model, *exclude):
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
+        return sorted(model.objects.values_list(*names), key=repr)
+
+    return {
+        "entries": rows(SearchEntry, "id"),
+        "openings": rows(SearchOpening, "id"),
+        "cards": rows(SearchCard),
+        "terms": sorted(SearchTerm.objects.values_list("word", flat=True)),
+        "counts": rows(ServiceCount, "id"),
+    }
+
+
+def table_state(*tables):
+    """{table: (pages, pages all-visible, its index definitions)} after the load's ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.relpages, c.relallvisible,"
+            " array(SELECT indexdef FROM pg_indexes i WHERE i.tablename = c.relname ORDER BY 1)"
+            " FROM pg_class c WHERE c.relname = ANY(%s)",
+            [list(tables)],
+        )
+        return {name: (pages, visible, indexes) for name, pages, visible, indexes in cursor}
+
+
+BIG_TABLES = ("resources_service", "resources_openingperiod", "search_searchentry")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY FREEZE is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_load_of_only_bench_rows_is_frozen_and_indexed_as_the_live_indexer_does():
+    indexes = {name: state[2] for name, state in table_state(*BIG_TABLES).items()}
+    output = generate(services=80, no_index=False)
+
+    assert "Écriture : COPY FREEZE." in output
+    for name, (pages, visible, definitions) in table_state(*BIG_TABLES).items():
+        # Written frozen, their pages visible to all (the index-only scans need it) without a
+        # VACUUM; the indexes dropped for the load are all there again.
+        assert pages and visible == pages, name
+        assert definitions == indexes[name]
+    loaded, by_slug = whole_index(), index_snapshot()
+    assert loaded["entries"] and loaded["cards"] and loaded["terms"]
+    indexing.refresh()  # the live indexer, from the same directory rows
+    assert whole_index() == loaded
+
+    output = generate(services=80, no_index=False, clear=True)
+    assert "(TRUNCATE)" in output
+    assert index_snapshot() == by_slug
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_directory_with_other_records_keeps_them_and_the_row_by_row_delete():
+    kept = make_service(sectors=["food-banks"])
+    generate(services=30, no_index=False)
+
+    output = generate(services=30, no_index=False, clear=True)
+
+    assert "FREEZE" not in output and "TRUNCATE" not in output
+    assert Service.objects.filter(pk=kept.pk).exists()
+    assert bench_services().count() == 30
+    assert SearchEntry.objects.filter(service=kept).exists()
+    pages, visible, _ = table_state("resources_service")["resources_service"]
+    assert visible == pages  # the VACUUM ANALYZE at the end
