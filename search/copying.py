@@ -63,12 +63,24 @@ def reset_bulk_settings():
             cursor.execute(f"RESET {name}")
 
 
-def reserve_ids(model, count):
+@contextlib.contextmanager
+def _cursor(raw=None):
+    """A psycopg cursor of Django's connection, or of `raw` (that same psycopg connection,
+    handed to another thread: Django's connections belong to the thread that opened them)."""
+    if raw is not None:
+        with raw.cursor() as cursor:
+            yield cursor
+    else:
+        with connection.cursor() as wrapper:
+            yield wrapper.cursor
+
+
+def reserve_ids(model, count, raw=None):
     """`count` new primary keys of `model` from its sequence (increasing)."""
     if not count:
         return []
     table, column = model._meta.db_table, model._meta.pk.column
-    with connection.cursor() as cursor:
+    with _cursor(raw) as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [table, column, count],
@@ -76,15 +88,15 @@ def reserve_ids(model, count):
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_rows(table, columns, rows, freeze=False):
+def copy_rows(table, columns, rows, freeze=False, raw=None):
     """COPY the tuples `rows` into `table` (`columns` in their order); returns how many.
     `freeze`: the table was truncated in this transaction (see `truncate`)."""
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
     written = 0
     with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(statement + (" (FREEZE)" if freeze else "")) as copy,
+        _cursor(raw) as cursor,
+        cursor.copy(statement + (" (FREEZE)" if freeze else "")) as copy,
     ):
         for row in rows:
             copy.write_row(row)

@@ -17,11 +17,13 @@ import datetime
 import enum
 import functools
 import math
+import queue
 import random
+import threading
 import uuid
 from dataclasses import dataclass, field, fields
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from modeltranslation.translator import translator
 
@@ -174,10 +176,10 @@ def _instance(row):
     return row.model(**values)
 
 
-def _copy(rows, freeze=False):
+def _copy(rows, freeze=False, raw=None):
     """COPY `rows` (of one model) with ids reserved from its sequence."""
     model = rows[0].model
-    for row, pk in zip(rows, copying.reserve_ids(model, len(rows)), strict=True):
+    for row, pk in zip(rows, copying.reserve_ids(model, len(rows), raw), strict=True):
         row.pk = pk
     columns, plans, now = _columns(model), {}, timezone.now()
     records = []
@@ -199,7 +201,7 @@ def _copy(rows, freeze=False):
             record[i] = default()
         record[0] = row.pk
         records.append(record)
-    copying.copy_rows(model._meta.db_table, [c[0] for c in columns], records, freeze)
+    copying.copy_rows(model._meta.db_table, [c[0] for c in columns], records, freeze, raw)
 
 
 def _plan(model, shape, now):
@@ -567,20 +569,61 @@ class BenchGenerator:
         ]
 
 
-def insert_batch(batch, clock, counts, batch_size=2000, freeze=False):
+def insert_batch(batch, clock, counts, batch_size=2000, freeze=False, raw=None):
     """Write each table of `batch`, parents first (their new ids fill the children's keys): with
-    COPY on PostgreSQL (search/copying.py; `freeze` after `truncate_bench_tables`), else
-    bulk_create. Returns the path taken."""
+    COPY on PostgreSQL (search/copying.py; `freeze` after `truncate_bench_tables`; `raw`: see
+    BatchWriter), else bulk_create. Returns the path taken."""
     fast = copying.available()
     for label, rows in batch.tables():
         if rows:
             with clock.stage(label):
                 if fast:
-                    _copy(rows, freeze)
+                    _copy(rows, freeze, raw)
                 else:
                     _bulk_create(rows, batch_size)
             counts[label] = counts.get(label, 0) + len(rows)
     return "COPY" if fast else "bulk_create"
+
+
+class BatchWriter:
+    """Writes batches with COPY (`insert_batch`) in a thread of its own, on this thread's
+    PostgreSQL connection and in its transaction, while the caller composes the next batch:
+    PostgreSQL's work on one batch (and psycopg's waits for it) overlaps Python's on the next,
+    instead of each waiting for the other. At most one batch waits its turn. The caller must
+    not use the database until the block ends; composing needs none."""
+
+    def __init__(self, clock, counts, freeze):
+        self.raw, self.clock, self.counts, self.freeze = (
+            connection.connection,
+            clock,
+            counts,
+            freeze,
+        )
+        self.waiting, self.error = queue.Queue(maxsize=1), None
+        self.thread = threading.Thread(target=self._write, name="bench-writer", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self.put
+
+    def put(self, batch):
+        if self.error is not None:
+            raise self.error
+        self.waiting.put(batch)
+
+    def _write(self):
+        while (batch := self.waiting.get()) is not None:
+            if self.error is None:  # after a failure, only drain what the caller still sends
+                try:
+                    insert_batch(batch, self.clock, self.counts, freeze=self.freeze, raw=self.raw)
+                except BaseException as error:  # handed to the caller's thread
+                    self.error = error
+
+    def __exit__(self, *failure):
+        self.waiting.put(None)
+        self.thread.join()
+        if self.error is not None and failure[0] is None:
+            raise self.error
 
 
 def bench_tables():

@@ -337,7 +337,12 @@ def table_state(*tables):
         return {name: (pages, visible, indexes) for name, pages, visible, indexes in cursor}
 
 
-BIG_TABLES = ("resources_service", "resources_openingperiod", "search_searchentry")
+BIG_TABLES = (
+    "resources_service",
+    "resources_openingperiod",
+    "search_searchentry",
+    "search_servicecount",
+)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY FREEZE is PostgreSQL's")
