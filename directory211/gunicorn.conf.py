@@ -24,12 +24,13 @@ bind = os.environ.get("GUNICORN_BIND") or (
 # Threaded workers, one process per core and eight threads each. Measured (docs/serving.md):
 # against the sync worker, which closes every connection after its response, threads keep the
 # proxy's idle keep-alive connections open in the worker's poller, and a cheap request (a static
-# file, a health check) is not queued behind every page being rendered. Eight threads beat four
-# on both databases, most for static files served alongside pages: a request spends part of its
-# time waiting on the database.
+# file, a health check) is not queued behind every page being rendered: a request spends part of
+# its time waiting on the database, time another thread uses.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
-threads = _int("GUNICORN_THREADS", 8)
+# 4 threads per process: on the quiet 2-core machine, 2 x 4 served more pages than 2 x 8 with a
+# shorter tail (docs/serving.md, "Threads on a quiet machine").
+threads = _int("GUNICORN_THREADS", 4)
 
 # A worker process silent for this long is killed and replaced. With threads, one slow request
 # does not silence its process: the database's own timeouts bound those.
