@@ -228,7 +228,7 @@ def test_the_load_test_command_measures_the_production_server(deployed):
     """`manage.py load_test`, briefly: it starts the production server (behind nginx when
     installed), runs every step of both passes and prints their figures, without an error."""
     out = _run(
-        ["load_test", "--connections", "4", "--duration", "1", "--kind-duration", "1"]
+        ["load_test", "--connections", "4", "--duration", "2", "--kind-duration", "2"]
         + ["--size", "40"],
         deployed,
         timeout=240,
@@ -241,7 +241,11 @@ def test_the_load_test_command_measures_the_production_server(deployed):
     kinds = {"home", "results", "sector", "municipality", "service", "api"}
     assert {name for step, name, _, _ in rows if step == "mix"} == kinds | {"static"}
     assert {name for step, name, _, _ in rows if step == "alone"} == kinds | {"bare", "static"}
-    # Every step served requests, and none failed.
-    assert all(float(rate) > 0 for *_, rate, _ in rows)
+    # Every kind alone served requests, the mix too, and no request failed. (In the 2 s mix a
+    # kind has one connection: a page slower than that under the suite's other worker may
+    # finish no request in it, which is not a failure.)
+    assert all(float(rate) > 0 for step, _, rate, _ in rows if step == "alone"), out
+    assert sum(float(rate) for step, name, rate, _ in rows if step == "mix" and name != "static")
+    assert all(float(rate) > 0 for step, name, rate, _ in rows if name == "static"), out
     assert all(errors == "0" for *_, errors in rows), out
     assert "Bare view:" in out
