@@ -44,18 +44,17 @@ class Command(BaseCommand):
         gc.freeze()  # as the server does once loaded (directory211/wsgi.py)
         out = self.stdout.write
         out(f"Database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND']}")
-        if cache in ("off", "both"):
-            with override_settings(PAGE_CACHE_SECONDS=0):
-                rows = time_pages(runs, pages)
-            self._check(rows)
-            out("Page cache off")
-            self._print(rows, detailed=True)
-        if cache in ("on", "both"):
-            with override_settings(PAGE_CACHE_SECONDS=60):
-                rows = time_pages(runs, pages)
-            self._check(rows)
-            out("Page cache on (kept pages answered from the cache; positions never kept)")
-            self._print(rows, detailed=False)
+        passes = [
+            ("off", 0, "Page cache off"),
+            ("on", 60, "Page cache on (kept pages answered from the cache; positions never kept)"),
+        ]
+        for name, seconds, title in passes:
+            if cache in (name, "both"):
+                with override_settings(PAGE_CACHE_SECONDS=seconds):
+                    rows = time_pages(runs, pages)
+                self._check(rows)
+                out(title)
+                self._print(rows, detailed=name == "off")
 
     def _check(self, rows):
         failed = [f"{row.name} ({row.path}): {row.status}" for row in rows if row.status != 200]
