@@ -247,6 +247,7 @@ class SearchForm(forms.Form):
         return Criteria(
             query=query,
             sector_ids=sector_ids,
+            sector=sector.pk if sector is not None else None,
             municipality=place.municipality,
             point=place.point,
             open_now=bool(data.get("open_now")),

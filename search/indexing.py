@@ -34,7 +34,15 @@ from resources.models.reference import territory_key
 
 from . import copying, counts
 from .cards import card_data
-from .models import SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceCount, served_code
+from .models import (
+    SearchCard,
+    SearchEntry,
+    SearchOpening,
+    SearchTerm,
+    SectorListing,
+    ServiceCount,
+    served_code,
+)
 from .text import document_lexemes
 
 BATCH = 2000
@@ -60,7 +68,7 @@ class Among(models.Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
 
 
-INDEX_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm, ServiceCount)
+INDEX_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm, SectorListing, ServiceCount)
 
 _deferred = threading.local()
 
@@ -78,6 +86,7 @@ def _join(*texts):
 
 
 def _sector_names():
+    """({sector pk: its names and its parent's}, {sector pk: its parent's pk or None})."""
     sectors = {s.pk: s for s in Sector.objects.all()}
     names = {}
     for pk, sector in sectors.items():
@@ -85,7 +94,15 @@ def _sector_names():
         names[pk] = _join(
             sector.name_fr, sector.name_en, parent and parent.name_fr, parent and parent.name_en
         )
-    return names
+    return names, {pk: sector.parent_id for pk, sector in sectors.items()}
+
+
+def _listed_under(sector_ids, parents):
+    """The sectors a service is listed under: its own and their parents (the membership rule of
+    lookups.sector_family: a sector and its subsectors)."""
+    under = set(sector_ids)
+    under.update(parents[pk] for pk in sector_ids if parents.get(pk))
+    return sorted(under)
 
 
 def _grouped(pairs):
@@ -177,7 +194,8 @@ def _openings(ids, sal_by_service):
     return rows
 
 
-def _entries(batch, sector_names, vocabulary, with_fts):
+def _entries(batch, sectors_known, vocabulary, with_fts):
+    sector_names, parents = sectors_known
     ids = [row["id"] for row in batch]
     sectors = _grouped(
         Service.sectors.through.objects.filter(service_id__among=ids).values_list(
@@ -228,7 +246,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
     openings = _openings(ids, sal_by_service)
     with_hours = {opening["service_id"] for opening in openings}
-    entries, fts, cards = [], [], []
+    entries, fts, cards, listings = [], [], [], []
     for row in batch:
         sid = row["id"]
         name = _join(
@@ -264,6 +282,10 @@ def _entries(batch, sector_names, vocabulary, with_fts):
         }
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
             entries.append(dict(common, is_primary=n == 0, latitude=lat, longitude=lon))
+        listings.extend(
+            {"sector_id": pk, "sort_name": common["sort_name"], "service_id": sid}
+            for pk in _listed_under(sectors[sid], parents)
+        )
         if with_fts:  # PostgreSQL stems in its generated column instead
             fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
         organization = {
@@ -283,7 +305,7 @@ def _entries(batch, sector_names, vocabulary, with_fts):
             confidential_places[sid],
         )
         cards.append({"service_id": sid, "data": data})
-    return entries, fts, openings, cards
+    return entries, fts, openings, cards, listings
 
 
 def vocabulary_words(words):
@@ -374,7 +396,7 @@ ENTRY_COLUMNS = [
     "latitude",
     "longitude",
 ]
-REBUILT_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm)
+REBUILT_TABLES = (SearchEntry, SearchOpening, SearchCard, SearchTerm, SectorListing)
 
 
 def refresh(service_ids=None, clock=None, offline=False):
@@ -391,7 +413,12 @@ def refresh(service_ids=None, clock=None, offline=False):
     # TRUNCATE and FREEZE only in a transaction of our own (not a test's).
     freeze = offline and not connection.in_atomic_block
     with transaction.atomic():
-        tables = [SearchEntry.objects.all(), SearchOpening.objects.all(), SearchCard.objects.all()]
+        tables = [
+            SearchEntry.objects.all(),
+            SearchOpening.objects.all(),
+            SearchCard.objects.all(),
+            SectorListing.objects.all(),
+        ]
         services = Service.objects.active().order_by("pk")
         if service_ids is not None:
             service_ids = sorted(set(service_ids))
@@ -411,7 +438,8 @@ def refresh(service_ids=None, clock=None, offline=False):
                 if service_ids is None:
                     terms = SearchTerm.objects.all()
                     terms._raw_delete(terms.db)
-        rebuilt = [SearchEntry._meta.db_table, SearchTerm._meta.db_table] if offline else []
+        rebuilt = [SearchEntry, SearchTerm, SectorListing] if offline else []
+        rebuilt = [model._meta.db_table for model in rebuilt]
         if freeze:
             rebuilt.remove(SearchEntry._meta.db_table)
             entries = copying.side_stream(
@@ -448,7 +476,7 @@ def _write_index(services, service_ids, stage, fast, freeze, write_entry=None):
     """Compose and write the index rows of `services`; the entries through `write_entry` (a
     row at a time, in ENTRY_COLUMNS' order) when given."""
     sqlite = connection.vendor == "sqlite"
-    sector_names, vocabulary, total = _sector_names(), set(), 0
+    sectors_known, vocabulary, total = _sector_names(), set(), 0
     batches = _services_in_batches(services, service_ids)
     while True:
         with stage("index: read services"):
@@ -457,7 +485,9 @@ def _write_index(services, service_ids, stage, fast, freeze, write_entry=None):
             break
         total += len(batch)
         with stage("index: compose (Python)"):
-            entries, fts, openings, cards = _entries(batch, sector_names, vocabulary, sqlite)
+            entries, fts, openings, cards, listings = _entries(
+                batch, sectors_known, vocabulary, sqlite
+            )
         with stage("index: write entries"):
             if write_entry:
                 for entry in entries:
@@ -467,6 +497,7 @@ def _write_index(services, service_ids, stage, fast, freeze, write_entry=None):
         with stage("index: write openings and cards"):
             _write(SearchOpening, openings, fast, freeze)
             _write(SearchCard, cards, fast, freeze)
+            _write(SectorListing, listings, fast, freeze)
         if sqlite:
             with connection.cursor() as cursor:
                 cursor.executemany(

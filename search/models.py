@@ -110,6 +110,25 @@ class SearchCard(models.Model):
         return str(self.service_id)
 
 
+class SectorListing(models.Model):
+    """A listed service under a sector it is in (one of its sectors, or the parent of one), by
+    name: the "sector only" listing (a sector's page, `?sector=` alone) walks one sector's rows
+    in name order and stops at the page, where the entries had to read and sort every match of
+    the sector (51,000 at 1,000,000 services: 95 ms). Written by the indexer with the entries."""
+
+    sector_id = models.IntegerField()
+    sort_name = models.CharField(max_length=200)
+    service = models.ForeignKey("resources.Service", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sector_id", "sort_name", "service"], name="search_listing_order")
+        ]
+
+    def __str__(self):
+        return f"{self.sector_id} {self.sort_name}"
+
+
 class SearchTerm(models.Model):
     """A word of the indexed texts (folded, not stemmed): the vocabulary typo correction uses."""
 

@@ -78,6 +78,23 @@ class Criteria:
     # The needs the lexicon read in the query (search.needs.NeedGroup: sectors, words).
     need_groups: list = field(default_factory=list)
     asked: bool = False  # the visitor typed a query (even one of ignored words only)
+    sector: int = None  # the pk of the sector asked for (`sector_ids`: it and its subsectors)
+
+    @property
+    def sector_only(self):
+        """A sector and nothing else: its listing by name (search.models.SectorListing)."""
+        return self.sector is not None and not (
+            self.asked
+            or self.has_text
+            or self.need_groups
+            or self.municipality
+            or self.point
+            or self.open_now
+            or self.free
+            or self.language
+            or self.wheelchair
+            or self.age is not None
+        )
 
     @property
     def has_text(self):
@@ -282,11 +299,12 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
             cursor, eng, criteria.point, matches, page, size, selective, carried
         )
     else:
-        statement = (
-            sql.ranked_page(matches, eng.ranked_carried(text.matched is not None))
-            if sort == "relevance"
-            else sql.named_page(matches)
-        )
+        if sort == "relevance":
+            statement = sql.ranked_page(matches, eng.ranked_carried(text.matched is not None))
+        elif criteria.sector_only:
+            statement = sql.sector_page(criteria.sector)
+        else:
+            statement = sql.named_page(matches)
         ids, paging = _counted_page(cursor, statement, matches, page, size)
     return ids, paging, matches, need
 

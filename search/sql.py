@@ -227,6 +227,19 @@ def named_page(matches):
     )
 
 
+def sector_page(sector_id):
+    """A sector's services by name (search.models.SectorListing: the sector's rows in name
+    order, so a page stops at its last row), with their count up to COUNT_CAP + 1 on each row:
+    what `named_page` gives for the sector alone, without reading and sorting every match."""
+    listing = "search_sectorlisting"
+    return Fragment(
+        f"/* search:main */ SELECT l.service_id, (SELECT COUNT(*) FROM (SELECT 1 FROM {listing} "
+        f"AS c WHERE c.sector_id = %s LIMIT {COUNT_CAP + 1}) AS c) FROM {listing} AS l "
+        f"WHERE l.sector_id = %s ORDER BY l.sort_name, l.service_id",
+        [sector_id, sector_id],
+    )
+
+
 def ranked_page(matches, carried=""):
     """Matches by their needs' points, then text score, then located first, then name, with
     their count (up to RANK_CAP: only the first RANK_CAP matches are scored).

@@ -17,7 +17,10 @@ SEARCH = {"fr": "/fr/recherche/", "en": "/en/search/"}
 VIOLENCE = {"fr": "/fr/secteurs/violence/", "en": "/en/sectors/violence/"}
 NEAR_ME = {"fr": "Près de moi", "en": "Near me"}
 EXIT_URL = "https://meteo.gc.ca/"
-FAILED = "Position non disponible : écrivez votre code postal ou votre municipalité."
+FAILED = {
+    "fr": "Position non disponible : écrivez votre code postal ou votre municipalité.",
+    "en": "Position not available: type your postal code or your municipality.",
+}
 # An exact position: what reaches the server is rounded to 3 decimals.
 HERE = {"latitude": 45.742183, "longitude": -73.450794}
 
@@ -70,10 +73,10 @@ def test_a_refused_position_says_so_and_puts_the_focus_in_the_place_field(
     page.goto(SEARCH[lang] + "?q=aide")
     near_me(page).click()
     status = page.locator("#near-me-status")
-    status.filter(has_text="Position").wait_for()
+    # Not has_text="Position": it matches any case, so "Recherche de votre position…" too.
+    status.filter(has_text=FAILED[lang]).wait_for()
     assert status.get_attribute("role") == "status"
-    if lang == "fr":
-        assert status.inner_text() == FAILED
+    assert status.inner_text() == FAILED[lang]
     wait_until(page, "document.activeElement.id === 'id_place'")
     assert "near-me-status" in page.locator("#id_place").get_attribute("aria-describedby")
     assert urlsplit(page.url).path == SEARCH[lang]  # no search ran
