@@ -465,6 +465,11 @@ def refresh(service_ids=None, clock=None, offline=False):
             # vocabulary lookup scanned its whole table (10 ms instead of 1).
             with stage("index: analyze"), connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {', '.join(t._meta.db_table for t in INDEX_TABLES)}")
+    if freeze:
+        # The entries' streams wrote without FREEZE (copying.side_stream): their pages made
+        # visible now that no transaction older than theirs runs.
+        with stage("index: entries: vacuum"):
+            copying.vacuum_after(SearchEntry._meta.db_table)
     return total
 
 

@@ -22,7 +22,14 @@ from resources.models import (
 from search import indexing
 from search.bench.data import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
 from search.bench.vocabulary import load_vocabulary
-from search.models import SearchCard, SearchEntry, SearchOpening, SearchTerm, ServiceCount
+from search.models import (
+    SearchCard,
+    SearchEntry,
+    SearchOpening,
+    SearchTerm,
+    SectorListing,
+    ServiceCount,
+)
 from tests.factories import locate, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -322,6 +329,7 @@ def whole_index():
         "cards": rows(SearchCard),
         "terms": sorted(SearchTerm.objects.values_list("word", flat=True)),
         "counts": rows(ServiceCount, "id"),
+        "listings": rows(SectorListing, "id"),
     }
 
 
@@ -341,6 +349,7 @@ BIG_TABLES = (
     "resources_service",
     "resources_openingperiod",
     "search_searchentry",
+    "search_sectorlisting",
     "search_servicecount",
 )
 
@@ -358,7 +367,7 @@ def test_a_load_of_only_bench_rows_is_frozen_and_indexed_as_the_live_indexer_doe
         assert pages and visible == pages, name
         assert definitions == indexes[name]
     loaded, by_slug = whole_index(), index_snapshot()
-    assert loaded["entries"] and loaded["cards"] and loaded["terms"]
+    assert loaded["entries"] and loaded["cards"] and loaded["terms"] and loaded["listings"]
     indexing.refresh()  # the live indexer, from the same directory rows
     assert whole_index() == loaded
 
