@@ -97,8 +97,12 @@ class SqliteEngine:
             [expression],
         )
 
-    def partial_text(self, parsed):
-        """The PartialText of the query prepared last (prepare_text), or None."""
+    def prefer_indexes(self, cursor):
+        """Nothing to set: SQLite's planner takes the indexes the statements name."""
+
+    def partial_text(self, parsed, cursor):
+        """The PartialText of the query prepared last (prepare_text), or None; every clause
+        reaches its rows (no statistics of common words here, and small directories)."""
         found = any_expression(parsed, self.patterns, "AND", "OR", lambda n: f" NOT {n}")
         if found is None:
             return None

@@ -205,10 +205,15 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     eng = engine(alias)
     sort = criteria.effective_sort()
     now = criteria.now or timezone.now()
-    # A text search runs in a transaction, which scopes the planner setting its engine makes;
-    # the others read in autocommit, sparing the BEGIN and COMMIT round trips.
-    scope = transaction.atomic(using=alias) if criteria.has_text else contextlib.nullcontext()
+    # A text or sector search runs in a transaction, which scopes the planner setting its
+    # engine makes (indexes before table scans); the others read in autocommit, sparing the
+    # BEGIN and COMMIT round trips.
+    by_sector = bool(criteria.sector_ids) and not criteria.sector_only and not criteria.has_text
+    planned = criteria.has_text or by_sector
+    scope = transaction.atomic(using=alias) if planned else contextlib.nullcontext()
     with scope, connections[alias].cursor() as cursor:
+        if by_sector:
+            eng.prefer_indexes(cursor)
         text = (
             eng.prepare_text(cursor, criteria.query, criteria.need_groups)
             if criteria.has_text
@@ -312,7 +317,7 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
 def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     """Up to `limit` services matching part of the need (sql.partial), nearest first within
     their points when a position is known."""
-    text = eng.partial_text(criteria.query) if criteria.has_text else None
+    text = eng.partial_text(criteria.query, cursor) if criteria.has_text else None
     if text is None and sectors is None:
         return {}
     place = _serving(criteria.municipality, eng, indexed=False) if place else None

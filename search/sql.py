@@ -96,6 +96,7 @@ class PartialText:
     rank: str  # on the row `r`
     words: list  # [the words typed for each clause]
     carried: str = ""  # columns `r` carries for `clauses` and `rank`
+    where_params: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -372,7 +373,7 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     service."""
     clauses = list(text.clauses) if text else []
     join, join_params = (text.join, text.params) if text else ("", [])
-    reach = [Fragment(text.where, [])] if text else []
+    reach = [Fragment(text.where, list(text.where_params))] if text else []
     if groups:  # related sectors only add points: reaching them costs a wide scan
         reach.append(Fragment(groups.sql, groups.params))
     where = [others.sql, "(" + " OR ".join(f.sql for f in reach) + ")"]

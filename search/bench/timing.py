@@ -92,7 +92,8 @@ def bare_sql(main, runs):
         return []
     times = []
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and any("@@ tq" in sql for sql, _ in main):
+        planned = ("@@ tq", "e.sector_ids &&")  # text or sector: ranking.search's settings
+        if connection.vendor == "postgresql" and any(p in sql for sql, _ in main for p in planned):
             cursor.execute(TEXT_SETTINGS_SQL)
         for _ in range(runs + 2):
             start = time.perf_counter()
