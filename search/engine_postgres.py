@@ -10,6 +10,7 @@ to the vocabulary add the vocabulary words one edit away, found through the trig
 import re
 import time
 
+from .models import week_hour
 from .places import EARTH_RADIUS_M
 from .sql import (
     Fragment,
@@ -171,6 +172,13 @@ class PostgresEngine:
             [expression],
             either.params if either else [],
             "e.document @@ tq" if either else None,
+        )
+
+    def open_hours_condition(self, weekday, minute):
+        """ "One of the row's weekly periods is open in this hour" (search.models.week_hours),
+        true for a row whose hours were not computed."""
+        return Fragment(
+            "(e.open_hours IS NULL OR get_bit(e.open_hours, %s) = 1)", [week_hour(weekday, minute)]
         )
 
     def prefer_indexes(self, cursor):

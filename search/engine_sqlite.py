@@ -97,6 +97,10 @@ class SqliteEngine:
             [expression],
         )
 
+    def open_hours_condition(self, weekday, minute):
+        """None: the periods are looked up for every row (small directories)."""
+        return None
+
     def prefer_indexes(self, cursor):
         """Nothing to set: SQLite's planner takes the indexes the statements name."""
 

@@ -42,6 +42,7 @@ from .models import (
     SectorListing,
     ServiceCount,
     served_code,
+    week_hours,
 )
 from .text import document_lexemes
 
@@ -246,6 +247,11 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
     openings = _openings(ids, sal_by_service)
     with_hours = {opening["service_id"] for opening in openings}
+    weekly = defaultdict(list)
+    for opening in openings:
+        weekly[opening["service_id"]].append(
+            (opening["weekday"], opening["opens"], opening["closes"])
+        )
     entries, fts, cards, listings = [], [], [], []
     for row in batch:
         sid = row["id"]
@@ -279,6 +285,7 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             "wheelchair": sid in wheelchair,
             "minimum_age": row["minimum_age"],
             "maximum_age": row["maximum_age"],
+            "open_hours": week_hours(weekly[sid]),
         }
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
             entries.append(dict(common, is_primary=n == 0, latitude=lat, longitude=lon))
@@ -392,6 +399,7 @@ ENTRY_COLUMNS = [
     "wheelchair",
     "minimum_age",
     "maximum_age",
+    "open_hours",
     "is_primary",
     "latitude",
     "longitude",

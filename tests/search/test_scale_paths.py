@@ -2,6 +2,7 @@
 (docs/scale.md): partial matches reached through the clauses whose words are not everywhere,
 and sector searches planned on the index. PostgreSQL only: both read its planner's state."""
 
+import datetime
 import io
 
 import pytest
@@ -9,9 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from resources.models.schedules import local_zone
 from search import engine_postgres
 from search.finder import find
-from tests.factories import make_service
+from search.models import week_hour, week_hours
+from tests.factories import make_schedule, make_service
 
 pytestmark = [
     pytest.mark.django_db,
@@ -72,3 +75,51 @@ def test_a_sector_search_is_planned_on_the_index(directory):
     with CaptureQueriesContext(connection) as queries:
         find({"sector": "food"})  # the sector alone: its listing, no setting needed
     assert not any("enable_seqscan" in q["sql"] for q in queries.captured_queries)
+
+
+def test_open_now_finds_the_same_services_with_the_weekly_hours_first(monkeypatch):
+    """Every hour of the week, at its first and last minute: the weekly hours in the row let
+    through every service the periods say is open (overnight and week-end periods included)."""
+    periods = {
+        "Jour": [(0, "09:00", "17:00")],
+        "Nuit": [(0, "22:00", "06:00")],
+        "Dimanche soir": [(6, "23:30", "01:30")],
+        "Demi-heure": [(4, "16:00", "16:30")],
+        "Toute la journée": [(2, "00:00", "00:00")],
+    }
+    for name, weekly in periods.items():
+        make_schedule(weekly, service=make_service(name_fr=name, scope="mrc"))
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    monday = datetime.datetime(2026, 11, 23, tzinfo=local_zone())
+
+    def open_at(moment):
+        found = find({"open_now": "on"}, now=moment).outcome
+        return sorted(hit.service.name for hit in found.hits)
+
+    seen, hours = {}, []
+    for hour in range(168):
+        for minute in (0, 59):
+            moment = monday + datetime.timedelta(hours=hour, minutes=minute)
+            with CaptureQueriesContext(connection) as queries:
+                seen[moment] = open_at(moment)
+            hours.append(any("get_bit(e.open_hours" in q["sql"] for q in queries))
+    assert all(hours)
+    assert seen[monday + datetime.timedelta(hours=10)] == ["Jour"]
+    assert seen[monday + datetime.timedelta(days=7, hours=-1, minutes=59)] == ["Dimanche soir"]
+    assert seen[monday + datetime.timedelta(hours=1, minutes=0)] == ["Dimanche soir"]
+
+    monkeypatch.setattr(
+        engine_postgres.PostgresEngine, "open_hours_condition", lambda self, *a: None
+    )
+    assert {moment: open_at(moment) for moment in seen} == seen
+
+
+def test_weekly_hours_hold_the_hours_a_period_is_open_in():
+    def bits(periods):
+        hours = week_hours(periods)
+        return [n for n in range(168) if hours[n // 8] >> (n % 8) & 1]
+
+    assert bits([(0, 540, 1020)]) == list(range(9, 17))  # 9:00 to 17:00: 9 h to 16 h
+    assert bits([(6, 1410, 1530)]) == [0, 1, 167]  # Sunday 23:30 to Monday 1:30
+    assert bits([(4, 960, 990)]) == [4 * 24 + 16]
+    assert week_hour(4, 16 * 60 + 29) == 4 * 24 + 16
