@@ -52,7 +52,10 @@ TEXT_SETTINGS_SQL = "SELECT set_config('enable_seqscan', 'off', true)"
 # early: "je n'arrive pas à payer mon loyer" built one of 290,000 rows at 1,000,000 services
 # (170 ms) to rank the first PARTIAL_CAP of them, met in table order.
 COMMON_ROWS = 20000
-STATISTICS_TTL = 600  # seconds: the planner's statistics change with ANALYZE, rarely
+# Seconds: word frequencies in a directory change slowly. Read once per process and hour (and
+# again after a whole rebuild in this process, `forget_statistics`), as the reference data is
+# (search/lookups.py), so that a search's query count does not vary from one to the next.
+STATISTICS_TTL = 3600
 _LEXEME = re.compile(r"'((?:[^']|'')+)'(:\*)?")
 _statistics = {"read": None, "rows": 0, "share": {}}
 
@@ -78,6 +81,11 @@ def _common_lexemes(cursor):
             share=dict(zip(lexemes or [], shares or [], strict=False)),
         )
     return _statistics["rows"], _statistics["share"]
+
+
+def forget_statistics():
+    """Read the lexemes' statistics again at the next partial search (after a whole rebuild)."""
+    _statistics["read"] = None
 
 
 def _rows_holding(expression, rows, share):

@@ -32,7 +32,7 @@ from resources.models import (
 )
 from resources.models.reference import territory_key
 
-from . import copying, counts
+from . import copying, counts, engine_postgres
 from .cards import card_data
 from .models import (
     SearchCard,
@@ -473,6 +473,7 @@ def refresh(service_ids=None, clock=None, offline=False):
             # vocabulary lookup scanned its whole table (10 ms instead of 1).
             with stage("index: analyze"), connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {', '.join(t._meta.db_table for t in INDEX_TABLES)}")
+            engine_postgres.forget_statistics()  # the words' frequencies, read again
     if freeze:
         # The entries' streams wrote without FREEZE (copying.side_stream): their pages made
         # visible now that no transaction older than theirs runs.

@@ -33,8 +33,7 @@ def directory():
         "rare only": make_service(name_fr="Roue libre", description_fr="Réparation de vélos."),
         "other": make_service(name_fr="Friperie", description_fr="Vêtements."),
     }
-    call_command("rebuild_search_index", stdout=io.StringIO())  # ends with ANALYZE
-    engine_postgres._statistics["read"] = None
+    call_command("rebuild_search_index", stdout=io.StringIO())  # ANALYZE, statistics forgotten
     yield made
     engine_postgres._statistics["read"] = None
 
