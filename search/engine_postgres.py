@@ -17,11 +17,13 @@ from .sql import (
     PartialText,
     TextMatch,
     any_expression,
+    at_least_one,
     boolean_expression,
     clause_expressions,
     clauses_or_needs,
+    saying_clauses,
 )
-from .text import TYPO_MIN_LENGTH, is_prefix, is_qualifier, within_one_edit
+from .text import TYPO_MIN_LENGTH, is_prefix, within_one_edit
 
 # Also turns sequential scans off for the rest of the search's transaction (see
 # PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
@@ -106,14 +108,18 @@ def _reach(cursor, parsed, patterns):
     the negated ones excluded), or None to reach through every clause: only when some
     clause holds words in more than COMMON_ROWS rows, and another does not."""
     positive, negative = clause_expressions(parsed, patterns, "&", "|")
-    saying = [e for clause, e in positive if not is_qualifier(clause)]
+    saying = saying_clauses(positive)
     if len(saying) < 2:
         return None
     rows, share = _common_lexemes(cursor)
     rare = [e for e in saying if _rows_holding(e, rows, share) <= COMMON_ROWS]
     if not rare or len(rare) == len(saying):
         return None
-    return "(" + " | ".join(rare) + ")" + "".join(f" & !{n}" for n in negative)
+    return at_least_one(rare, negative, "|", _negate)
+
+
+def _negate(expression):
+    return f" & !{expression}"
 
 
 def _pattern(lexeme, word):
@@ -145,7 +151,7 @@ def _clause_condition(expression):
 
 
 def _expression(parsed, patterns):
-    return boolean_expression(parsed, patterns, "&", "|", lambda n: f" & !{n}")
+    return boolean_expression(parsed, patterns, "&", "|", _negate)
 
 
 class PostgresEngine:
@@ -203,7 +209,7 @@ class PostgresEngine:
         their document read once (`|| ''::tsvector` makes a copy in memory: each clause's
         test would otherwise read it again from TOAST, 6 reads a row instead of 2). They are
         reached through the clauses whose words are not everywhere (`_reach`)."""
-        found = any_expression(parsed, self.patterns, "&", "|", lambda n: f" & !{n}")
+        found = any_expression(parsed, self.patterns, "&", "|", _negate)
         if found is None:
             return None
         expression, clauses = found

@@ -247,11 +247,7 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
     openings = _openings(ids, sal_by_service)
     with_hours = {opening["service_id"] for opening in openings}
-    weekly = defaultdict(list)
-    for opening in openings:
-        weekly[opening["service_id"]].append(
-            (opening["weekday"], opening["opens"], opening["closes"])
-        )
+    weekly = _grouped((o["service_id"], (o["weekday"], o["opens"], o["closes"])) for o in openings)
     entries, fts, cards, listings = [], [], [], []
     for row in batch:
         sid = row["id"]

@@ -40,7 +40,7 @@ tests/search/test_ranking.py and the relevance suite.
 import contextlib
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.utils import timezone
@@ -60,6 +60,14 @@ PAGE_SIZE = 20
 
 def engine(alias=DEFAULT_DB_ALIAS):
     return PostgresEngine() if connections[alias].vendor == "postgresql" else SqliteEngine()
+
+
+# What a sector's listing by name answers for besides the sector itself (Criteria.sector_only).
+LISTING_FIELDS = {"sector", "sector_ids", "sort", "now"}
+
+
+def _default(field_):
+    return field_.default if field_.default_factory is MISSING else field_.default_factory()
 
 
 @dataclass
@@ -82,18 +90,13 @@ class Criteria:
 
     @property
     def sector_only(self):
-        """A sector and nothing else: its listing by name (search.models.SectorListing)."""
-        return self.sector is not None and not (
-            self.asked
-            or self.has_text
-            or self.need_groups
-            or self.municipality
-            or self.point
-            or self.open_now
-            or self.free
-            or self.language
-            or self.wheelchair
-            or self.age is not None
+        """A sector and nothing else: its listing by name (search.models.SectorListing). Every
+        criterion but the sector's own, the sort and the clock at its default, so that a
+        criterion added later keeps the listing from answering for it."""
+        return self.sector is not None and all(
+            getattr(self, f.name) == _default(f)
+            for f in fields(self)
+            if f.name not in LISTING_FIELDS
         )
 
     @property

@@ -154,11 +154,20 @@ def any_expression(parsed, patterns, and_op, or_op, negate):
     matches' text. A clause of qualifiers only ("free", "gratuit": text.is_qualifier) counts
     among a row's clauses but does not make it a partial match."""
     positive, negative = clause_expressions(parsed, patterns, and_op, or_op)
-    saying = [e for clause, e in positive if not is_qualifier(clause)]
+    saying = saying_clauses(positive)
     if not saying:
         return None
-    expression = "(" + f" {or_op} ".join(saying) + ")"
-    return expression + "".join(negate(n) for n in negative), positive
+    return at_least_one(saying, negative, or_op, negate), positive
+
+
+def saying_clauses(positive):
+    """The expressions of the clauses among `positive` that say a need (not qualifiers only)."""
+    return [e for clause, e in positive if not is_qualifier(clause)]
+
+
+def at_least_one(saying, negative, or_op, negate):
+    """ "At least one of the expressions `saying`, none of `negative`"."""
+    return "(" + f" {or_op} ".join(saying) + ")" + "".join(negate(n) for n in negative)
 
 
 def clauses_or_needs(positive, negative, groups, eng, clause_condition):
@@ -478,7 +487,7 @@ def rule_params(day):
     return [first, last, week, month]
 
 
-def open_now(now, eng=None):
+def open_now(now, eng):
     """SQL for "open at `now`": a period opened today, or opened yesterday and running past
     midnight, on a day its schedule is valid, its rule holds, not a closed holiday, and not an
     exceptional closure. First, where the engine has it, the row's weekly hours (the row's own
@@ -487,7 +496,7 @@ def open_now(now, eng=None):
     each cost a lookup, for 960 open)."""
     local = now.astimezone(local_zone())
     minute = local.hour * 60 + local.minute
-    hours = eng.open_hours_condition(local.weekday(), minute) if eng else None
+    hours = eng.open_hours_condition(local.weekday(), minute)
     parts, params = [], []
     today = local.date()
     for day, start in ((today, minute), (today - datetime.timedelta(days=1), minute + 1440)):
