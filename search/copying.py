@@ -22,6 +22,8 @@ import threading
 
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import is_psycopg3
+from psycopg._copy_base import TextFormatter  # psycopg's COPY formatting (version pinned)
+from psycopg.adapt import Transformer
 
 # Session settings of a bulk load: no statement timeout (a COPY may stream for minutes), index
 # builds sort in memory with two parallel workers, and the commits do not wait for the WAL
@@ -104,6 +106,23 @@ def copy_rows(table, columns, rows, freeze=False, raw=None):
             copy.write_row(row)
             written += 1
     return written
+
+
+def copy_text(rows):
+    """The tuples `rows` as the text of a COPY (psycopg's own formatting, without a
+    connection: in a process that has none, search/bench/data.py's composing workers)."""
+    formatter = TextFormatter(Transformer())
+    parts = [formatter.write_row(row) for row in rows]
+    parts.append(formatter.end())
+    return b"".join(parts)
+
+
+def copy_data(table, columns, data, freeze=False):
+    """COPY `data` (the text of `copy_text`) into `table` (`columns` in their order)."""
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
+    with _cursor() as cursor, cursor.copy(statement + (" (FREEZE)" if freeze else "")) as copy:
+        copy.write(data)
 
 
 def truncate(tables):

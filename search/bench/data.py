@@ -4,8 +4,10 @@ at scale.
 Rows are composed from search/bench/vocabulary.py (the demo directory's names and descriptions
 when fixtures/demo/*.json exist, else built-in bilingual 211 vocabulary) and placed as
 docs/engineering-notes.md describes: about 40 % in ±25 km boxes around Repentigny and Montréal, the
-rest scattered over southern Québec. One `random.Random(seed)` drives everything, so a seed (with
-the same demo files and reference data) always gives the same slugs, UUIDs and coordinates.
+rest scattered over southern Québec. Services come in batches of SERVICES_PER_BATCH, each batch
+composed by its own `random.Random` seeded with the seed and the batch's number, so a seed (with
+the same demo files and reference data) always gives the same slugs, UUIDs and coordinates,
+whichever process composes a batch (ParallelComposer, the bulk path on PostgreSQL).
 
 Every bench record hangs off an organization whose slug starts with `bench-`. Records are written
 with bulk_create and removed with one DELETE per table: no save() and no delete signals, so
@@ -13,13 +15,13 @@ django-simple-history records no history for them — bench data is not an edito
 million history rows would only slow the benchmark down.
 """
 
+import collections
 import datetime
 import enum
 import functools
 import math
-import queue
+import multiprocessing
 import random
-import threading
 import uuid
 from dataclasses import dataclass, field, fields
 
@@ -62,6 +64,10 @@ KM_PER_DEGREE = 111.32
 REFERENCE_DAY = datetime.date(2026, 11, 1)
 
 POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+
+# Services per Batch: the unit of composing and writing, each seeded on its own
+# (BenchGenerator.batch).
+SERVICES_PER_BATCH = 3000
 
 
 @dataclass
@@ -176,12 +182,20 @@ def _instance(row):
     return row.model(**values)
 
 
-def _copy(rows, freeze=False, raw=None):
+def _copy(rows, freeze=False):
     """COPY `rows` (of one model) with ids reserved from its sequence."""
     model = rows[0].model
-    for row, pk in zip(rows, copying.reserve_ids(model, len(rows), raw), strict=True):
+    for row, pk in zip(rows, copying.reserve_ids(model, len(rows)), strict=True):
         row.pk = pk
-    columns, plans, now = _columns(model), {}, timezone.now()
+    columns = [c[0] for c in _columns(model)]
+    copying.copy_rows(model._meta.db_table, columns, _records(rows), freeze)
+
+
+def _records(rows):
+    """The COPY records (lists of column values) of `rows` (of one model), whose ids and
+    parents' ids are set."""
+    model = rows[0].model
+    plans, now = {}, timezone.now()
     records = []
     for row in rows:
         values = row.values
@@ -201,7 +215,7 @@ def _copy(rows, freeze=False, raw=None):
             record[i] = default()
         record[0] = row.pk
         records.append(record)
-    copying.copy_rows(model._meta.db_table, [c[0] for c in columns], records, freeze, raw)
+    return records
 
 
 def _plan(model, shape, now):
@@ -265,6 +279,7 @@ class BenchGenerator:
     """Composes bench rows, one Batch per slice of organizations, from one seeded generator."""
 
     def __init__(self, seed, topics, organization_names=()):
+        self.seed = seed
         self.rng = random.Random(seed)
         subsectors = Sector.objects.filter(parent__isnull=False).order_by("slug")
         self.sectors = dict(subsectors.values_list("slug", "id"))
@@ -295,18 +310,31 @@ class BenchGenerator:
     def uuid(self):
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
-    def batches(self, service_count, organizations_per_batch=1000):
-        """Yield Batches until `service_count` services are composed (~3 per organization)."""
-        made, number = 0, 0
-        while made < service_count:
-            batch = Batch()
-            for _ in range(organizations_per_batch):
-                if made >= service_count:
-                    break
-                number += 1
-                wanted = self.rng.choices((1, 2, 3, 4, 5, 7), (25, 25, 20, 12, 10, 8))[0]
-                made += self._organization(batch, number, made, min(wanted, service_count - made))
-            yield batch
+    def batch_count(self, service_count):
+        return -(-service_count // SERVICES_PER_BATCH)
+
+    def batches(self, service_count):
+        """Yield the Batches of `service_count` services in order (`batch`)."""
+        for number in range(self.batch_count(service_count)):
+            yield self.batch(number, service_count)
+
+    def batch(self, number, service_count):
+        """Batch `number` of a load of `service_count` services: SERVICES_PER_BATCH services
+        (fewer in the last), about three per organization, from a generator seeded with the
+        seed and the batch's number, so that a batch is the same whichever process composes it
+        and in whatever order (ParallelComposer). Its organizations are numbered from
+        `number × SERVICES_PER_BATCH` (a batch never has more organizations than services)."""
+        self.rng = random.Random(f"{self.seed}:{number}")
+        first = number * SERVICES_PER_BATCH
+        wanted_here = min(SERVICES_PER_BATCH, service_count - first)
+        batch, made, organization = Batch(), 0, first
+        while made < wanted_here:
+            organization += 1
+            wanted = self.rng.choices((1, 2, 3, 4, 5, 7), (25, 25, 20, 12, 10, 8))[0]
+            made += self._organization(
+                batch, organization, first + made, min(wanted, wanted_here - made)
+            )
+        return batch
 
     def _point(self):
         roll = self.rng.random()
@@ -569,61 +597,106 @@ class BenchGenerator:
         ]
 
 
-def insert_batch(batch, clock, counts, batch_size=2000, freeze=False, raw=None):
+def insert_batch(batch, clock, counts, batch_size=2000, freeze=False):
     """Write each table of `batch`, parents first (their new ids fill the children's keys): with
-    COPY on PostgreSQL (search/copying.py; `freeze` after `truncate_bench_tables`; `raw`: see
-    BatchWriter), else bulk_create. Returns the path taken."""
+    COPY on PostgreSQL (search/copying.py; `freeze` after `truncate_bench_tables`), else
+    bulk_create. Returns the path taken."""
     fast = copying.available()
     for label, rows in batch.tables():
         if rows:
             with clock.stage(label):
                 if fast:
-                    _copy(rows, freeze, raw)
+                    _copy(rows, freeze)
                 else:
                     _bulk_create(rows, batch_size)
             counts[label] = counts.get(label, 0) + len(rows)
     return "COPY" if fast else "bulk_create"
 
 
-class BatchWriter:
-    """Writes batches with COPY (`insert_batch`) in a thread of its own, on this thread's
-    PostgreSQL connection and in its transaction, while the caller composes the next batch:
-    PostgreSQL's work on one batch (and psycopg's waits for it) overlaps Python's on the next,
-    instead of each waiting for the other. At most one batch waits its turn. The caller must
-    not use the database until the block ends; composing needs none."""
+# Ids of one table in one batch, at most (opening periods: up to 10 per schedule, one schedule
+# per service): batch n's rows take the ids from n × ID_STRIDE past the first id reserved.
+ID_STRIDE = 10 * SERVICES_PER_BATCH
 
-    def __init__(self, clock, counts, freeze):
-        self.raw, self.clock, self.counts, self.freeze = (
-            connection.connection,
-            clock,
-            counts,
-            freeze,
+# What the composing processes need, set before they are forked (ParallelComposer.run).
+_COMPOSING = {}
+
+
+class ParallelComposer:
+    """Composes the batches in worker processes (forked: they inherit the generator) and writes
+    them with COPY, in order, on this process's connection and in its transaction (FREEZE
+    after `truncate_bench_tables`): Python's work (composing rows, turning them into COPY
+    text) runs on every core, where one process's threads shared one (measured at 1,000,000
+    services, docs/scale.md). Each table's ids are reserved from its sequence for the whole
+    load first (ID_STRIDE per batch, gaps left), so that a worker sets the ids and parents' ids
+    of its batch without the database; the workers never touch the database (the connection
+    they inherit is never used, nor closed). At most `window` batches are composed ahead of
+    the writing."""
+
+    def __init__(self, generator, service_count, clock, counts, freeze, processes=2, window=4):
+        self.generator, self.service_count = generator, service_count
+        self.clock, self.counts, self.freeze = clock, counts, freeze
+        self.processes, self.window = processes, window
+
+    def _reserve(self):
+        """{table: first id}: ID_STRIDE ids per batch, per table, taken from its sequence."""
+        size = self.generator.batch_count(self.service_count) * ID_STRIDE
+        first = {}
+        with connection.cursor() as cursor:
+            for model in Batch.models():
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+                    [table, table, size],
+                )
+                first[table] = cursor.fetchone()[0] - size + 1
+        return first
+
+    def run(self):
+        batches = self.generator.batch_count(self.service_count)
+        _COMPOSING.update(
+            generator=self.generator, services=self.service_count, first=self._reserve()
         )
-        self.waiting, self.error = queue.Queue(maxsize=1), None
-        self.thread = threading.Thread(target=self._write, name="bench-writer", daemon=True)
+        context = multiprocessing.get_context("fork")
+        try:
+            with context.Pool(self.processes) as pool:
+                waiting = collections.deque()
+                for number in range(batches):
+                    waiting.append(pool.apply_async(_compose_copies, (number,)))
+                    if len(waiting) >= self.window:
+                        self._write(waiting.popleft())
+                while waiting:
+                    self._write(waiting.popleft())
+        finally:
+            _COMPOSING.clear()
 
-    def __enter__(self):
-        self.thread.start()
-        return self.put
+    def _write(self, pending):
+        with self.clock.stage("compose (processes)"):
+            tables = pending.get()
+        for label, table, columns, data, count in tables:
+            with self.clock.stage(label):
+                copying.copy_data(table, columns, data, self.freeze)
+            self.counts[label] = self.counts.get(label, 0) + count
 
-    def put(self, batch):
-        if self.error is not None:
-            raise self.error
-        self.waiting.put(batch)
 
-    def _write(self):
-        while (batch := self.waiting.get()) is not None:
-            if self.error is None:  # after a failure, only drain what the caller still sends
-                try:
-                    insert_batch(batch, self.clock, self.counts, freeze=self.freeze, raw=self.raw)
-                except BaseException as error:  # handed to the caller's thread
-                    self.error = error
-
-    def __exit__(self, *failure):
-        self.waiting.put(None)
-        self.thread.join()
-        if self.error is not None and failure[0] is None:
-            raise self.error
+def _compose_copies(number):
+    """In a worker process: batch `number` as [(label, table, columns, COPY text, rows)]."""
+    batch = _COMPOSING["generator"].batch(number, _COMPOSING["services"])
+    pairs = zip(batch.tables(), Batch.models(), strict=True)
+    tables = [(label, rows, model) for (label, rows), model in pairs]
+    for label, rows, model in tables:  # every id first: a record reads its parents'
+        if len(rows) > ID_STRIDE:
+            raise RuntimeError(f"{label}: {len(rows)} rows in a batch, over {ID_STRIDE}")
+        first = _COMPOSING["first"][model._meta.db_table] + number * ID_STRIDE
+        for offset, row in enumerate(rows):
+            row.pk = first + offset
+    found = []
+    for label, rows, model in tables:
+        if rows:
+            columns = [c[0] for c in _columns(model)]
+            data = copying.copy_text(_records(rows))
+            found.append((label, model._meta.db_table, columns, data, len(rows)))
+    return found
 
 
 def bench_tables():

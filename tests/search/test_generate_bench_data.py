@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from resources.counts import live_home_counts
 from resources.models import (
@@ -20,6 +20,7 @@ from resources.models import (
     ServiceAtLocation,
 )
 from search import indexing
+from search.bench import data
 from search.bench.data import MONTREAL, REPENTIGNY, SOUTHERN_QUEBEC, in_bench_box
 from search.bench.vocabulary import load_vocabulary
 from search.models import (
@@ -390,3 +391,23 @@ def test_a_directory_with_other_records_keeps_them_and_the_row_by_row_delete():
     assert SearchEntry.objects.filter(service=kept).exists()
     pages, visible, _ = table_state("resources_service")["resources_service"]
     assert visible == pages  # the VACUUM ANALYZE at the end
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_composing_processes_write_what_one_process_composes(monkeypatch):
+    monkeypatch.setattr(data, "SERVICES_PER_BATCH", 25)  # five batches, composed two at a time
+    output = generate(services=110)
+    assert "Écriture : COPY FREEZE." in output
+    in_processes = snapshot()
+    service_ids = sorted(bench_services().values_list("pk", flat=True))
+
+    with transaction.atomic():  # a caller's transaction: one process, batch after batch
+        output = generate(services=110, clear=True)
+    assert "FREEZE" not in output
+
+    assert snapshot() == in_processes
+    assert bench_services().count() == 110
+    # Each batch's ids from its own range of the reserved ones, in batch order.
+    assert len(set(service_ids)) == 110
+    assert service_ids[25] - service_ids[0] == data.ID_STRIDE

@@ -15,8 +15,8 @@ from search import copying, indexing
 from search.bench.data import (
     BENCH_PREFIX,
     Batch,
-    BatchWriter,
     BenchGenerator,
+    ParallelComposer,
     delete_bench_records,
     insert_batch,
     truncate_bench_tables,
@@ -169,14 +169,12 @@ class Command(BaseCommand):
         tables = [model._meta.db_table for model in Batch.models()]
         dropped = copying.secondary_indexes_dropped if bulk else _kept
         with dropped(tables, clock.stage):
-            batches = generator.batches(services)
-            if bulk:  # the writes in a second thread, overlapping the composing
+            if bulk:  # composed in worker processes, written here as they come
                 path = "COPY"
-                with BatchWriter(clock, counts, frozen) as write:
-                    while batch := _timed_next(batches, clock):
-                        write(batch)
+                ParallelComposer(generator, services, clock, counts, frozen).run()
             else:
                 path = None
+                batches = generator.batches(services)
                 while batch := _timed_next(batches, clock):
                     path = insert_batch(batch, clock, counts, freeze=frozen)
         self.stdout.write(f"Écriture : {path}{' FREEZE' if frozen else ''}.")
