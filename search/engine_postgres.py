@@ -25,23 +25,48 @@ from .sql import (
 )
 from .text import TYPO_MIN_LENGTH, is_prefix, within_one_edit
 
+# A stem matched as a prefix becomes the document lexemes it stands for, when the vocabulary
+# words starting with it are at most this many: exact lexemes are read from the GIN index three
+# times faster than a prefix (the posting lists of every lexeme under it gathered one by one;
+# "shelter" near Montréal at 1,000,000 services: 74 ms for the prefixes' 114,796 rows, 21 for
+# the same rows as four lexemes).
+EXPANSION_WORDS = 50
+
+
+def _stem_lexemes(stem):
+    """SQL: the lexemes of the vocabulary words starting with the stem column `stem` that
+    start with it too, or NULL when more than EXPANSION_WORDS words start with it."""
+    under = f"t.word ~>=~ {stem} AND t.word ~<~ ({stem} || '{{')"
+    return (
+        f"CASE WHEN (SELECT count(*) FROM (SELECT 1 FROM search_searchterm t WHERE {under} "
+        f"LIMIT {EXPANSION_WORDS + 1}) AS c) <= {EXPANSION_WORDS} THEN ARRAY("
+        f"SELECT DISTINCT x FROM search_searchterm t, unnest(ARRAY["
+        f"(ts_lexize('french_stem', t.word))[1], (ts_lexize('english_stem', t.word))[1]]) AS x "
+        f"WHERE {under} AND x ~>=~ {stem} AND x ~<~ ({stem} || '{{')) END"
+    )
+
+
 # Also turns sequential scans off for the rest of the search's transaction (see
 # PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
-# the query word. Words are folded to [a-z0-9], so they
-# lie between the word and the word followed by "{" (after "z"): a range the pattern index of
-# `word` serves, where LIKE with a computed pattern scans it whole.
-WORDS_SQL = """
+# the query word. Words are folded to [a-z0-9], so they lie between the word and the word
+# followed by "{" (after "z"): a range the pattern index of `word` serves, where LIKE with a
+# computed pattern scans it whole. The last two columns: the lexemes standing for the French and
+# the English stem as prefixes (_stem_lexemes).
+WORDS_SQL = f"""
 SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w), k.known,
     CASE WHEN length(q.w) >= %s AND NOT k.known THEN ARRAY(
         SELECT t.word || ' ' || coalesce((ts_lexize('french_stem', t.word))[1], '')
             || ' ' || coalesce((ts_lexize('english_stem', t.word))[1], '')
         FROM search_searchterm t WHERE t.word %% q.w ORDER BY t.word <-> q.w LIMIT 30)
-    END
+    END,
+    {_stem_lexemes("s.fr")}, {_stem_lexemes("s.en")}
 FROM (SELECT set_config('enable_seqscan', 'off', true)) AS settings,
     unnest(%s::text[]) AS q(w),
+    LATERAL (SELECT (ts_lexize('french_stem', q.w))[1] AS fr,
+        (ts_lexize('english_stem', q.w))[1] AS en) AS s,
     LATERAL (SELECT EXISTS (
         SELECT 1 FROM search_searchterm t
-        WHERE t.word ~>=~ q.w AND t.word ~<~ (q.w || '{')) AS known) AS k
+        WHERE t.word ~>=~ q.w AND t.word ~<~ (q.w || '{{')) AS known) AS k
 """
 
 # The planner setting WORDS_SQL makes, for running a text search's main SQL alone (bench_search).
@@ -122,8 +147,15 @@ def _negate(expression):
     return f" & !{expression}"
 
 
-def _pattern(lexeme, word):
-    return f"'{lexeme}':*" if is_prefix(lexeme, word) else f"'{lexeme}'"
+def _patterns(lexeme, word, expansion):
+    """The tsquery operands of `lexeme`, the query word `word`'s stem: the lexeme, exactly or
+    as a prefix (is_prefix); a prefix as the document lexemes it stands for (`expansion`, from
+    WORDS_SQL), or as a prefix when they are too many (`expansion` None)."""
+    if not is_prefix(lexeme, word):
+        return [f"'{lexeme}'"]
+    if expansion is None:
+        return [f"'{lexeme}':*"]
+    return [f"'{x}'" for x in sorted({lexeme, *expansion})]
 
 
 def _word_patterns(cursor, words, understood=()):
@@ -131,11 +163,11 @@ def _word_patterns(cursor, words, understood=()):
     ones (synonyms, need expressions) are not read as typos."""
     cursor.execute(WORDS_SQL, [TYPO_MIN_LENGTH, sorted(set(words))])
     patterns, corrections = {}, {}
-    for word, french, english, known, similar in cursor.fetchall():
+    for word, french, english, known, similar, *expansions in cursor.fetchall():
         found = []
-        for lexemes in (french, english):
+        for lexemes, expansion in zip((french, english), expansions, strict=True):
             if lexemes:
-                found.append(_pattern(lexemes[0], word))
+                found.extend(_patterns(lexemes[0], word, expansion))
         if not known and similar and word not in understood:
             for entry in similar:
                 other, *stems = entry.split(" ")

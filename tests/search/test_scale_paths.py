@@ -122,3 +122,44 @@ def test_weekly_hours_hold_the_hours_a_period_is_open_in():
     assert bits([(6, 1410, 1530)]) == [0, 1, 167]  # Sunday 23:30 to Monday 1:30
     assert bits([(4, 960, 990)]) == [4 * 24 + 16]
     assert week_hour(4, 16 * 60 + 29) == 4 * 24 + 16
+
+
+def text_of_main_query(params):
+    """(slugs found, the tsquery texts the search's main statement was given)."""
+    with CaptureQueriesContext(connection) as queries:
+        outcome = find(params).outcome
+    main = [q["sql"] for q in queries.captured_queries if "search:main" in q["sql"]]
+    return [hit.service.slug for hit in outcome.hits], main
+
+
+def test_a_long_stem_stands_for_the_document_lexemes_under_it_not_a_prefix():
+    made = [
+        make_service(name_fr="Comptoir alimentaire"),
+        make_service(name_fr="Cuisine", description_fr="Ateliers d'alimentation saine."),
+        make_service(name_fr="Dépannage", description_fr="Aliments secs et conserves."),
+        make_service(name_fr="Alimentaires", description_en="Groceries."),
+    ]
+    other = make_service(name_fr="Aide aux devoirs", description_fr="Alibi, alizé.")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+
+    found, main = text_of_main_query({"q": "aliment"})
+
+    assert sorted(found) == sorted(s.slug for s in made)
+    assert other.slug not in found
+    # The stem "aliment" as the lexemes of the vocabulary's words under it ("alimentair",
+    # "alimentation", "aliment"...), each read exactly from the index.
+    assert main and all(":*" not in sql for sql in main)
+    assert all("'alimentair'" in sql and "'aliment'" in sql for sql in main)
+
+
+def test_a_stem_over_too_many_words_stays_a_prefix():
+    words = " ".join(f"zorblat{a}{b}" for a in "abcdefgh" for b in "abcdefg")  # 56 words
+    crowded = make_service(name_fr="Zorblat", description_fr=words)
+    single = make_service(name_fr="Autre", description_fr="Un zorblatzz seul.")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert len(words.split()) > engine_postgres.EXPANSION_WORDS
+
+    found, main = text_of_main_query({"q": "zorblat"})
+
+    assert sorted(found) == sorted([crowded.slug, single.slug])
+    assert main and all("zorblat'':*" in sql for sql in main)  # quoted as SQL
