@@ -28,7 +28,11 @@ from .text import is_qualifier
 
 COUNT_CAP = 1000  # counts stop here ("1000+"): exact counts of 100,000 matches cost seconds
 RANK_CAP = 2000  # only the first matches get a text score (docs/engineering-notes.md)
-GATHER_CAP = 5000  # a selective need's matches sorted by distance in one query, up to this
+# A selective need's matches sorted by distance (needs' points first) in one query, up to this
+# many rows; past it the nearest-first walk. 5,000 until 5 December 2026: at 1,000,000 services
+# a gather that overflows is thrown away, and reading 5,001 rows to learn it cost 30-40 ms
+# (docs/scale.md, "Exact lexemes and a smaller gather").
+GATHER_CAP = 2000
 APART_LIMIT = 5  # services shown apart, that match the need but not the place
 # A partial match's points: a need met (the service is in a sector the lexicon read) weighs two
 # words held ("du linge pour les enfants" prefers any clothing service to one that only says
