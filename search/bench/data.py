@@ -276,11 +276,12 @@ def in_bench_box(lat, lon, centre):
 
 
 class BenchGenerator:
-    """Composes bench rows, one Batch per slice of organizations, from one seeded generator."""
+    """Composes bench rows, one Batch per SERVICES_PER_BATCH services, each from a generator of
+    its own seeded with `seed` and its number (`batch`)."""
 
     def __init__(self, seed, topics, organization_names=()):
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng = None  # set by each batch
         subsectors = Sector.objects.filter(parent__isnull=False).order_by("slug")
         self.sectors = dict(subsectors.values_list("slug", "id"))
         theme_of = dict(subsectors.values_list("slug", "parent__slug"))
