@@ -104,6 +104,9 @@ class SqliteEngine:
     def prefer_indexes(self, cursor):
         """Nothing to set: SQLite's planner takes the indexes the statements name."""
 
+    def allow_table_scan(self, cursor, parsed):
+        """Nothing to set (see prefer_indexes)."""
+
     def partial_text(self, parsed, cursor):
         """The PartialText of the query prepared last (prepare_text), or None; every clause
         reaches its rows (no statistics of common words here, and small directories)."""

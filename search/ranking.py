@@ -225,6 +225,8 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
         corrections = criteria.query.corrections if criteria.has_text else {}
         others = sql.filters(criteria, eng, now)
         matched = text.matched if text else None
+        if text is not None and matched is None and sort != "nearest":
+            eng.allow_table_scan(cursor, criteria.query)
         # When a clause may be met by sectors, the need is reached through the index (its
         # words or its sectors) and the place tested on each row: the other way round reads
         # thousands of documents ("logemnt" near Repentigny at 100,000 services: 250 ms, now 36).

@@ -163,3 +163,24 @@ def test_a_stem_over_too_many_words_stays_a_prefix():
 
     assert sorted(found) == sorted([crowded.slug, single.slug])
     assert main and all("zorblat'':*" in sql for sql in main)  # quoted as SQL
+
+
+def searched(params):
+    """(slugs found in order, whether the search allowed table scans again)."""
+    with CaptureQueriesContext(connection) as queries:
+        outcome = find(params).outcome
+    allowed = any("'enable_seqscan', 'on'" in q["sql"] for q in queries.captured_queries)
+    return [hit.service.slug for hit in outcome.hits], allowed
+
+
+def test_a_word_held_by_most_rows_may_be_read_in_table_order(directory, monkeypatch):
+    # "ateliers": 9 of 11 index rows; "vélos": 2.
+    dense, allowed = searched({"q": "ateliers"})
+    assert allowed
+    assert len(dense) == 9
+    assert searched({"q": "vélos"})[1] is False
+    assert searched({"q": "ateliers vélos"})[1] is False  # one clause is rare: the index
+    assert searched({"q": "ateliers", "lat": "45.742", "lon": "-73.450"})[1] is False
+
+    monkeypatch.setattr(engine_postgres, "DENSE_SHARE", 1.1)  # never dense: the index
+    assert searched({"q": "ateliers"}) == (dense, False)  # the same services, in the same order
