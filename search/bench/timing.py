@@ -71,12 +71,14 @@ class QueryRecorder:
         self.reset()
 
     def reset(self):
-        self.count, self.main = 0, []
+        self.count, self.main, self.settings = 0, [], []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         if "/* search:main */" in sql or "/* search:partial */" in sql:
             self.main.append((sql, params))
+        elif sql.startswith("SELECT set_config("):  # a setting made after the words' query
+            self.settings.append(sql)
         return execute(sql, params, many, context)
 
 
@@ -85,9 +87,10 @@ def run_search(query_string):
     return find(params).outcome
 
 
-def bare_sql(main, runs):
+def bare_sql(main, runs, settings=()):
     """Milliseconds per run of the main statements alone, run as the search runs them: in a
-    transaction with the engine's settings."""
+    transaction with the engine's settings (those the words' query makes, then `settings`,
+    the setting statements the search made after it)."""
     if not main:
         return []
     times = []
@@ -95,6 +98,8 @@ def bare_sql(main, runs):
         planned = ("@@ tq", "e.sector_ids &&")  # text or sector: ranking.search's settings
         if connection.vendor == "postgresql" and any(p in sql for sql, _ in main for p in planned):
             cursor.execute(TEXT_SETTINGS_SQL)
+        for statement in settings:
+            cursor.execute(statement)
         for _ in range(runs + 2):
             start = time.perf_counter()
             for sql, params in main:
@@ -117,7 +122,7 @@ def time_shapes(runs, shapes=SHAPES):
                 start = time.perf_counter()
                 outcome = run_search(query_string)
                 times.append((time.perf_counter() - start) * 1000)
-        bare = bare_sql(recorder.main, runs)
+        bare = bare_sql(recorder.main, runs, recorder.settings)
         ratio = statistics.median(times) / statistics.median(bare) if bare else None
         rows.append((name, times, recorder.count, outcome.total, bare, ratio))
     return rows
