@@ -50,8 +50,8 @@ def _stem_lexemes(stem):
 # PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
 # the query word. Words are folded to [a-z0-9], so they lie between the word and the word
 # followed by "{" (after "z"): a range the pattern index of `word` serves, where LIKE with a
-# computed pattern scans it whole. The last two columns: the lexemes standing for the French and
-# the English stem as prefixes (_stem_lexemes).
+# computed pattern scans it whole. Then the lexemes standing for the French and the English stem
+# as prefixes (_stem_lexemes), and the planner's count of index rows (allow_table_scan).
 WORDS_SQL = f"""
 SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w), k.known,
     CASE WHEN length(q.w) >= %s AND NOT k.known THEN ARRAY(
@@ -59,7 +59,8 @@ SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w), k.kno
             || ' ' || coalesce((ts_lexize('english_stem', t.word))[1], '')
         FROM search_searchterm t WHERE t.word %% q.w ORDER BY t.word <-> q.w LIMIT 30)
     END,
-    {_stem_lexemes("s.fr")}, {_stem_lexemes("s.en")}
+    {_stem_lexemes("s.fr")}, {_stem_lexemes("s.en")},
+    (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass('search_searchentry'))
 FROM (SELECT set_config('enable_seqscan', 'off', true)) AS settings,
     unnest(%s::text[]) AS q(w),
     LATERAL (SELECT (ts_lexize('french_stem', q.w))[1] AS fr,
@@ -182,11 +183,13 @@ def _patterns(lexeme, word, expansion):
 
 
 def _word_patterns(cursor, words, understood=()):
-    """{word: [tsquery operand, ...]} for the query's words (one query); the `understood`
-    ones (synonyms, need expressions) are not read as typos."""
+    """({word: [tsquery operand, ...]}, corrections, index rows by the planner) for the
+    query's words (one query); the `understood` ones (synonyms, need expressions) are not read
+    as typos."""
     cursor.execute(WORDS_SQL, [TYPO_MIN_LENGTH, sorted(set(words))])
-    patterns, corrections = {}, {}
-    for word, french, english, known, similar, *expansions in cursor.fetchall():
+    patterns, corrections, found_rows = {}, {}, []
+    for word, french, english, known, similar, *expansions, rows in cursor.fetchall():
+        found_rows.append(rows or 0)
         found = []
         for lexemes, expansion in zip((french, english), expansions, strict=True):
             if lexemes:
@@ -198,7 +201,7 @@ def _word_patterns(cursor, words, understood=()):
                     corrections.setdefault(word, []).append(other)
                     found.extend(f"'{s}'" for s in stems if s)
         patterns[word] = list(dict.fromkeys(found))
-    return patterns, corrections
+    return patterns, corrections, max([0, *found_rows])
 
 
 def _clause_condition(expression):
@@ -227,7 +230,9 @@ class PostgresEngine:
         With needs the lexicon read (`groups`, search.needs.NeedGroup) whose words are a
         clause's, that clause is met by its words or by the need's sectors (one `@@` per
         clause: sql.clauses_or_needs); the whole query still gives the text score."""
-        patterns, parsed.corrections = _word_patterns(cursor, parsed.all_words(), parsed.known)
+        patterns, parsed.corrections, self.rows = _word_patterns(
+            cursor, parsed.all_words(), parsed.known
+        )
         self.patterns = patterns
         expression = _expression(parsed, patterns)
         if expression is None:
@@ -252,6 +257,8 @@ class PostgresEngine:
         ("aide" at 1,000,000 services: 630,000 rows, 36 ms), where rows in table order meet
         matches at once; the planner, which knows the word is common, picks whichever costs
         less with the filters. A search of rarer words keeps the index (WORDS_SQL)."""
+        if self.rows * DENSE_SHARE < DENSE_ROWS:  # no word can be dense: no statistics read
+            return
         positive, _negative = clause_expressions(parsed, self.patterns, "&", "|")
         if not positive:
             return

@@ -176,7 +176,7 @@ def searched(params):
 def test_a_word_held_by_most_rows_may_be_read_in_table_order(directory, monkeypatch):
     # "ateliers": 9 of 11 index rows; "vélos": 2. A small directory keeps the index.
     assert searched({"q": "ateliers"})[1] is False
-    monkeypatch.setattr(engine_postgres, "DENSE_ROWS", 5)
+    monkeypatch.setattr(engine_postgres, "DENSE_ROWS", 3)
     dense, allowed = searched({"q": "ateliers"})
     assert allowed
     assert len(dense) == 9
