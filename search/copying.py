@@ -95,13 +95,8 @@ def reserve_ids(model, count, raw=None):
 def copy_rows(table, columns, rows, freeze=False, raw=None):
     """COPY the tuples `rows` into `table` (`columns` in their order); returns how many.
     `freeze`: the table was truncated in this transaction (see `truncate`)."""
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
     written = 0
-    with (
-        _cursor(raw) as cursor,
-        cursor.copy(statement + (" (FREEZE)" if freeze else "")) as copy,
-    ):
+    with _cursor(raw) as cursor, cursor.copy(_copy_statement(table, columns, freeze)) as copy:
         for row in rows:
             copy.write_row(row)
             written += 1
@@ -119,10 +114,14 @@ def copy_text(rows):
 
 def copy_data(table, columns, data, freeze=False):
     """COPY `data` (the text of `copy_text`) into `table` (`columns` in their order)."""
+    with _cursor() as cursor, cursor.copy(_copy_statement(table, columns, freeze)) as copy:
+        copy.write(data)
+
+
+def _copy_statement(table, columns, freeze):
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
-    with _cursor() as cursor, cursor.copy(statement + (" (FREEZE)" if freeze else "")) as copy:
-        copy.write(data)
+    return statement + (" (FREEZE)" if freeze else "")
 
 
 def truncate(tables):

@@ -123,17 +123,21 @@ def forget_statistics():
     _statistics["read"] = None
 
 
+def _share(lexeme, prefix, share):
+    """The share of the rows holding a tsquery operand's `lexeme` (as quoted in the tsquery; a
+    `prefix`: the lexemes under it together), 0 when not among the common ones."""
+    lexeme = lexeme.replace("''", "'")
+    if prefix:
+        return sum(f for word, f in share.items() if word.startswith(lexeme))
+    return share.get(lexeme, 0.0)
+
+
 def _rows_holding(expression, rows, share):
     """An upper bound of the index rows a clause's tsquery `expression` matches, from the
     common lexemes' shares (a lexeme not among them: none counted)."""
-    total = 0.0
-    for lexeme, prefix in _LEXEME.findall(expression):
-        lexeme = lexeme.replace("''", "'")
-        if prefix:
-            total += sum(f for word, f in share.items() if word.startswith(lexeme))
-        else:
-            total += share.get(lexeme, 0.0)
-    return total * rows
+    return (
+        sum(_share(lexeme, prefix, share) for lexeme, prefix in _LEXEME.findall(expression)) * rows
+    )
 
 
 def _reach(cursor, parsed, patterns):
@@ -155,16 +159,8 @@ def _dense(expression, share, rows):
     """Is every lexeme of the clause's tsquery `expression` held by DENSE_SHARE of the `rows`
     or more, and by DENSE_ROWS rows or more (a prefix: the lexemes under it together)? A lexeme
     not among the statistics' most common ones is not."""
-    found = _LEXEME.findall(expression)
-    for lexeme, prefix in found:
-        lexeme = lexeme.replace("''", "'")
-        if prefix:
-            held = sum(f for word, f in share.items() if word.startswith(lexeme))
-        else:
-            held = share.get(lexeme, 0.0)
-        if held < DENSE_SHARE or held * rows < DENSE_ROWS:
-            return False
-    return bool(found)
+    held = [_share(lexeme, prefix, share) for lexeme, prefix in _LEXEME.findall(expression)]
+    return bool(held) and all(h >= DENSE_SHARE and h * rows >= DENSE_ROWS for h in held)
 
 
 def _negate(expression):
