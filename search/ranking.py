@@ -28,7 +28,7 @@ tests/search/test_ranking.py and the relevance suite.
      physical location", by text score then name.
    - `relevance` (the default otherwise when there is text): text score (names weigh most, then
      organization and sector names, then descriptions), then located services before the others,
-     then name. Only the first 2,000 matches are scored.
+     then name. Only the first 1,001 matches are scored (as many as are counted: 5).
    - no text and no position: by name.
    Past GATHER_CAP matching rows, nearest-first walks the distance index and ignores the needs'
    points (thousands of matches close by: the nearest are relevant enough).
@@ -53,9 +53,12 @@ from . import places, sql
 from .engine_postgres import PostgresEngine
 from .engine_sqlite import SqliteEngine
 from .models import SearchEntry, served_code
-from .sql import COUNT_CAP, GATHER_CAP, Fragment, TextMatch
+from .sql import COUNT_CAP, Fragment, TextMatch
 
 PAGE_SIZE = 20
+# A query of this many clauses or more (each a need or its words) is narrow: near a place, its
+# first page and the services apart are gathered together (search()).
+NARROW_CLAUSES = 3
 
 
 def engine(alias=DEFAULT_DB_ALIAS):
@@ -237,24 +240,33 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
         )
         sectors = sql.need_sectors(criteria.need_groups, eng, matched)
         understood = text is not None or sectors is not None
+        # A need of many clauses ("j'ai perdu ma job pis j'ai pus d'argent pour l'épicerie")
+        # is met by few rows: its first page near a place is gathered with the services apart
+        # (one bitmap of the need where two were built: 19 ms each at 1,000,000 services).
+        together = cards and page == 1 and len(_clauses(criteria)) >= NARROW_CLAUSES
+        apart_ids = None
         if (criteria.asked or criteria.has_text) and not understood:
             ids, paging, matches = [], sql.Paging(0, False, 1, 1), None
         else:
-            ids, paging, matches, need = _full_matches(
-                cursor, eng, criteria, text, others, place, sectors, sort, page, size
+            ids, paging, matches, need, apart_ids = _full_matches(
+                cursor, eng, criteria, text, others, place, sectors, sort, page, size, together
             )
         if not cards:
             return Outcome([], [], *_paged(paging), sort, corrections, ids)
 
-        apart_ids, partial_ids = [], {}
+        partial_ids = {}
         first_page_short = paging.page == 1 and paging.total < size
-        if matches and first_page_short and place and (matches.rank or criteria.sector_ids):
-            wanted = sql.Matches(
-                matches.source, need.sql, need.params, matches.rank or "0", matches.points
-            )
-            statement = sql.apart(wanted)
-            cursor.execute(statement.sql, statement.params)
-            apart_ids = [row[0] for row in cursor.fetchall()]
+        if not first_page_short:
+            apart_ids = []
+        elif apart_ids is None:  # not gathered with the page
+            apart_ids = []
+            if matches and place and (matches.rank or criteria.sector_ids):
+                wanted = sql.Matches(
+                    matches.source, need.sql, need.params, matches.rank or "0", matches.points
+                )
+                statement = sql.apart(wanted)
+                cursor.execute(statement.sql, statement.params)
+                apart_ids = [row[0] for row in cursor.fetchall()]
         if first_page_short and text and (len(_clauses(criteria)) > 1 or sectors):
             partial_ids = _partial(
                 cursor, eng, criteria, others, place, sectors, ids, size - len(ids)
@@ -275,10 +287,14 @@ def _clauses(criteria):
     return [c for c in criteria.query.clauses if not c.negated] if criteria.has_text else []
 
 
-def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, page, size):
-    """(ids, paging, Matches, the need's condition and "not the place") of the services that
-    match every meaningful word (or, for a query whose words were all understood as needs
-    but none is searchable, the needs' sectors)."""
+def _full_matches(
+    cursor, eng, criteria, text, others, place, sectors, sort, page, size, together=False
+):
+    """(ids, paging, Matches, the need's condition and "not the place", the services apart or
+    None) of the services that match every meaningful word (or, for a query whose words were
+    all understood as needs but none is searchable, the needs' sectors). `together`: gather
+    the need whatever the place, and the services apart with the page (sql.gather's
+    `serving`), when they all fit; the services apart are then known (else None)."""
     if text is None and sectors is not None:  # needs only: their sectors are the need
         text = TextMatch("", sectors.sql, "0", [])
         where_params = list(sectors.params)
@@ -305,6 +321,16 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
     if sort == "nearest":
         selective = rank is not None or bool(criteria.sector_ids) or sectors is not None
         carried = eng.gather_carried(bool(text.join))
+        if together and place and selective:
+            wide = sql.combine([*others, matched_text])
+            whole = sql.Matches(
+                matches.source, wide.sql, text.params + wide.params, rank, matches.points
+            )
+            ids, paging, apart_ids, _ = _gather(
+                cursor, eng, criteria.point, whole, page, size, carried, place
+            )
+            if ids is not None:
+                return ids, paging, matches, need, apart_ids
         ids, paging = _nearest_page(
             cursor, eng, criteria.point, matches, page, size, selective, carried
         )
@@ -316,7 +342,7 @@ def _full_matches(cursor, eng, criteria, text, others, place, sectors, sort, pag
         else:
             statement = sql.named_page(matches)
         ids, paging = _counted_page(cursor, statement, matches, page, size)
-    return ids, paging, matches, need
+    return ids, paging, matches, need, None
 
 
 def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
@@ -383,9 +409,9 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective, carried=""
     ones are close by."""
     count = None
     if selective:
-        gathered, primaries = _gather(cursor, eng, point, matches, page, size, carried)
-        if gathered is not None:
-            return gathered
+        ids, paging, _apart, primaries = _gather(cursor, eng, point, matches, page, size, carried)
+        if ids is not None:
+            return ids, paging
         count = primaries if primaries > COUNT_CAP else None
     if count is None:
         count = _count(cursor, matches)
@@ -395,27 +421,31 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective, carried=""
     return ids, paging
 
 
-def _gather(cursor, eng, point, matches, page, size, carried=""):
-    """((ids, paging), None) from every match sorted by distance; (None, primary rows among
-    the first GATHER_CAP + 1) when there are more than GATHER_CAP matching rows."""
+def _gather(cursor, eng, point, matches, page, size, carried="", serving=None):
+    """(ids, paging, apart ids, None) from every match sorted by distance (sql.gather; apart
+    ids only with `serving`), or (None, None, [], primary rows among the first GATHER_CAP + 1)
+    when more than GATHER_CAP rows match (with `serving`: rows of the need whatever the place;
+    the count is then not the place's)."""
     distance = eng.distance(*point)
 
     def read(number):
-        statement = sql.gather(matches, eng.point_columns, distance, size, number, carried)
+        statement = sql.gather(matches, eng.point_columns, distance, size, number, carried, serving)
         cursor.execute(statement.sql, statement.params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        kinds = {kind: [row for row in rows if row[4] == kind] for kind in (0, 1, 2)}
+        return kinds[0], kinds[2][0] if kinds[2] else None, [row[0] for row in kinds[1]]
 
-    rows = read(page)
-    if not rows and page > 1:  # past the end: the first page gives the count
-        rows = read(1)
-        if rows and rows[0][2] <= GATHER_CAP:
+    rows, overflow, apart = read(page)
+    if not rows and not overflow and page > 1:  # past the end: the first page gives the count
+        rows, overflow, apart = read(1)
+        if rows:
             paging = _paging(rows[0][1], page, size)
             if paging.page != 1:
-                rows = read(paging.page)
-            return ([row[0] for row in rows], paging), None
-    if rows and rows[0][2] > GATHER_CAP:
-        return None, rows[0][3]
-    return ([row[0] for row in rows], _paging(rows[0][1] if rows else 0, page, size)), None
+                rows, overflow, apart = read(paging.page)
+            return [row[0] for row in rows], paging, apart, None
+    if overflow:
+        return None, None, [], overflow[3]
+    return [row[0] for row in rows], _paging(rows[0][1] if rows else 0, page, size), apart, None
 
 
 def _walk(cursor, eng, point, matches, needed):

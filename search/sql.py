@@ -27,7 +27,12 @@ from resources.statutory_holidays import is_statutory_holiday
 from .text import is_qualifier
 
 COUNT_CAP = 1000  # counts stop here ("1000+"): exact counts of 100,000 matches cost seconds
-RANK_CAP = 2000  # only the first matches get a text score (docs/engineering-notes.md)
+# Only the first matches get a text score, as many as are counted: a list of more shows "1000+"
+# and scores an arbitrary share of its matches whatever the cap. 2,000 until 5 December 2026:
+# each score reads a document from TOAST, and at 1,000,000 services scoring 2,000 took 20 of
+# the 31 ms of "aide alimentaire" (docs/scale.md, "Scoring as many as are counted").
+RANK_CAP = COUNT_CAP + 1
+APART_SCORED = 200  # the services apart: the best-scored among the first this many
 # A selective need's matches sorted by distance (needs' points first) in one query, up to this
 # many rows; past it the nearest-first walk. 5,000 until 5 December 2026: at 1,000,000 services
 # a gather that overflows is thrown away, and reading 5,001 rows to learn it cost 30-40 ms
@@ -41,7 +46,11 @@ APART_LIMIT = 5  # services shown apart, that match the need but not the place
 NEED_WEIGHT = 4
 WORD_WEIGHT = 2
 TEXT_WEIGHT = 2  # in the full matches: holding every word (need_points)
-PARTIAL_CAP = 1000  # partial matches: only the first rows matching part of the need are ranked
+# Partial matches: only the first rows matching part of the need are ranked (they fill the rest
+# of one page). 1,000 until 5 December 2026: at 1,000,000 services a long query near a place
+# read 4,200 rows for the first 1,000 serving it, each kept row's document copied (14 of its
+# 29 ms); 500 take 19 (docs/scale.md, "Scoring as many as are counted").
+PARTIAL_CAP = 500
 
 
 @dataclass(frozen=True)
@@ -299,12 +308,12 @@ def count(matches):
 
 def apart(matches):
     """Up to APART_LIMIT services among `matches` (the need, and not the place: ranking), best
-    score first, among the first RANK_CAP // 10 such matches."""
+    score first, among the first APART_SCORED such matches."""
     return Fragment(
         f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
         f"{matches.points_sql()} AS points "
         f"FROM {matches.source} WHERE e.is_primary AND {matches.where} "
-        f"LIMIT {RANK_CAP // 10}) AS a "
+        f"LIMIT {APART_SCORED}) AS a "
         f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
         matches.points_params() + matches.params,
     )
@@ -317,41 +326,86 @@ def unlocated_score(rank):
     return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
 
 
-def gather(matches, point_columns, distance, size, number, carried=""):
+def gather(matches, point_columns, distance, size, number, carried="", serving=None):
     """Every match (up to GATHER_CAP + 1 rows) sorted by distance, page `number`, each row with
-    the services' count (`total`) and the rows' and primary rows' counts (`n`, `p`). When more
-    than GATHER_CAP rows match, only the second branch runs (its counts tell the walk what to
-    show), sparing the distances and sort of rows that would be dropped.
+    the services' count (`total`), the rows' and primary rows' counts (`n`, `p`) and its kind
+    (0). When more than GATHER_CAP rows are gathered, only one row of kind 2 comes (its counts
+    tell the walk what to show), sparing the distances and sort of rows that would be dropped.
 
     `carried`: the columns (the engine's `gather_carried`) that the text score and the needs'
     points are computed from, carried by the gathered rows so that they are computed only once
     the rows are known to fit (PostgreSQL: a document is read from TOAST only then; with more
-    than GATHER_CAP rows, none is). Without it they are computed on each gathered row."""
+    than GATHER_CAP rows, none is). Without it they are computed on each gathered row.
+
+    `serving`: the place's condition, left out of `matches` (the need whatever the place). The
+    rows are gathered whatever the place, each flagged by it: the page is made of those serving
+    it, and up to APART_LIMIT of the others follow it, kind 1, when the services serving it are
+    fewer than `size` (the services apart, chosen as `apart` chooses them): one bitmap of the
+    need where the page and the services apart built one each. Past GATHER_CAP rows of the
+    need, the overflow row (kind 2) only says so: its counts are not the place's."""
     if carried:
         gathered = f", {carried}"
         score, points = unlocated_score(matches.rank), matches.points_sql()
         early, late = [], matches.points_params()
+        apart_score, apart_points = matches.rank or "0", points
     else:
         gathered = f", {unlocated_score(matches.rank)} AS score, {matches.points_sql()} AS points"
+        if serving:
+            gathered += f", {matches.rank or '0'} AS full_score"
         score, points = "e.score", "e.points"
         early, late = matches.points_params(), []
-    return Fragment(
-        f"/* search:main */ WITH m AS MATERIALIZED (SELECT e.service_id, e.is_primary, "
-        f"{point_columns}, e.sort_name{gathered} "
-        f"FROM {matches.source} WHERE {matches.where} LIMIT {GATHER_CAP + 1}), "
-        f"c AS MATERIALIZED (SELECT COUNT(*) AS n, "
-        f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p FROM m), "
+        apart_score, apart_points = "e.full_score", "e.points"
+    rows = (
+        f"SELECT e.service_id, e.is_primary, {point_columns}, e.sort_name{gathered}"
+        + (f", {serving.sql} AS serves" if serving else "")
+        + f" FROM {matches.source} WHERE {matches.where} LIMIT {GATHER_CAP + 1}"
+    )
+    if serving:
+        gathered_rows = (
+            f"WITH b AS MATERIALIZED ({rows}), m AS (SELECT * FROM b WHERE b.serves), "
+            f"c AS MATERIALIZED (SELECT COUNT(*) AS n, "
+            f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p, "
+            f"(SELECT COUNT(*) FROM b) AS g FROM m), "
+        )
+        first_params = early + list(serving.params) + matches.params
+    else:
+        gathered_rows = (
+            f"WITH m AS MATERIALIZED ({rows}), c AS MATERIALIZED (SELECT COUNT(*) AS n, "
+            f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p, COUNT(*) AS g FROM m), "
+        )
+        first_params = early + matches.params
+    apart, apart_params = "", []
+    if serving:
+        apart = (
+            f", a AS (SELECT e.service_id, e.sort_name, {apart_score} AS score, "
+            f"{apart_points} AS points FROM (SELECT * FROM b AS e "
+            f"WHERE NOT e.serves AND e.is_primary LIMIT {APART_SCORED}) AS e) "
+        )
+        apart_params = late
+    statement = (
+        f"/* search:main */ {gathered_rows}"
         f"s AS (SELECT e.service_id, MIN({distance.sql}) AS d, MAX({score}) AS score, "
         f"MAX({points}) AS points, "
-        f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id) "
+        f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id){apart} "
         f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
-        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p FROM s "
-        f"WHERE (SELECT n FROM c) <= {GATHER_CAP} "
+        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p, 0 AS kind FROM s "
+        f"WHERE (SELECT g FROM c) <= {GATHER_CAP} "
         f"ORDER BY s.points DESC, (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
         f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
-        f"UNION ALL SELECT NULL, NULL, c.n, c.p FROM c WHERE c.n > {GATHER_CAP}",
-        early + matches.params + distance.params + late + [size, (number - 1) * size],
+        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2 FROM c WHERE c.g > {GATHER_CAP}"
     )
+    params = first_params + distance.params + late + apart_params + [size, (number - 1) * size]
+    if serving:
+        typed_null = "CAST(NULL AS BIGINT)"  # typed as the page's counts, past a subquery
+        statement += (
+            f" UNION ALL SELECT * FROM (SELECT a.service_id, {typed_null}, {typed_null}, "
+            f"{typed_null}, 1 FROM a "
+            f"WHERE (SELECT g FROM c) <= {GATHER_CAP} AND (SELECT COUNT(*) FROM s) < %s "
+            f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id "
+            f"LIMIT {APART_LIMIT}) AS apart"
+        )
+        params.append(size)
+    return Fragment(statement, params)
 
 
 def walk(matches, order, distance, limit):

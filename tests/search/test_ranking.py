@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from geopy.distance import great_circle
 
 from resources.models import Service
@@ -89,6 +90,50 @@ def test_services_not_serving_the_place_are_shown_apart(client):
     html = client.get("/fr/recherche/", {"q": "alimentaire", "municipality": "repentigny"})
     apart = html.content.decode().split("data-results-apart", 1)[1]
     assert "Seulement Saint-Sulpice" in apart
+
+
+def many_clauses_near_a_place():
+    """A query of three clauses near Repentigny: services holding every word, serving the
+    place or not, and one holding two of them (a partial match)."""
+    words = "Ateliers de cuisine, de couture et de menuiserie."
+    make_service(name_fr="Tout ici", description_fr=words, scope="mrc")
+    make_service(
+        name_fr="Tout ailleurs",
+        description_fr=words,
+        scope="local",
+        municipalities=["saint-sulpice"],
+    )
+    make_service(
+        name_fr="Deux ici", description_fr="Ateliers de cuisine et de couture.", scope="mrc"
+    )
+    params = {"q": "cuisine couture menuiserie", "municipality": "repentigny"}
+    params.update(lat=str(REPENTIGNY[0]), lon=str(REPENTIGNY[1]))
+    return params
+
+
+def shown(result):
+    return (
+        names(result),
+        [hit.service.name_fr for hit in result.apart],
+        [hit.service.name_fr for hit in result.partial],
+    )
+
+
+@pytest.mark.parametrize("cap", [2000, 1], ids=["fits", "need-past-the-cap"])
+def test_a_narrow_need_gathers_its_page_and_the_services_apart_at_once(monkeypatch, cap):
+    monkeypatch.setattr("search.sql.GATHER_CAP", cap)
+    params = many_clauses_near_a_place()
+    outcome(**params)  # the reference data read once
+    with CaptureQueriesContext(connection) as together:
+        result = outcome(**params)
+    monkeypatch.setattr("search.ranking.NARROW_CLAUSES", 99)  # one statement each, as before
+    with CaptureQueriesContext(connection) as apart:
+        expected = outcome(**params)
+
+    assert shown(result) == shown(expected)
+    assert shown(expected) == (["Tout ici"], ["Tout ailleurs"], ["Deux ici"])
+    # Fitting, one query less; past the cap, the page is gathered again with the place.
+    assert len(together) == len(apart) + (-1 if cap > 1 else 1), [q["sql"][:60] for q in together]
 
 
 @pytest.mark.parametrize("slug", ["repentigny", "charlemagne", "saint-sulpice", "joliette"])
