@@ -280,6 +280,13 @@ def vacuum_after(table):
         cursor.execute(f"VACUUM (PROCESS_TOAST FALSE) {connection.ops.quote_name(table)}")
 
 
+def reindex_concurrently(table):
+    """REINDEX `table` CONCURRENTLY, in autocommit (outside any transaction of this
+    connection): its indexes built anew beside the old ones, searches answered meanwhile."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"REINDEX TABLE CONCURRENTLY {connection.ops.quote_name(table)}")
+
+
 def backend_cpu(pid):
     """CPU seconds used so far by the server process `pid` (same machine only), else None."""
     try:
