@@ -274,6 +274,7 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             "org_text": org,
             "body_text": body,
             "sort_name": fold(row["name_fr"])[:200],
+            "sort_name_en": fold(row["name_en"] or row["name_fr"])[:200],
             "sector_keys": _keys(sectors[sid]),
             "served_keys": _keys(served[sid] + [code for code in scopes[sid] if code is not None]),
             "language_keys": _keys(languages[sid]),
@@ -286,7 +287,12 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
             entries.append(dict(common, is_primary=n == 0, latitude=lat, longitude=lon))
         listings.extend(
-            {"sector_id": pk, "sort_name": common["sort_name"], "service_id": sid}
+            {
+                "sector_id": pk,
+                "sort_name": common["sort_name"],
+                "sort_name_en": common["sort_name_en"],
+                "service_id": sid,
+            }
             for pk in _listed_under(sectors[sid], parents)
         )
         if with_fts:  # PostgreSQL stems in its generated column instead
@@ -388,6 +394,7 @@ ENTRY_COLUMNS = [
     "org_text",
     "body_text",
     "sort_name",
+    "sort_name_en",
     "sector_keys",
     "served_keys",
     "language_keys",

@@ -71,7 +71,8 @@ class SearchEntry(models.Model):
     name_text = models.TextField()
     org_text = models.TextField()
     body_text = models.TextField()
-    sort_name = models.CharField(max_length=200)
+    sort_name = models.CharField(max_length=200)  # the French name, folded
+    sort_name_en = models.CharField(max_length=200)  # the English name (else French), folded
     sector_keys = models.CharField(max_length=400)
     # Municipality ids, and the negative codes of whole territories (search.models.SCOPE_CODES).
     served_keys = models.CharField(max_length=400)
@@ -141,11 +142,15 @@ class SectorListing(models.Model):
 
     sector_id = models.IntegerField()
     sort_name = models.CharField(max_length=200)
+    sort_name_en = models.CharField(max_length=200)  # the English page's order (SearchEntry)
     service = models.ForeignKey("resources.Service", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         indexes = [
-            models.Index(fields=["sector_id", "sort_name", "service"], name="search_listing_order")
+            models.Index(fields=["sector_id", "sort_name", "service"], name="search_listing_order"),
+            models.Index(
+                fields=["sector_id", "sort_name_en", "service"], name="search_listing_order_en"
+            ),
         ]
 
     def __str__(self):

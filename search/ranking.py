@@ -29,7 +29,7 @@ tests/search/test_ranking.py and the relevance suite.
    - `relevance` (the default otherwise when there is text): text score (names weigh most, then
      organization and sector names, then descriptions), then located services before the others,
      then name. Only the first 1,001 matches are scored (as many as are counted: 5).
-   - no text and no position: by name.
+   - no text and no position: by name, in the page's language (sql.NAME_ORDER).
    Past GATHER_CAP matching rows, nearest-first walks the distance index and ignores the needs'
    points (thousands of matches close by: the nearest are relevant enough).
 4. "Open now" takes the weekly hours in the index (see indexing.py for which schedules count) and
@@ -43,7 +43,7 @@ import math
 from dataclasses import MISSING, dataclass, field, fields
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from geopy.distance import great_circle
 
 from resources.models.directory import directions_to_point
@@ -283,6 +283,11 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
     return Outcome(hits, apart, *_paged(paging), sort, corrections, ids, partial)
 
 
+def _name_language():
+    """The language whose names order a list by name: the page's."""
+    return "en" if (translation.get_language() or "").startswith("en") else "fr"
+
+
 def _clauses(criteria):
     return [c for c in criteria.query.clauses if not c.negated] if criteria.has_text else []
 
@@ -338,9 +343,9 @@ def _full_matches(
         if sort == "relevance":
             statement = sql.ranked_page(matches, eng.ranked_carried(text.matched is not None))
         elif criteria.sector_only:
-            statement = sql.sector_page(criteria.sector)
+            statement = sql.sector_page(criteria.sector, _name_language())
         else:
-            statement = sql.named_page(matches)
+            statement = sql.named_page(matches, _name_language())
         ids, paging = _counted_page(cursor, statement, matches, page, size)
     return ids, paging, matches, need, None
 

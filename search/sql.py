@@ -240,25 +240,32 @@ def need_points(groups, eng, matched=None):
     return Fragment("(" + " + ".join(parts) + ")", params)
 
 
-def named_page(matches):
-    """Matches by name, with their count on each row (`COUNT(*) OVER ()`): one query where a
-    count and a page took two."""
+# The sort key of a list by name, per language (the French one elsewhere: the tie-breaks of
+# the other orders).
+NAME_ORDER = {"fr": "sort_name", "en": "sort_name_en"}
+
+
+def named_page(matches, language="fr"):
+    """Matches by name in `language`, with their count on each row (`COUNT(*) OVER ()`): one
+    query where a count and a page took two."""
     return Fragment(
         f"/* search:main */ SELECT e.service_id, COUNT(*) OVER () FROM {matches.source} "
-        f"WHERE e.is_primary AND {matches.where} ORDER BY e.sort_name, e.service_id",
+        f"WHERE e.is_primary AND {matches.where} "
+        f"ORDER BY e.{NAME_ORDER[language]}, e.service_id",
         matches.params,
     )
 
 
-def sector_page(sector_id):
-    """A sector's services by name (search.models.SectorListing: the sector's rows in name
-    order, so a page stops at its last row), with their count up to COUNT_CAP + 1 on each row:
-    what `named_page` gives for the sector alone, without reading and sorting every match."""
+def sector_page(sector_id, language="fr"):
+    """A sector's services by name in `language` (search.models.SectorListing: the sector's
+    rows in name order, so a page stops at its last row), with their count up to COUNT_CAP + 1
+    on each row: what `named_page` gives for the sector alone, without reading and sorting
+    every match."""
     listing = "search_sectorlisting"
     return Fragment(
         f"/* search:main */ SELECT l.service_id, (SELECT COUNT(*) FROM (SELECT 1 FROM {listing} "
         f"AS c WHERE c.sector_id = %s LIMIT {COUNT_CAP + 1}) AS c) FROM {listing} AS l "
-        f"WHERE l.sector_id = %s ORDER BY l.sort_name, l.service_id",
+        f"WHERE l.sector_id = %s ORDER BY l.{NAME_ORDER[language]}, l.service_id",
         [sector_id, sector_id],
     )
 

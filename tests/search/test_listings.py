@@ -24,7 +24,8 @@ def page(client, url, **params):
 def names(html):
     """The listing's services (not those shown apart, which do not serve the place)."""
     listed = re.search(r'<ol class="results".*?</ol>', html, re.S)
-    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', listed.group(0) if listed else "")
+    found = re.findall(r'<h3><a href="[^"]+">(.*?)</a></h3>', listed.group(0) if listed else "")
+    return [re.sub(r"<[^>]+>", "", name) for name in found]  # a name in French: <span lang>
 
 
 def heading(html):
@@ -77,6 +78,28 @@ def test_a_sector_page_lists_its_sector_with_its_scope_above(client, housing):
     assert '<option value="social-housing" selected>' in html
     assert heading(html) == "Logement social (HLM, coopératives, OBNL), par ordre alphabétique"
     assert chips(html) == {}  # the page's own sector is its title, not a filter to drop
+
+
+def test_lists_by_name_follow_the_pages_language(client):
+    for name_fr, name_en in [
+        ("Banque alimentaire", "Food bank"),
+        ("Cuisine collective", "Community kitchen"),
+        ("Atelier de cuisine", ""),  # no English name: its French one, in the English order
+    ]:
+        make_service(name_fr=name_fr, name_en=name_en, sectors=["food"], scope="mrc")
+    french = ["Atelier de cuisine", "Banque alimentaire", "Cuisine collective"]
+    english = ["Atelier de cuisine", "Community kitchen", "Food bank"]
+    assert names(page(client, "/fr/secteurs/food/")) == french
+    assert names(page(client, "/en/sectors/food/")) == english
+    # A search sorted by name (the entries, not the sector listing).
+    assert names(page(client, "/fr/recherche/", q="cuisine", sort="name")) == [
+        "Atelier de cuisine",
+        "Cuisine collective",
+    ]
+    assert names(page(client, "/en/search/", q="cuisine", sort="name")) == [
+        "Atelier de cuisine",
+        "Community kitchen",
+    ]
 
 
 def test_a_sector_page_filters_by_place_language_and_age_without_javascript(client, housing):
