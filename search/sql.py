@@ -313,6 +313,10 @@ def count(matches):
     )
 
 
+# The services apart's order, in `apart` and in `gather` with `serving` (on their rows `a`).
+APART_ORDER = f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}"
+
+
 def apart(matches):
     """Up to APART_LIMIT services among `matches` (the need, and not the place: ranking), best
     score first, among the first APART_SCORED such matches."""
@@ -320,8 +324,7 @@ def apart(matches):
         f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
         f"{matches.points_sql()} AS points "
         f"FROM {matches.source} WHERE e.is_primary AND {matches.where} "
-        f"LIMIT {APART_SCORED}) AS a "
-        f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id LIMIT {APART_LIMIT}",
+        f"LIMIT {APART_SCORED}) AS a {APART_ORDER}",
         matches.points_params() + matches.params,
     )
 
@@ -408,8 +411,7 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
             f" UNION ALL SELECT * FROM (SELECT a.service_id, {typed_null}, {typed_null}, "
             f"{typed_null}, 1 FROM a "
             f"WHERE (SELECT g FROM c) <= {GATHER_CAP} AND (SELECT COUNT(*) FROM s) < %s "
-            f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id "
-            f"LIMIT {APART_LIMIT}) AS apart"
+            f"{APART_ORDER}) AS apart"
         )
         params.append(size)
     return Fragment(statement, params)
