@@ -10,6 +10,9 @@ index row, which exists only for listed services. `recompute()` counts the whole
 GROUP BYs (after a full rebuild, or an edit of a sector or municipality, which changes the
 rules); `adjust(before, after)` moves the counts of a partial refresh by the difference of the
 services' rows before and after it.
+
+The same aggregate holds the top-level sectors' counts per municipality (`place`: the services
+serving it), from which a search with few results suggests sectors (search.suggestions).
 """
 
 from collections import Counter
@@ -22,6 +25,7 @@ from resources.models import Municipality, Sector
 from .models import SearchEntry, ServiceCount, served_code
 
 SECTOR, MUNICIPALITY = "s", "m"
+WHOLE = 0  # `place` of the counts over the whole directory
 
 
 def _ids(keys):
@@ -42,13 +46,26 @@ class Rules:
         }
 
     def keys(self, sector_keys, served_keys):
+        """(kind, key, place) of the counts a service with these keys goes to."""
         served = _ids(served_keys)
         tops = {self.top[pk] for pk in _ids(sector_keys) if pk in self.top}
         places = {pk for pk, covering in self.covers.items() if covering & served}
-        return [(SECTOR, pk) for pk in tops] + [(MUNICIPALITY, pk) for pk in places]
+        return (
+            [(SECTOR, pk, WHOLE) for pk in tops]
+            + [(MUNICIPALITY, pk, WHOLE) for pk in places]
+            + [(SECTOR, pk, place) for pk in tops for place in places]
+        )
+
+    def all_keys(self):
+        """Every count's (kind, key, place), zeros included."""
+        return (
+            [(SECTOR, pk, WHOLE) for pk in self.tops]
+            + [(MUNICIPALITY, pk, WHOLE) for pk in self.covers]
+            + [(SECTOR, pk, place) for place in self.covers for pk in self.tops]
+        )
 
     def count(self, groups):
-        """Counter of (kind, key) over [(sector_keys, served_keys, services)]."""
+        """Counter of (kind, key, place) over [(sector_keys, served_keys, services)]."""
         counts = Counter()
         for sector_keys, served_keys, services in groups:
             for key in self.keys(sector_keys, served_keys):
@@ -73,11 +90,11 @@ def recompute():
     """Count the whole index again (one GROUP BY over the primary rows)."""
     rules = Rules()
     counts = rules.count(primary_rows())
-    keys = [(SECTOR, pk) for pk in rules.tops] + [(MUNICIPALITY, pk) for pk in rules.covers]
     with transaction.atomic():
         ServiceCount.objects.all().delete()
         ServiceCount.objects.bulk_create(
-            ServiceCount(kind=kind, key=key, services=counts[kind, key]) for kind, key in keys
+            ServiceCount(kind=kind, key=key, place=place, services=counts[kind, key, place])
+            for kind, key, place in rules.all_keys()
         )
 
 
@@ -88,19 +105,30 @@ def adjust(before, after):
     rules = Rules()
     delta = rules.count(after)
     delta.subtract(rules.count(before))
-    for (kind, key), change in delta.items():
-        if change and not ServiceCount.objects.filter(kind=kind, key=key).update(
+    for (kind, key, place), change in delta.items():
+        if change and not ServiceCount.objects.filter(kind=kind, key=key, place=place).update(
             services=F("services") + change
         ):
-            ServiceCount.objects.create(kind=kind, key=key, services=max(change, 0))
+            ServiceCount.objects.create(kind=kind, key=key, place=place, services=max(change, 0))
 
 
 def home_counts():
     """{"sectors": {pk: count}, "municipalities": {pk: count}}, or None before the first
     count (a fresh migration: the reader then counts live)."""
     counts = {SECTOR: {}, MUNICIPALITY: {}}
-    for kind, key, services in ServiceCount.objects.values_list("kind", "key", "services"):
+    rows = ServiceCount.objects.filter(place=WHOLE).values_list("kind", "key", "services")
+    for kind, key, services in rows:
         counts[kind][key] = services
     if not counts[SECTOR] and not counts[MUNICIPALITY]:
         return None
     return {"sectors": counts[SECTOR], "municipalities": counts[MUNICIPALITY]}
+
+
+def sectors_serving(municipality):
+    """Top-level sector pks, those with the most listed services serving `municipality` (the
+    whole directory without one) first, ties by pk; None when the aggregate has no counts for
+    it (before the first rebuild, or a municipality added since: the reader counts live)."""
+    place = municipality.pk if municipality is not None else WHOLE
+    rows = ServiceCount.objects.filter(kind=SECTOR, place=place).order_by("-services", "key")
+    counted = list(rows.values_list("key", "services"))
+    return [key for key, services in counted if services] if counted else None

@@ -286,14 +286,20 @@ class SearchNeedStat(models.Model):
 class ServiceCount(models.Model):
     """How many listed services a top-level sector (`kind` "s") or a municipality ("m") has:
     the home page's counts, kept by the indexer (search/counts.py) so no request counts over
-    the directory. Rewritten whole by a full rebuild, adjusted by each partial refresh."""
+    the directory. Rewritten whole by a full rebuild, adjusted by each partial refresh.
+
+    `place` 0: over the whole directory; a municipality's pk (sectors only): among the services
+    serving that municipality (the sectors a search with few results suggests first)."""
 
     kind = models.CharField(max_length=1)
     key = models.IntegerField()
+    place = models.IntegerField(default=0)
     services = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_count_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "place", "key"], name="unique_count_place_key")
+        ]
 
     def __str__(self):
-        return f"{self.kind}{self.key}: {self.services}"
+        return f"{self.kind}{self.key}@{self.place}: {self.services}"

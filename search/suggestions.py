@@ -12,7 +12,7 @@ from django.db.models import Count
 from resources import generation
 from resources.models import Sector, Service
 
-from . import lookups
+from . import counts, lookups
 from .needs import word_keys
 from .text import is_ignored, words
 
@@ -33,14 +33,19 @@ def _named(text):
 
 def _serving_most(municipality):
     """Top-level sector pks, those with the most listed services serving `municipality` (all
-    services without one) first; counted once per place and content generation (an edit counts
-    again: resources/generation.py)."""
+    services without one) first: read from the counts the indexer keeps (search.counts) or,
+    before the first rebuild, counted live over the directory; kept once per place and content
+    generation (an edit reads them again: resources/generation.py), so that a page with few
+    results costs no more queries than one with many."""
 
     def count():
+        kept = counts.sectors_serving(municipality)
+        if kept is not None:
+            return kept
         services = Service.objects.active()
         if municipality is not None:
             services = services.serving(municipality)
-        counts = {}
+        totals = {}
         rows = (
             Sector.objects.filter(services__in=services)
             .values("pk", "parent_id")
@@ -48,8 +53,8 @@ def _serving_most(municipality):
         )
         for row in rows:
             top = row["parent_id"] or row["pk"]
-            counts[top] = counts.get(top, 0) + row["n"]
-        return sorted(counts, key=lambda pk: -counts[pk])
+            totals[top] = totals.get(top, 0) + row["n"]
+        return sorted(totals, key=lambda pk: -totals[pk])
 
     key = f"search-suggestions-{municipality.pk if municipality else 'all'}"
     return generation.cached(key, count, PLACE_CACHE_SECONDS)

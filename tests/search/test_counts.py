@@ -1,4 +1,5 @@
-"""The home page's counts come from the aggregate the indexer keeps, equal to live counts."""
+"""The home page's counts, and the sectors a search with few results suggests first, come from
+the aggregate the indexer keeps, equal to live counts."""
 
 import io
 
@@ -8,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from resources.counts import live_home_counts
-from resources.models import Municipality, Sector, ServiceArea
+from resources.models import Municipality, Sector, Service, ServiceArea
+from resources.querysets import in_sector_condition
 from search.models import ServiceCount
 from tests.factories import make_organization, make_service, municipality, sector
 
@@ -27,11 +29,30 @@ def shown(client):
     return counts, [q["sql"] for q in queries.captured_queries]
 
 
+def live_place_counts():
+    """{(top-level sector pk, municipality pk): listed services serving it in that sector}."""
+    active = Service.objects.active()
+    return {
+        (top.pk, place.pk): active.serving(place)
+        .filter(in_sector_condition(top))
+        .distinct()
+        .count()
+        for top in Sector.objects.top_level()
+        for place in Municipality.objects.all()
+    }
+
+
+def kept_place_counts():
+    rows = ServiceCount.objects.filter(kind="s").exclude(place=0)
+    return {(key, place): n for key, place, n in rows.values_list("key", "place", "services")}
+
+
 def assert_shown_equals_live(client):
     counts, sql = shown(client)
     assert counts == live_home_counts()
     counted = [q for q in sql if "COUNT(" in q.upper() and "resources_service" in q]
     assert not counted  # nothing counted live over the directory
+    assert kept_place_counts() == live_place_counts()
     return counts
 
 
@@ -102,3 +123,35 @@ def test_before_any_rebuild_the_home_page_counts_live(client):
 
     assert counts == live_home_counts()
     assert counts["sectors"][Sector.objects.get(slug="food").pk] == 1
+
+
+def suggested(client, **params):
+    """The sectors a search suggests (slugs, in order), and the SQL it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/recherche/", params).content.decode()
+    block = html.split("data-suggested-sectors")[1].split("</section>")[0]
+    slugs = [part.split('"')[0] for part in block.split('data-sector="')[1:]]
+    return slugs, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_search_with_no_result_suggests_the_places_sectors_from_the_counts_kept(
+    client, directory
+):
+    for _ in range(3):
+        make_service(sectors=["clothing"], municipalities=["charlemagne"])
+    in_charlemagne, sql = suggested(client, q="zzzqx", municipality="charlemagne")
+    in_repentigny, _ = suggested(client, q="zzzqx", municipality="repentigny")
+
+    assert in_charlemagne[:2] == ["material-aid", "food"]  # 4 and 2 serving Charlemagne
+    assert in_repentigny[:2] == ["food", "material-aid"]  # 3 and 1 serving Repentigny
+    assert not [q for q in sql if "COUNT(" in q.upper() and "resources_service" in q]
+
+
+def test_before_any_rebuild_the_suggestions_count_live(client):
+    make_service(sectors=["clothing"], municipalities=["charlemagne"])
+    ServiceCount.objects.all().delete()
+
+    slugs, sql = suggested(client, q="zzzqx", municipality="charlemagne")
+
+    assert slugs[0] == "material-aid"  # clothing's top-level sector
+    assert [q for q in sql if "COUNT(" in q.upper() and "resources_service" in q]
