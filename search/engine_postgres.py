@@ -234,7 +234,7 @@ class PostgresEngine:
         if expression is None:
             return None
         positive, negative = clause_expressions(parsed, patterns, "&", "|")
-        either = clauses_or_needs(positive, negative, groups, self, _clause_condition)
+        either = clauses_or_needs(positive, negative, groups, self, _clause_condition, "&")
         return TextMatch(
             ", to_tsquery('simple', %s) AS tq",
             either.sql if either else "e.document @@ tq",

@@ -78,7 +78,7 @@ class SqliteEngine:
         if expression is None:
             return None
         positive, negative = clause_expressions(parsed, patterns, "AND", "OR")
-        either = clauses_or_needs(positive, negative, groups, self, _clause_condition)
+        either = clauses_or_needs(positive, negative, groups, self, _clause_condition, "AND")
         if either is not None:
             return TextMatch(
                 " LEFT JOIN (SELECT rowid AS sid, -bm25(search_fts, 10.0, 4.0, 1.0) AS score"

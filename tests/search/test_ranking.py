@@ -9,8 +9,9 @@ from geopy.distance import great_circle
 
 from resources.models import Service
 from search import lookups, places
+from search.models import NeedExpression
 from search.ranking import engine
-from tests.factories import at, locate, make_schedule, make_service, municipality
+from tests.factories import at, locate, make_schedule, make_service, municipality, sector
 from tests.searching import outcome
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,31 @@ def test_a_narrow_need_gathers_its_page_and_the_services_apart_at_once(monkeypat
     assert shown(expected) == (["Tout ici"], ["Tout ailleurs"], ["Deux ici"])
     # Fitting, one query less; past the cap, the page is gathered again with the place.
     assert len(together) == len(apart) + (-1 if cap > 1 else 1), [q["sql"][:60] for q in together]
+
+
+def test_the_words_of_one_need_are_one_condition_met_by_its_sectors_or_all_its_words():
+    """A need said in several words ("atelier zéphyr", classed under clothing): a service is
+    a full match in the need's sectors or holding every word, as when each word was its own
+    clause; the words are one text condition, which the index answers whole."""
+    need = NeedExpression.objects.create(expression="atelier zéphyr", language="fr")
+    need.sectors.set([sector("clothing")])
+    make_service(name_fr="Vestiaire du quartier", sectors=["clothing"], scope="mrc")
+    food("Atelier Zéphyr", sectors=["food"])
+    food("Atelier de cuisine", sectors=["food"])
+    food("Zéphyr transport", sectors=["food"])
+    outcome(q="atelier zéphyr")  # the reference data read once
+
+    with CaptureQueriesContext(connection) as queries:
+        result = outcome(q="atelier zéphyr")
+
+    assert sorted(names(result)) == ["Atelier Zéphyr", "Vestiaire du quartier"]
+    assert sorted(hit.service.name_fr for hit in result.partial) == [
+        "Atelier de cuisine",
+        "Zéphyr transport",
+    ]
+    main = next(q["sql"] for q in queries if "search:main" in q["sql"])
+    words = main.count("to_tsquery") if connection.vendor == "postgresql" else main.count("MATCH")
+    assert words == 2, main  # the whole query's (its score), the need's words' (the condition)
 
 
 @pytest.mark.parametrize("slug", ["repentigny", "charlemagne", "saint-sulpice", "joliette"])
