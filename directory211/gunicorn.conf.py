@@ -21,11 +21,10 @@ bind = os.environ.get("GUNICORN_BIND") or (
     f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
 )
 
-# Threaded workers, one process per core and eight threads each. Measured (docs/serving.md):
-# against the sync worker, which closes every connection after its response, threads keep the
-# proxy's idle keep-alive connections open in the worker's poller, and a cheap request (a static
-# file, a health check) is not queued behind every page being rendered: a request spends part of
-# its time waiting on the database, time another thread uses.
+# Threaded workers, one process per core and four threads each. Measured (docs/serving.md):
+# against the sync worker, a cheap request (a static file, a health check) is not queued behind
+# every page being rendered: a request spends part of its time waiting on the database, time
+# another thread uses.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
 # 4 threads per process: on the quiet 2-core machine, 2 x 4 served more pages than 2 x 8 with a
@@ -37,10 +36,19 @@ threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # Time given to requests under way on a restart or a stop.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# Seconds an idle keep-alive connection is kept open. The proxy's own upstream keep-alive must be
-# shorter (nginx: `keepalive_timeout 4s;` in the upstream block), or it may reuse a connection
-# this side is closing.
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# A process takes no more connections than it has threads: the others wait in the listening
+# socket's queue, which the processes share, and are taken in arrival order by whichever
+# process frees a thread first. With gunicorn's default (1,000), each process took what the
+# proxy sent it and queued it behind its own threads, however busy: at 64 connections one
+# process's queue grew while the other's emptied, and results pages waited 2.6 s at p99
+# against 1.2 s with this (docs/serving.md, "One queue for every process").
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", threads)
+# Seconds an idle keep-alive connection is kept open; 0: none, the proxy opens a connection per
+# request (on the same host or network, a fraction of a millisecond), since an idle one kept
+# open here would hold a thread's place. With a keep-alive, the proxy's own must be shorter
+# (nginx: `keepalive_timeout` in the upstream block), and GUNICORN_WORKER_CONNECTIONS above
+# the threads.
+keepalive = _int("GUNICORN_KEEPALIVE", 0)
 
 # A worker is replaced after this many requests (0: never), give or take a tenth so that they do
 # not all restart together: a safety net against slow memory growth.

@@ -84,11 +84,9 @@ http {{
     fastcgi_temp_path {folder}/nginx-fastcgi;
     uwsgi_temp_path {folder}/nginx-uwsgi;
     scgi_temp_path {folder}/nginx-scgi;
-    upstream app {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+    upstream app {{ server 127.0.0.1:{app_port}; }}
     server {{
         listen 127.0.0.1:{port};
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
         proxy_set_header Host $http_host;
         location /static/ {{
             alias {folder}/static/;
