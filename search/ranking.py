@@ -262,7 +262,12 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
             apart_ids = []
             if matches and place and (matches.rank or criteria.sector_ids):
                 wanted = sql.Matches(
-                    matches.source, need.sql, need.params, matches.rank or "0", matches.points
+                    matches.source,
+                    need.sql,
+                    need.params,
+                    matches.rank or "0",
+                    matches.points,
+                    matches.names,
                 )
                 statement = sql.apart(wanted)
                 cursor.execute(statement.sql, statement.params)
@@ -321,6 +326,7 @@ def _full_matches(
         text.params + listed.params,
         rank,
         sectors.ranked if sectors else None,
+        sql.NAME_ORDER[_name_language()],
     )
     need = sql.Fragment(need.sql, text.params + need.params)
     if sort == "nearest":
@@ -329,7 +335,12 @@ def _full_matches(
         if together and place and selective:
             wide = sql.combine([*others, matched_text])
             whole = sql.Matches(
-                matches.source, wide.sql, text.params + wide.params, rank, matches.points
+                matches.source,
+                wide.sql,
+                text.params + wide.params,
+                rank,
+                matches.points,
+                matches.names,
             )
             ids, paging, apart_ids, _ = _gather(
                 cursor, eng, criteria.point, whole, page, size, carried, place
@@ -359,7 +370,10 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     place = _serving(criteria.municipality, eng, indexed=False) if place else None
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
-    statement = sql.partial(text, conditions, sectors, excluded, distance, distance is None, limit)
+    names = sql.NAME_ORDER[_name_language()]
+    statement = sql.partial(
+        text, conditions, sectors, excluded, distance, distance is None, limit, names
+    )
     cursor.execute(statement.sql, statement.params)
     words = text.words if text else []
     return {

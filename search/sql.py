@@ -80,13 +80,15 @@ class TextMatch:
 class Matches:
     """The rows a search lists: `source` (FROM), `where` and their `params`; `rank`, the text
     score's SQL, or None without text; `points`, a row's points from the needs the lexicon
-    read in the query (one per need its sectors meet: need_points), or None."""
+    read in the query (one per need its sectors meet: need_points), or None; `names`, the
+    column of the names that break ties, in the page's language (NAME_ORDER)."""
 
     source: str
     where: str
     params: list
     rank: str | None = None
     points: Fragment | None = None
+    names: str = "sort_name"
 
     def points_sql(self):
         return self.points.sql if self.points else "0"
@@ -250,8 +252,8 @@ def need_points(groups, eng, matched=None):
     return Fragment("(" + " + ".join(parts) + ")", params)
 
 
-# The sort key of a list by name, per language (the French one elsewhere: the tie-breaks of
-# the other orders).
+# The sort key of names per language: of a list by name, and of the ties of the other orders
+# (Matches.names).
 NAME_ORDER = {"fr": "sort_name", "en": "sort_name_en"}
 
 
@@ -295,10 +297,14 @@ def ranked_page(matches, carried=""):
     if carried:
         rows = (
             f"SELECT e.service_id, e.sort_name, {scored} FROM (SELECT e.service_id, "
-            f"e.sort_name, {carried} FROM {matches.source} {where}) AS e OFFSET 0"
+            f"e.{matches.names} AS sort_name, {carried} FROM {matches.source} {where}) AS e "
+            f"OFFSET 0"
         )  # OFFSET 0: scored here, or the window would keep each row's document
     else:
-        rows = f"SELECT e.service_id, e.sort_name, {scored} FROM {matches.source} {where}"
+        rows = (
+            f"SELECT e.service_id, e.{matches.names} AS sort_name, {scored} "
+            f"FROM {matches.source} {where}"
+        )
     return Fragment(
         f"/* search:main */ SELECT m.service_id, COUNT(*) OVER () FROM ({rows}) AS m "
         f"ORDER BY m.points DESC, m.score DESC, m.no_point, m.sort_name, m.service_id",
@@ -331,8 +337,8 @@ def apart(matches):
     """Up to APART_LIMIT services among `matches` (the need, and not the place: ranking), best
     score first, among the first APART_SCORED such matches."""
     return Fragment(
-        f"SELECT a.service_id FROM (SELECT e.service_id, e.sort_name, {matches.rank} AS score, "
-        f"{matches.points_sql()} AS points "
+        f"SELECT a.service_id FROM (SELECT e.service_id, e.{matches.names} AS sort_name, "
+        f"{matches.rank} AS score, {matches.points_sql()} AS points "
         f"FROM {matches.source} WHERE e.is_primary AND {matches.where} "
         f"LIMIT {APART_SCORED}) AS a {APART_ORDER}",
         matches.points_params() + matches.params,
@@ -376,7 +382,8 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         early, late = matches.points_params(), []
         apart_score, apart_points = "e.full_score", "e.points"
     rows = (
-        f"SELECT e.service_id, e.is_primary, {point_columns}, e.sort_name{gathered}"
+        f"SELECT e.service_id, e.is_primary, {point_columns}, "
+        f"e.{matches.names} AS sort_name{gathered}"
         + (f", {serving.sql} AS serves" if serving else "")
         + f" FROM {matches.source} WHERE {matches.where} LIMIT {GATHER_CAP + 1}"
     )
@@ -432,7 +439,8 @@ def walk(matches, order, distance, limit):
     distance (`order`) alone, which lets the GiST index walk outward from the visitor and stop
     early (a second sort key would forbid it); the outer query applies the tie-breaks."""
     inner = (
-        f"SELECT e.service_id, e.sort_name, {unlocated_score(matches.rank)} AS score, "
+        f"SELECT e.service_id, e.{matches.names} AS sort_name, "
+        f"{unlocated_score(matches.rank)} AS score, "
         f"{distance.sql} AS d FROM {matches.source} WHERE {matches.where}"
     )
     tie_breaks = "n.score DESC, " if matches.rank else ""
@@ -445,13 +453,14 @@ def walk(matches, order, distance, limit):
     )
 
 
-def partial(text, others, groups, excluded, distance, primary_only, limit):
+def partial(text, others, groups, excluded, distance, primary_only, limit, names="sort_name"):
     """/* search:partial */ Up to `limit` services matching part of the need: at least one
     clause of the query (`text`, a PartialText, or None) or a sector of a need the lexicon read
     (`groups`, NeedSectors, or None), holding `others` (filters and place), not in `excluded`
     (the services matching it all). Ranked by points (the clauses matched, `text.clauses`,
     plus the needs met, `groups.points`: need_points), then distance when `distance` is given
-    (the nearest public point), then text score, then name. Only the first PARTIAL_CAP
+    (the nearest public point), then text score, then name (the column `names`: NAME_ORDER of
+    the page's language). Only the first PARTIAL_CAP
     matching rows are ranked. Each row: the service id, then 1 or 0 per clause (matched or not).
 
     Three levels: `r` reads the matching rows once (with what the engine carries, such as a
@@ -475,7 +484,8 @@ def partial(text, others, groups, excluded, distance, primary_only, limit):
     kept = "".join(f", MAX(m.c{i}) AS c{i}" for i in range(len(clauses)))
     points = " + ".join([f"{WORD_WEIGHT} * p.c{i}" for i in range(len(clauses))] + ["p.needs"])
     rows = (
-        f"SELECT e.service_id, e.sort_name, {distance.sql if distance else 'NULL'} AS d, "
+        f"SELECT e.service_id, e.{names} AS sort_name, "
+        f"{distance.sql if distance else 'NULL'} AS d, "
         f"{carried}{needs.sql} AS needs FROM search_searchentry e{join} "
         f"WHERE {' AND '.join(where)} LIMIT {PARTIAL_CAP}"
     )

@@ -102,6 +102,22 @@ def test_lists_by_name_follow_the_pages_language(client):
     ]
 
 
+def test_ties_of_the_other_orders_follow_the_pages_language(client):
+    """Services the order cannot tell apart (same need met by their sector, no word of the
+    query in their text; the same point) are listed by name in the page's language."""
+    for name_fr, name_en in [("Zèbre alimentaire", "Apple pantry"), ("Abri-bouffe", "Zoo food")]:
+        service = make_service(name_fr=name_fr, name_en=name_en, sectors=["food-banks"])
+        service.service_areas.create(scope="mrc")
+        locate(service, latitude=45.74, longitude=-73.45)
+    nearby = {"lat": "45.75", "lon": "-73.45"}
+    for params in [{"q": "faim", "sort": "relevance"}, {"sector": "food-banks", **nearby}]:
+        assert names(page(client, "/fr/recherche/", **params)) == [
+            "Abri-bouffe",
+            "Zèbre alimentaire",
+        ]
+        assert names(page(client, "/en/search/", **params)) == ["Apple pantry", "Zoo food"]
+
+
 def test_a_sector_page_filters_by_place_language_and_age_without_javascript(client, housing):
     url = "/fr/secteurs/social-housing/"
     assert sorted(names(page(client, url, place="Charlemagne"))) == [
