@@ -460,8 +460,8 @@ def partial(text, others, groups, excluded, distance, primary_only, limit, names
     (the services matching it all). Ranked by points (the clauses matched, `text.clauses`,
     plus the needs met, `groups.points`: need_points), then distance when `distance` is given
     (the nearest public point), then text score, then name (the column `names`: NAME_ORDER of
-    the page's language). Only the first PARTIAL_CAP
-    matching rows are ranked. Each row: the service id, then 1 or 0 per clause (matched or not).
+    the page's language). Only the first PARTIAL_CAP matching rows are ranked. Each row: the
+    service id, then 1 or 0 per clause (matched or not).
 
     Three levels: `r` reads the matching rows once (with what the engine carries, such as a
     document read once: `text.carried`), `m` tests each clause on them, `p` keeps a row per
