@@ -38,6 +38,7 @@ tests/search/test_ranking.py and the relevance suite.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import math
 from dataclasses import MISSING, dataclass, field, fields
@@ -261,13 +262,8 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
         elif apart_ids is None:  # not gathered with the page
             apart_ids = []
             if matches and place and (matches.rank or criteria.sector_ids):
-                wanted = sql.Matches(
-                    matches.source,
-                    need.sql,
-                    need.params,
-                    matches.rank or "0",
-                    matches.points,
-                    matches.names,
+                wanted = dataclasses.replace(
+                    matches, where=need.sql, params=need.params, rank=matches.rank or "0"
                 )
                 statement = sql.apart(wanted)
                 cursor.execute(statement.sql, statement.params)
@@ -291,6 +287,11 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
 def _name_language():
     """The language whose names order a list by name: the page's."""
     return "en" if (translation.get_language() or "").startswith("en") else "fr"
+
+
+def _names():
+    """The column of the names in the page's language (sql.NAME_ORDER)."""
+    return sql.NAME_ORDER[_name_language()]
 
 
 def _clauses(criteria):
@@ -326,7 +327,7 @@ def _full_matches(
         text.params + listed.params,
         rank,
         sectors.ranked if sectors else None,
-        sql.NAME_ORDER[_name_language()],
+        _names(),
     )
     need = sql.Fragment(need.sql, text.params + need.params)
     if sort == "nearest":
@@ -334,14 +335,7 @@ def _full_matches(
         carried = eng.gather_carried(bool(text.join))
         if together and place and selective:
             wide = sql.combine([*others, matched_text])
-            whole = sql.Matches(
-                matches.source,
-                wide.sql,
-                text.params + wide.params,
-                rank,
-                matches.points,
-                matches.names,
-            )
+            whole = dataclasses.replace(matches, where=wide.sql, params=text.params + wide.params)
             ids, paging, apart_ids, _ = _gather(
                 cursor, eng, criteria.point, whole, page, size, carried, place
             )
@@ -356,7 +350,7 @@ def _full_matches(
         elif criteria.sector_only:
             statement = sql.sector_page(criteria.sector, _name_language())
         else:
-            statement = sql.named_page(matches, _name_language())
+            statement = sql.named_page(matches)
         ids, paging = _counted_page(cursor, statement, matches, page, size)
     return ids, paging, matches, need, None
 
@@ -370,9 +364,8 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     place = _serving(criteria.municipality, eng, indexed=False) if place else None
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
-    names = sql.NAME_ORDER[_name_language()]
     statement = sql.partial(
-        text, conditions, sectors, excluded, distance, distance is None, limit, names
+        text, conditions, sectors, excluded, distance, distance is None, limit, _names()
     )
     cursor.execute(statement.sql, statement.params)
     words = text.words if text else []

@@ -198,13 +198,12 @@ def clauses_or_needs(positive, negative, groups, eng, clause_condition, and_op):
     whole, where a condition per clause left all but one to be tested row by row (on
     PostgreSQL, each document read from TOAST: 45 of 53 ms for "community centre" near a
     position at 100,000 services)."""
-    touched, by_sectors = False, {}
+    by_sectors = {}
     for clause, expression in positive:
         typed = {w for alternative in clause.alternatives[:1] for w in alternative}
         sector_ids = tuple(sorted({pk for g in groups if g.words & typed for pk in g.sector_ids}))
-        touched = touched or bool(sector_ids)
         by_sectors.setdefault(sector_ids, []).append(expression)
-    if not touched:
+    if not any(by_sectors):  # no clause met by sectors
         return None
     parts = []
     for sector_ids, expressions in by_sectors.items():
@@ -257,13 +256,13 @@ def need_points(groups, eng, matched=None):
 NAME_ORDER = {"fr": "sort_name", "en": "sort_name_en"}
 
 
-def named_page(matches, language="fr"):
-    """Matches by name in `language`, with their count on each row (`COUNT(*) OVER ()`): one
-    query where a count and a page took two."""
+def named_page(matches):
+    """Matches by name (`matches.names`: the page's language), with their count on each row
+    (`COUNT(*) OVER ()`): one query where a count and a page took two."""
     return Fragment(
         f"/* search:main */ SELECT e.service_id, COUNT(*) OVER () FROM {matches.source} "
         f"WHERE e.is_primary AND {matches.where} "
-        f"ORDER BY e.{NAME_ORDER[language]}, e.service_id",
+        f"ORDER BY e.{matches.names}, e.service_id",
         matches.params,
     )
 
