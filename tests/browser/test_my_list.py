@@ -95,14 +95,17 @@ def test_a_list_built_reordered_and_printed_without_javascript(two_services, new
     page = new_page(java_script_enabled=False, **DEVICES["desktop"])
     page.goto(first.get_absolute_url())
     page.get_by_role("link", name=f"Ajouter {first.name} à ma liste").click()
+    page.wait_for_load_state()  # the click returns once loading starts
     assert page.url.endswith(f"/fr/ma-liste/?ids={first.uuid}")
     # Another page carrying the current list (its `liste` parameter) adds to it.
     page.goto(f"{second.get_absolute_url()}?liste={first.uuid}")
     page.get_by_role("link", name=f"Ajouter {second.name} à ma liste").click()
+    page.wait_for_load_state()  # the click returns once loading starts
     assert page.url.endswith(f"/fr/ma-liste/?ids={first.uuid},{second.uuid}")
     assert page.locator(".list-item h2").all_inner_texts() == [first.name, second.name]
 
     page.get_by_role("link", name=f"Monter {second.name}").click()
+    page.wait_for_load_state()  # the click returns once loading starts
     assert page.url.endswith(f"?ids={second.uuid},{first.uuid}")
     assert page.locator(".list-item h2").all_inner_texts() == [second.name, first.name]
     assert page.get_by_label("Lien de la liste").input_value() == page.url
@@ -123,6 +126,7 @@ def test_a_list_built_reordered_and_printed_without_javascript(two_services, new
 
     page.emulate_media(media="screen")
     page.get_by_role("link", name="Vider la liste").click()
+    page.wait_for_load_state()  # the click returns once loading starts
     assert page.url.endswith("/fr/ma-liste/")
     assert page.locator(".list-empty").is_visible()
 

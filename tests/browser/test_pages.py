@@ -100,14 +100,17 @@ def test_home_page_works_and_searches_without_javascript(directory, new_page):
 def test_language_switcher_keeps_the_page_and_the_query(directory, mobile_page):
     mobile_page.goto("/fr/organismes/partage-exemple/")
     mobile_page.get_by_role("link", name="English").click()
+    mobile_page.wait_for_load_state()  # the click returns once loading starts
     assert mobile_page.url.endswith("/en/organizations/partage-exemple/")
     assert mobile_page.locator("html").get_attribute("lang") == "en"
     assert mobile_page.get_by_role("heading", level=1).inner_text() == "Example Sharing"
     mobile_page.get_by_role("link", name="Français").click()
+    mobile_page.wait_for_load_state()  # the click returns once loading starts
     assert mobile_page.url.endswith("/fr/organismes/partage-exemple/")
 
     mobile_page.goto("/fr/recherche/?q=banque")
     mobile_page.get_by_role("link", name="English").click()
+    mobile_page.wait_for_load_state()  # the click returns once loading starts
     assert mobile_page.url.endswith("/en/search/?q=banque")
 
 

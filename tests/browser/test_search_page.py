@@ -1,6 +1,7 @@
 """The search results page in a real browser: accessible with results, without, and on bad input."""
 
 import pytest
+from playwright.sync_api import expect
 
 from resources.models import Language
 from tests.factories import make_phone, make_service
@@ -90,6 +91,7 @@ def test_the_filters_are_usable_at_360_pixels(directory, mobile_page):
     mobile_page.get_by_label("Gratuit").uncheck()
     mobile_page.get_by_label("Code postal ou municipalité").fill("repent")
     mobile_page.get_by_role("button", name="Chercher").click()
+    mobile_page.wait_for_load_state()  # the click returns once loading starts
     assert "place=repent" in mobile_page.url and "free=" not in mobile_page.url
     assert mobile_page.locator("#id_place").input_value() == "repent"
     assert "— Repentigny" in mobile_page.locator(".listing-heading").inner_text()
@@ -148,12 +150,15 @@ def test_a_sector_page_is_filtered_by_place_language_and_age_without_javascript(
         page.locator("#id_language").select_option("eng")
         page.locator("#id_age").fill("70")
         page.locator('button[type="submit"]').click()
+        # the click returns once the next page starts loading: wait until it has loaded
+        page.wait_for_url(lambda url: "age=70" in url)
         assert SECTOR[lang] in page.url and "language=eng" in page.url and "age=70" in page.url
-        assert page.locator("[data-service-id]").count() == 1
+        expect(page.locator("[data-service-id]")).to_have_count(1)
         assert page.locator(f'[data-service-id="{english.uuid}"]').is_visible()
         assert "Repentigny" in page.locator(".listing-heading").inner_text()
         if javascript:  # axe runs in the page
             axe(page)
         page.locator(".chips a", has_text=CHIP[lang]).click()  # drops the language only
+        page.wait_for_url(lambda url: "language=" not in url)
         assert "language=" not in page.url and "age=70" in page.url
         assert page.locator("#id_age").input_value() == "70"
