@@ -51,15 +51,15 @@ def _stem_lexemes(stem):
 # priced as the search tables are read, from memory (the default, 4, prices a disk's seek). At
 # the default, the planner takes the bitmap of one of two needs and tests the other's words on
 # each row, reading its document from TOAST ("caregiver support group" at 100,000 services:
-# 3,190 documents read for 1,001 matches, 14.7 ms); with 1.1 it ANDs both needs' bitmaps and
-# reads only the rows that hold both.
+# 3,190 documents read for 1,001 matches, 17.5 ms); with 1.1 it ANDs both needs' bitmaps and
+# reads only the rows that hold both (12.3 ms).
 PLANNER_SETTINGS = {"enable_seqscan": "off", "random_page_cost": "1.1"}
 SETTINGS_SELECT = "SELECT " + ", ".join(
     f"set_config('{name}', '{value}', true)" for name, value in PLANNER_SETTINGS.items()
 )
 
-# Also turns sequential scans off for the rest of the search's transaction (see
-# PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
+# Also makes the planner settings (PLANNER_SETTINGS) for the rest of the search's transaction
+# (see PostgresEngine.prepare_text): one round trip for both. `known`: a vocabulary word starts with
 # the query word. Words are folded to [a-z0-9], so they lie between the word and the word
 # followed by "{" (after "z"): a range the pattern index of `word` serves, where LIKE with a
 # computed pattern scans it whole. Then the lexemes standing for the French and the English stem
@@ -282,12 +282,13 @@ class PostgresEngine:
         )
 
     def prefer_indexes(self, cursor):
-        """Sequential scans off for the rest of a search by sector without text (as WORDS_SQL
-        does for a text search): the sector ids are always served by the GIN index, but where
-        each match costs a lookup ("open now": one in the openings per row) the planner's
-        estimate of that lookup dwarfs the scan's, its choice falls within its 1 % tie margin
-        and it took the lower start-up cost, a whole-table scan: 308 ms at 1,000,000
-        services where the index reads the same rows in 100."""
+        """The planner settings (PLANNER_SETTINGS: sequential scans off) for the rest of a
+        search by sector without text, as WORDS_SQL makes them for a text search: the sector
+        ids are always served by the GIN index, but where each match costs a lookup ("open
+        now": one in the openings per row) the planner's estimate of that lookup dwarfs the
+        scan's, its choice falls within its 1 % tie margin and it took the lower start-up
+        cost, a whole-table scan: 308 ms at 1,000,000 services where the index reads the same
+        rows in 100."""
         cursor.execute(TEXT_SETTINGS_SQL)
 
     def partial_text(self, parsed, cursor):
