@@ -184,13 +184,15 @@ class Client:
         self.host = _host()
         self.sent = 0
 
-    def get(self, path, query, language):
+    def get(self, path, query, language, encoded=False):
+        """(status, body) of GET `path`?`query`; `encoded`: the query is already URL-encoded
+        (an address as a browser sends it), else its values are encoded here."""
         self.sent += 1
         environ = {
             "REQUEST_METHOD": "GET",
             # WSGI carries the path as bytes in a latin-1 str.
             "PATH_INFO": path.encode().decode("latin-1"),
-            "QUERY_STRING": _quoted(query),
+            "QUERY_STRING": query if encoded else _quoted(query),
             "SCRIPT_NAME": "",
             "SERVER_NAME": self.host,
             "SERVER_PORT": "443",
@@ -266,3 +268,39 @@ def time_pages(runs, pages=PAGES, refs=None, warm_up=2):
                 row.size = len(body)
             rows.append(row)
     return rows
+
+
+@dataclass
+class Asked:
+    """One address asked once (milliseconds)."""
+
+    address: str
+    status: int
+    wall: float
+    sql: float
+    queries: int
+
+
+def time_addresses(addresses, warm=True):
+    """[Asked] of each of `addresses` (paths with their URL-encoded query, as the load test's
+    mix holds them) asked once, in order. `warm`: after an unmeasured pass over all of them,
+    which fills PostgreSQL's buffers with their rows' pages and what a process keeps (the
+    reference data, the catalogues), so that each figure is the address's own cost, not its
+    being first; else after one unmeasured request. A page in English is asked in English."""
+    client, meter, found = Client(), Meter(), []
+
+    def ask(address):
+        path, _, query = address.partition("?")
+        language = "en" if path.startswith("/en/") else "fr"
+        return client.get(path, query, language, encoded=True)
+
+    with meter.installed():
+        for address in addresses if warm else addresses[:1]:
+            ask(address)
+        for address in addresses:
+            meter.reset()
+            start = time.perf_counter()
+            status, _body = ask(address)
+            wall = (time.perf_counter() - start) * 1000
+            found.append(Asked(address, status, wall, meter.sql * 1000, meter.queries))
+    return found

@@ -80,3 +80,30 @@ def test_only_some_pages_and_one_cache_setting(food_bank, in_the_test_transactio
     assert set(rows(text, "Page cache off")) == {p.name for p in PAGES if "results" in p.name}
     with pytest.raises(CommandError):
         bench("--only", "nothing of the kind")
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_the_load_tests_addresses_of_a_kind_each_asked_with_the_slowest_listed(
+    food_bank, in_the_test_transaction, cold
+):
+    text = bench(
+        "--mix", "results", "--size", "12", "--slowest", "3", *(["--cold"] if cold else [])
+    )
+    assert "results: 12 addresses" in text
+    assert ("after an unmeasured pass" in text) is not cold
+    p50, p95, p99, top, sql = re.search(
+        rf"\| ({NUMBER}) \| ({NUMBER}) \| ({NUMBER}) \| ({NUMBER}) \| ({NUMBER}) \|", text
+    ).groups()
+    assert float(p50) <= float(p95) <= float(p99) <= float(top)
+    slowest = re.findall(rf"^\| ({NUMBER}) \| ({NUMBER}) \| (\d+) \| (\S+) \|$", text, re.M)
+    assert len(slowest) == 3
+    times = [float(row[0]) for row in slowest]
+    assert times == sorted(times, reverse=True) and times[0] == float(top)
+    # The mix's addresses as a browser sends them: both languages' results pages.
+    assert all(re.match(r"/(fr/recherche|en/search)/\?", row[3]) for row in slowest)
+    assert all(int(row[2]) > 0 and float(row[1]) <= float(row[0]) for row in slowest)
+
+
+def test_a_kind_outside_the_mix_is_refused():
+    with pytest.raises(CommandError):
+        bench("--mix", "nowhere")
