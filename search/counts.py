@@ -105,11 +105,25 @@ def adjust(before, after):
     rules = Rules()
     delta = rules.count(after)
     delta.subtract(rules.count(before))
-    for (kind, key, place), change in delta.items():
-        if change and not ServiceCount.objects.filter(kind=kind, key=key, place=place).update(
-            services=F("services") + change
-        ):
-            ServiceCount.objects.create(kind=kind, key=key, place=place, services=max(change, 0))
+    changed = {triple: change for triple, change in delta.items() if change}
+    if not changed:
+        return
+    # A fixed number of statements whatever the counts moved (a service serving a province in
+    # two sectors moves thousands): the rows read once, moved in one UPDATE (each by an F()
+    # increment, so that concurrent refreshes add up), the missing ones created.
+    kinds, keys, places = (set(part) for part in zip(*changed, strict=True))
+    existing = ServiceCount.objects.filter(kind__in=kinds, key__in=keys, place__in=places)
+    moved = []
+    for row in existing.only("pk", "kind", "key", "place"):
+        change = changed.pop((row.kind, row.key, row.place), None)
+        if change is not None:
+            row.services = F("services") + change
+            moved.append(row)
+    ServiceCount.objects.bulk_update(moved, ["services"])
+    ServiceCount.objects.bulk_create(
+        ServiceCount(kind=kind, key=key, place=place, services=max(change, 0))
+        for (kind, key, place), change in changed.items()
+    )
 
 
 def home_counts():

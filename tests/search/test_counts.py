@@ -155,3 +155,21 @@ def test_before_any_rebuild_the_suggestions_count_live(client):
 
     assert slugs[0] == "material-aid"  # clothing's top-level sector
     assert [q for q in sql if "COUNT(" in q.upper() and "resources_service" in q]
+
+
+def test_an_edit_moves_the_counts_in_a_fixed_number_of_queries(client, directory):
+    """A service serving every municipality goes to a count per sector and place (two sectors
+    and 13 municipalities here: 41 counts; several thousand across a province): they move
+    together, not one statement each."""
+    food, both, province = directory
+
+    def count_statements(service):
+        with CaptureQueriesContext(connection) as queries:
+            service.status = "inactive"
+            service.save()
+        return sum("search_servicecount" in q["sql"] for q in queries.captured_queries)
+
+    one_place = count_statements(food)  # one sector, one municipality: 3 counts
+    everywhere = count_statements(both)  # two sectors, every municipality of the MRC
+    assert everywhere == one_place <= 3
+    assert_shown_equals_live(client)
