@@ -50,19 +50,11 @@ class Rules:
         served = _ids(served_keys)
         tops = {self.top[pk] for pk in _ids(sector_keys) if pk in self.top}
         places = {pk for pk, covering in self.covers.items() if covering & served}
-        return (
-            [(SECTOR, pk, WHOLE) for pk in tops]
-            + [(MUNICIPALITY, pk, WHOLE) for pk in places]
-            + [(SECTOR, pk, place) for pk in tops for place in places]
-        )
+        return _triples(tops, places)
 
     def all_keys(self):
         """Every count's (kind, key, place), zeros included."""
-        return (
-            [(SECTOR, pk, WHOLE) for pk in self.tops]
-            + [(MUNICIPALITY, pk, WHOLE) for pk in self.covers]
-            + [(SECTOR, pk, place) for place in self.covers for pk in self.tops]
-        )
+        return _triples(self.tops, self.covers)
 
     def count(self, groups):
         """Counter of (kind, key, place) over [(sector_keys, served_keys, services)]."""
@@ -83,6 +75,16 @@ def primary_rows(service_ids=None):
         .order_by()
         .annotate(n=Count("pk"))
         .values_list("sector_keys", "served_keys", "n")
+    )
+
+
+def _triples(tops, places):
+    """(kind, key, place) of the counts of top-level sectors `tops` and municipalities `places`:
+    each over the whole directory, and each sector among the services serving each place."""
+    return (
+        [(SECTOR, pk, WHOLE) for pk in tops]
+        + [(MUNICIPALITY, pk, WHOLE) for pk in places]
+        + [(SECTOR, pk, place) for pk in tops for place in places]
     )
 
 
