@@ -7,6 +7,7 @@ A query's words are stemmed by the same dictionaries (`ts_lexize`), and each bec
 to the vocabulary add the vocabulary words one edit away, found through the trigram index.
 """
 
+import json
 import re
 import time
 
@@ -54,8 +55,15 @@ def _stem_lexemes(stem):
 # 3,190 documents read for 1,001 matches, 17.5 ms); with 1.1 it ANDs both needs' bitmaps and
 # reads only the rows that hold both (12.3 ms).
 PLANNER_SETTINGS = {"enable_seqscan": "off", "random_page_cost": "1.1"}
-SETTINGS_SELECT = "SELECT " + ", ".join(
-    f"set_config('{name}', '{value}', true)" for name, value in PLANNER_SETTINGS.items()
+# With the settings, the buckets of the first and the last entry (their ids' runs: migration
+# 0019, sql.first_rows), read from the primary key's ends (two index lookups).
+SETTINGS_SELECT = (
+    "SELECT "
+    + ", ".join(
+        f"set_config('{name}', '{value}', true)" for name, value in PLANNER_SETTINGS.items()
+    )
+    + ", (SELECT b.bucket FROM search_searchentry b ORDER BY b.id LIMIT 1) AS first_bucket"
+    + ", (SELECT b.bucket FROM search_searchentry b ORDER BY b.id DESC LIMIT 1) AS last_bucket"
 )
 
 # Also makes the planner settings (PLANNER_SETTINGS) for the rest of the search's transaction
@@ -72,7 +80,8 @@ SELECT q.w, ts_lexize('french_stem', q.w), ts_lexize('english_stem', q.w), k.kno
         FROM search_searchterm t WHERE t.word %% q.w ORDER BY t.word <-> q.w LIMIT 30)
     END,
     {_stem_lexemes("s.fr")}, {_stem_lexemes("s.en")},
-    (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass('search_searchentry'))
+    (SELECT c.reltuples FROM pg_class c WHERE c.oid = to_regclass('search_searchentry')),
+    settings.first_bucket, settings.last_bucket
 FROM ({SETTINGS_SELECT}) AS settings,
     unnest(%s::text[]) AS q(w),
     LATERAL (SELECT (ts_lexize('french_stem', q.w))[1] AS fr,
@@ -88,6 +97,13 @@ FROM ({SETTINGS_SELECT}) AS settings,
 # "aide" + filters: 18 ms through the index, 50 in table order; at 1,000,000, 53 and 41).
 DENSE_SHARE = 0.3
 DENSE_ROWS = 300_000
+
+# The matches the planner must expect for a search to read the entries bucket by bucket
+# (PostgresEngine.splits): as many as a relevance order scores (sql.RANK_CAP). At 1,000,000
+# services the searches that gain expect 2,100 to 255,000 (and match 3,800 to 107,000: the
+# planner underestimates a need met by sectors or words near a place); those that lose, whose
+# every bucket is read, expect 1 to 164 ("open now" near Repentigny: 4, for 1,746 matches).
+SPLIT_ROWS = 1_000
 
 # The planner settings WORDS_SQL makes, for running a text search's main SQL alone (bench_search).
 TEXT_SETTINGS_SQL = SETTINGS_SELECT
@@ -191,13 +207,14 @@ def _patterns(lexeme, word, expansion):
 
 
 def _word_patterns(cursor, words, understood=()):
-    """({word: [tsquery operand, ...]}, corrections, index rows by the planner) for the
-    query's words (one query); the `understood` ones (synonyms, need expressions) are not read
-    as typos."""
+    """({word: [tsquery operand, ...]}, corrections, index rows by the planner, the entries'
+    (first, last) buckets) for the query's words (one query); the `understood` ones (synonyms,
+    need expressions) are not read as typos."""
     cursor.execute(WORDS_SQL, [TYPO_MIN_LENGTH, sorted(set(words))])
-    patterns, corrections, found_rows = {}, {}, []
-    for word, french, english, known, similar, *expansions, rows in cursor.fetchall():
+    patterns, corrections, found_rows, buckets = {}, {}, [], (None, None)
+    for word, french, english, known, similar, *expansions, rows, first, last in cursor.fetchall():
         found_rows.append(rows or 0)
+        buckets = (first, last)
         found = []
         for lexemes, expansion in zip((french, english), expansions, strict=True):
             if lexemes:
@@ -209,7 +226,7 @@ def _word_patterns(cursor, words, understood=()):
                     corrections.setdefault(word, []).append(other)
                     found.extend(f"'{s}'" for s in stems if s)
         patterns[word] = list(dict.fromkeys(found))
-    return patterns, corrections, max([0, *found_rows])
+    return patterns, corrections, max([0, *found_rows]), buckets
 
 
 def _clause_condition(expression):
@@ -223,6 +240,42 @@ def _expression(parsed, patterns):
 class PostgresEngine:
     vendor = "postgresql"
     point_columns = "e.point, e.latitude"  # what a row's distance is computed from
+
+    def __init__(self):
+        self.bucket_range = (None, None)  # the entries' first and last buckets, once read
+        self.table_order = False  # allow_table_scan let the table be read in order
+        self.split = ()  # the buckets this search's statements read in turn (splits)
+
+    def buckets(self):
+        """The entries' buckets, from the first entry's to the last's, as the search's
+        settings query read them; () when they are one (a directory under 131,072 index
+        rows, about 100,000 services: migration 0019), unknown (a search without text or
+        sector), or when the table is read in order (allow_table_scan: a sequential scan per
+        bucket would read the table as many times)."""
+        first, last = self.bucket_range
+        if first is None or last is None or last <= first or self.table_order:
+            return ()
+        return tuple(range(first, last + 1))
+
+    def splits(self, cursor, source, where, params):
+        """The buckets the statements of these matches (`SELECT ... FROM source WHERE where`)
+        read one after the other (sql.first_rows), or () to read the table as one, and kept
+        in `split` for the search's other statements. Only where the planner expects at
+        least SPLIT_ROWS matches (its estimate, from an EXPLAIN: a round trip and about half
+        a millisecond, made only when there are buckets): a statement then stops in its
+        first buckets. Where the matches are fewer, every bucket is read, and the bucket key
+        makes each bucket's index scan cost more than its share of one scan of the table
+        ("food" open now near Repentigny, 1,746 matches at 1,000,000 services: 40 ms of index
+        scans in ten buckets against 14 in one)."""
+        self.split = ()
+        buckets = self.buckets()
+        if buckets:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            if plan[0]["Plan"]["Plan Rows"] >= SPLIT_ROWS:
+                self.split = buckets
+        return self.split
 
     def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match (all stop words).
@@ -238,7 +291,7 @@ class PostgresEngine:
         With needs the lexicon read (`groups`, search.needs.NeedGroup) whose words are a
         clause's, that clause is met by its words or by the need's sectors (one `@@` per
         clause: sql.clauses_or_needs); the whole query still gives the text score."""
-        patterns, parsed.corrections, self.rows = _word_patterns(
+        patterns, parsed.corrections, self.rows, self.bucket_range = _word_patterns(
             cursor, parsed.all_words(), parsed.known
         )
         self.patterns = patterns
@@ -273,6 +326,7 @@ class PostgresEngine:
         rows, share = _common_lexemes(cursor)
         if rows and all(_dense(expression, share, rows) for _clause, expression in positive):
             cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+            self.table_order = True
 
     def open_hours_condition(self, weekday, minute):
         """ "One of the row's weekly periods is open in this hour" (search.models.week_hours),
@@ -288,8 +342,9 @@ class PostgresEngine:
         now": one in the openings per row) the planner's estimate of that lookup dwarfs the
         scan's, its choice falls within its 1 % tie margin and it took the lower start-up
         cost, a whole-table scan: 308 ms at 1,000,000 services where the index reads the same
-        rows in 100."""
+        rows in 100. Reads the entries' buckets too (`buckets`)."""
         cursor.execute(TEXT_SETTINGS_SQL)
+        self.bucket_range = tuple(cursor.fetchone()[-2:])
 
     def partial_text(self, parsed, cursor):
         """The PartialText of the query prepared last (prepare_text), or None. The rows carry

@@ -68,6 +68,11 @@ class SqliteEngine:
     vendor = "sqlite"
     point_columns = "e.latitude, e.longitude"  # what a row's distance is computed from
 
+    split = ()  # SQLite reads its entries as one table (PostgresEngine.splits)
+
+    def splits(self, cursor, source, where, params):
+        return ()
+
     def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match. With needs the
         lexicon read whose words are a clause's, that clause is met by its words or by the

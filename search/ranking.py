@@ -321,13 +321,18 @@ def _full_matches(
     need = sql.combine([*others, *away, matched_text])
     listed = sql.combine([*others, *([place] if place else []), matched_text])
     rank = text.rank if criteria.has_need else None
+    source = f"search_searchentry e{text.join}"
     matches = sql.Matches(
-        f"search_searchentry e{text.join}",
+        source,
         listed.sql,
         text.params + listed.params,
         rank,
         sectors.ranked if sectors else None,
         _names(),
+        # A list by name reads every match: no bucket spares it a row.
+        eng.splits(cursor, source, listed.sql, text.params + listed.params)
+        if sort != "name"
+        else (),
     )
     need = sql.Fragment(need.sql, text.params + need.params)
     if sort == "nearest":
@@ -365,7 +370,15 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
     statement = sql.partial(
-        text, conditions, sectors, excluded, distance, distance is None, limit, _names()
+        text,
+        conditions,
+        sectors,
+        excluded,
+        distance,
+        distance is None,
+        limit,
+        _names(),
+        eng.split,
     )
     cursor.execute(statement.sql, statement.params)
     words = text.words if text else []

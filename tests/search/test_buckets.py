@@ -1,0 +1,140 @@
+"""The entries read bucket by bucket (sql.first_rows, migration 0019): a search finds, counts
+and orders the same services whether its statements read one bucket after the other or the
+table as one, and stops at the bucket that gives it the rows it asked for. PostgreSQL only:
+SQLite reads its entries as one table."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from search import engine_postgres, sql
+from search.bench.timing import SHAPES
+from search.finder import find
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's buckets"),
+]
+
+BUCKET_IDS = 1 << 17  # the ids of a bucket (migration 0019)
+REPENTIGNY = {"lat": "45.742", "lon": "-73.450"}
+
+
+def spread(buckets, interleaved=False):
+    """Move the entries into `buckets` buckets: by runs of ids (as the indexer writes them),
+    or `interleaved` (an entry's bucket by its id modulo `buckets`)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM search_searchentry")
+        first, last = cursor.fetchone()
+        run = (last - first) // buckets + 1
+        which = f"(id % {buckets})" if interleaved else f"((id - {first}) / {run})"
+        cursor.execute(f"UPDATE search_searchentry SET id = id + {BUCKET_IDS} * {which}")
+        cursor.execute("SELECT count(DISTINCT bucket) FROM search_searchentry")
+        assert cursor.fetchone()[0] == buckets
+        cursor.execute("ANALYZE search_searchentry")
+
+
+def outcome(params):
+    found = find(params).outcome
+    return (
+        [hit.service.pk for hit in found.hits],
+        found.total,
+        found.capped,
+        [hit.service.pk for hit in found.apart],
+        [(hit.service.pk, hit.matched) for hit in found.partial],
+    )
+
+
+def main_statements(params):
+    with CaptureQueriesContext(connection) as queries:
+        find(params)
+    return [q["sql"] for q in queries.captured_queries if "/* search:" in q["sql"]]
+
+
+@pytest.fixture
+def directory(monkeypatch):
+    """600 generated services (every search of the shapes finds fewer rows than the caps, so
+    that every statement reads all its matches whatever the order), every search with more
+    than one bucket read bucket by bucket whatever the planner expects."""
+    call_command("generate_bench_data", services=600, seed=1, stdout=io.StringIO())
+    monkeypatch.setattr(engine_postgres, "SPLIT_ROWS", 0)
+    yield
+    engine_postgres.forget_statistics()
+
+
+def as_params(query_string):
+    return dict(part.split("=", 1) for part in query_string.split("&"))
+
+
+@pytest.mark.parametrize("interleaved", [False, True], ids=["runs", "interleaved"])
+def test_every_shape_finds_the_same_in_buckets(directory, interleaved):
+    shapes = [as_params(q) for _name, q in SHAPES]
+    before = [outcome(params) for params in shapes]
+    assert all(not any("e.bucket" in s for s in main_statements(p)) for p in shapes[:8])
+
+    spread(3, interleaved)
+
+    split = [s for p in shapes for s in main_statements(p) if "e.bucket = 2" in s]
+    assert split  # the text and sector searches read bucket by bucket
+    assert [outcome(params) for params in shapes] == before
+
+
+def test_a_walk_past_the_gather_counts_the_same_in_buckets(directory, monkeypatch):
+    """A need with more rows than the gather takes is counted, then walked nearest first."""
+    monkeypatch.setattr(sql, "GATHER_CAP", 5)
+    params = {"q": "aide", **REPENTIGNY}
+    before = outcome(params)
+    spread(3)
+    statements = main_statements(params)
+    assert any("COUNT(*) FROM (SELECT * FROM ((SELECT 1 AS one" in s for s in statements)
+    assert outcome(params) == before
+
+
+def test_rows_after_the_last_bucket_read_are_found(directory, monkeypatch):
+    """Rows written after the search read its buckets (a bucket past its last) still match."""
+    params = {"q": "aide alimentaire", **REPENTIGNY}
+    before = outcome(params)
+    spread(3)
+    monkeypatch.setattr(engine_postgres.PostgresEngine, "buckets", lambda self: (0, 1))
+    statements = main_statements(params)
+    assert any("e.bucket > 1" in s for s in statements)
+    assert outcome(params) == before
+
+
+def test_a_search_stops_at_the_bucket_that_gives_its_rows(directory, monkeypatch):
+    """With more matches in the first bucket than a statement asks for, the other buckets'
+    statements never run (their bitmaps never built)."""
+    monkeypatch.setattr(sql, "RANK_CAP", 5)
+    spread(3)
+    with transaction.atomic():  # the search's settings last until its end
+        statements = main_statements({"q": "aide", "sort": "relevance"})
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {statements[0]}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    scans = [line for line in plan.splitlines() if "Bitmap Index Scan" in line]
+    assert len(scans) >= 4  # a bucket 0, 1, 2 and past 2
+    assert "(never executed)" not in scans[0]
+    assert all("(never executed)" in line for line in scans[1:])
+    assert "bucket = 0" in plan
+
+
+def test_only_searches_the_planner_expects_to_match_many_read_bucket_by_bucket(
+    directory, monkeypatch
+):
+    spread(3)
+    common, rare = {"q": "aide", **REPENTIGNY}, {"q": "naloxone", **REPENTIGNY}
+    by_name = {"sector": "food", "municipality": "repentigny"}  # a list by name reads them all
+    monkeypatch.setattr(engine_postgres, "SPLIT_ROWS", 50)
+
+    def split(params):
+        return any("e.bucket = 0" in s for s in main_statements(params))
+
+    assert split(common)
+    assert not split(rare)
+    assert not split(by_name)
+    monkeypatch.setattr(engine_postgres, "SPLIT_ROWS", 1_000)  # the default: a small directory
+    assert not split(common)
