@@ -369,6 +369,8 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     place = _serving(criteria.municipality, eng, indexed=False) if place else None
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
+    # Its own rows (any clause, a need's sectors) are more than the full matches: its own split.
+    source, reached = sql.partial_reach(text, conditions, sectors, excluded, distance is None)
     statement = sql.partial(
         text,
         conditions,
@@ -378,7 +380,7 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
         distance is None,
         limit,
         _names(),
-        eng.split,
+        eng.splits(cursor, source, reached.sql, reached.params),
     )
     cursor.execute(statement.sql, statement.params)
     words = text.words if text else []

@@ -499,6 +499,23 @@ def walk(matches, order, distance, limit):
     )
 
 
+def partial_reach(text, others, groups, excluded, primary_only):
+    """(the FROM, and the condition with the parameters of both) of the rows the partial
+    matches rank (`partial`)."""
+    join, join_params = (text.join, text.params) if text else ("", [])
+    reach = [Fragment(text.where, list(text.where_params))] if text else []
+    if groups:  # related sectors only add points: reaching them costs a wide scan
+        reach.append(Fragment(groups.sql, groups.params))
+    where = [others.sql, "(" + " OR ".join(f.sql for f in reach) + ")"]
+    where_params = others.params + [p for f in reach for p in f.params]
+    if excluded:
+        where.append(f"e.service_id NOT IN ({', '.join(['%s'] * len(excluded))})")
+        where_params += list(excluded)
+    if primary_only:
+        where.append("e.is_primary")
+    return f"search_searchentry e{join}", Fragment(" AND ".join(where), join_params + where_params)
+
+
 def partial(
     text, others, groups, excluded, distance, primary_only, limit, names="sort_name", buckets=()
 ):
@@ -515,17 +532,7 @@ def partial(
     document read once: `text.carried`), `m` tests each clause on them, `p` keeps a row per
     service."""
     clauses = list(text.clauses) if text else []
-    join, join_params = (text.join, text.params) if text else ("", [])
-    reach = [Fragment(text.where, list(text.where_params))] if text else []
-    if groups:  # related sectors only add points: reaching them costs a wide scan
-        reach.append(Fragment(groups.sql, groups.params))
-    where = [others.sql, "(" + " OR ".join(f.sql for f in reach) + ")"]
-    where_params = others.params + [p for f in reach for p in f.params]
-    if excluded:
-        where.append(f"e.service_id NOT IN ({', '.join(['%s'] * len(excluded))})")
-        where_params += list(excluded)
-    if primary_only:
-        where.append("e.is_primary")
+    source, reached = partial_reach(text, others, groups, excluded, primary_only)
     needs = groups.points if groups else Fragment("0", [])
     carried = f"{text.carried}, " if text and text.carried else ""
     flags = "".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END AS c{i}, " for i, c in enumerate(clauses))
@@ -534,9 +541,9 @@ def partial(
     rows = first_rows(
         f"e.service_id, e.{names} AS sort_name, {distance.sql if distance else 'NULL'} AS d, "
         f"{carried}{needs.sql} AS needs",
-        f"search_searchentry e{join}",
-        " AND ".join(where),
-        (distance.params if distance else []) + needs.params + join_params + where_params,
+        source,
+        reached.sql,
+        (distance.params if distance else []) + needs.params + reached.params,
         PARTIAL_CAP,
         buckets,
     )

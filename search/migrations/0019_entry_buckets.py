@@ -9,8 +9,9 @@ bucket until it has the rows it asked for: at 1,000,000 services, the first 1,00
 "logement" no longer wait for the bitmap of its 107,000 rows across the whole table.
 
 Below 131,072 entries (a directory of about 100,000 services) every entry is in bucket 0 and
-the search reads the table as one, as before. Adding the column rewrites the entries' table
-(about 1 s per 10,000 entries), then the index is built again.
+the search reads the table as one, as before. Adding the column rewrites the entries' table,
+then the index is built again: at 1,000,000 services on the 2-core development machine, 78 s
+and 50 s, the entries locked meanwhile (searches wait); at 100,000, 19 s in all.
 """
 
 from django.db import migrations
