@@ -42,6 +42,19 @@ def test_nearest_service_comes_first(monkeypatch, cap):
     assert names(result) == ["Proche", "Moyen", "Loin"]
 
 
+def test_a_walk_goes_further_when_the_nearest_rows_are_one_services_many_points(monkeypatch):
+    """The nearest-first walk asks for half as many rows again as the services it needs
+    (ranking._walk); when the nearest rows are the many points of a few services, it walks
+    again further instead of showing fewer."""
+    monkeypatch.setattr("search.sql.GATHER_CAP", 1)  # past the gather: the walk
+    many = food("Comptoir aux vingt adresses")
+    for n in range(40):  # its 40 points, all nearer than any other service
+        locate(many, latitude=45.7421 + n * 0.00001, longitude=-73.4501)
+    others = [food(f"Banque {n:02d}", 45.75 + n * 0.002, -73.45) for n in range(25)]
+    result = outcome(q="alimentaire", lat=45.742, lon=-73.450)
+    assert names(result) == [many.name_fr] + [s.name_fr for s in others[:19]]
+
+
 @pytest.mark.parametrize("cap", [1000, 1], ids=["few-matches-sorted", "index-walk"])
 def test_services_without_a_point_come_after_located_ones_and_are_labelled(
     client, monkeypatch, cap
