@@ -244,7 +244,6 @@ class PostgresEngine:
     def __init__(self):
         self.bucket_range = (None, None)  # the entries' first and last buckets, once read
         self.table_order = False  # allow_table_scan let the table be read in order
-        self.split = ()  # the buckets this search's statements read in turn (splits)
 
     def buckets(self):
         """The entries' buckets, from the first entry's to the last's, as the search's
@@ -259,23 +258,21 @@ class PostgresEngine:
 
     def splits(self, cursor, source, where, params):
         """The buckets the statements of these matches (`SELECT ... FROM source WHERE where`)
-        read one after the other (sql.first_rows), or () to read the table as one, and kept
-        in `split` for the search's other statements. Only where the planner expects at
+        read one after the other (sql.first_rows), or () to read the table as one. Only
+        where the planner expects at
         least SPLIT_ROWS matches (its estimate, from an EXPLAIN: a round trip and about half
         a millisecond, made only when there are buckets): a statement then stops in its
         first buckets. Where the matches are fewer, every bucket is read, and the bucket key
         makes each bucket's index scan cost more than its share of one scan of the table
         ("food" open now near Repentigny, 1,746 matches at 1,000,000 services: 40 ms of index
         scans in ten buckets against 14 in one)."""
-        self.split = ()
         buckets = self.buckets()
-        if buckets:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)
-            plan = cursor.fetchone()[0]
-            plan = json.loads(plan) if isinstance(plan, str) else plan
-            if plan[0]["Plan"]["Plan Rows"] >= SPLIT_ROWS:
-                self.split = buckets
-        return self.split
+        if not buckets:
+            return ()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return buckets if plan[0]["Plan"]["Plan Rows"] >= SPLIT_ROWS else ()
 
     def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match (all stop words).

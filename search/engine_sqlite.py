@@ -68,9 +68,8 @@ class SqliteEngine:
     vendor = "sqlite"
     point_columns = "e.latitude, e.longitude"  # what a row's distance is computed from
 
-    split = ()  # SQLite reads its entries as one table (PostgresEngine.splits)
-
     def splits(self, cursor, source, where, params):
+        """SQLite reads its entries as one table (PostgresEngine.splits)."""
         return ()
 
     def prepare_text(self, cursor, parsed, groups=()):

@@ -89,7 +89,7 @@ class Matches:
     rank: str | None = None
     points: Fragment | None = None
     names: str = "sort_name"
-    # The entries' buckets to read one after the other (the engine's `buckets`: first_rows),
+    # The entries' buckets to read one after the other (the engine's `splits`: first_rows),
     # or () to read the table as one.
     buckets: tuple = ()
 
@@ -259,14 +259,15 @@ def first_rows(columns, source, where, params, limit, buckets=()):
     `source` and `where`, in that order), in the order the table gives them: the SQL of
     `SELECT columns FROM source WHERE where LIMIT limit`.
 
-    With `buckets` (the engine's `buckets`: the entries' buckets, runs of ids, from the first
+    With `buckets` (the engine's `splits`: the entries' buckets, runs of ids, from the first
     to the last), the same statement once per bucket, in order, under the one LIMIT: PostgreSQL
     runs a bucket's statement only when the buckets before it gave fewer than `limit` rows,
     and the GIN index, whose keys hold the bucket, gives each bucket's matches alone. A bitmap
     cannot stop early: without buckets, a word held by 107,000 rows at 1,000,000 services built
     its whole bitmap (9 ms) before the first of the 1,001 rows it was asked for. A last
     statement reads the rows of a bucket after the last (rows written since the buckets were
-    read). The rows come in the same order as without buckets (the table's, by id)."""
+    read). The rows come bucket after bucket, each bucket's in the table's order: for a table
+    written in id order, the first rows are those a single statement would give."""
     if not buckets:
         return Fragment(f"SELECT {columns} FROM {source} WHERE {where} LIMIT {limit}", params)
     tests = [f"e.bucket = {int(b)}" for b in buckets] + [f"e.bucket > {int(buckets[-1])}"]
