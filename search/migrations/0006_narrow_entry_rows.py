@@ -22,6 +22,8 @@ Existing rows get their territories' codes here; they keep their old storage lay
 
 from django.db import migrations, models
 
+from search.postgresql_only import postgresql_only
+
 PLAIN_COLUMNS = (
     "sort_name",
     "sector_keys",
@@ -98,15 +100,6 @@ def split_scopes(apps, schema_editor):
     entry.objects.bulk_update(changed, ["served_keys", "scope_keys"], batch_size=2000)
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_result_cards")]
 
@@ -119,5 +112,5 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", max_length=60),
         ),
         migrations.RemoveField(model_name="searchentry", name="scope_keys"),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD)),
     ]

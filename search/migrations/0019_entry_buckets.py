@@ -16,6 +16,8 @@ and 50 s, the entries locked meanwhile (searches wait); at 100,000, 19 s in all.
 
 from django.db import migrations
 
+from search.postgresql_only import postgresql_only
+
 BUCKET_SHIFT = 17
 
 FORWARD = [
@@ -35,18 +37,9 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0018_sector_counts_per_place"),
     ]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]
