@@ -83,9 +83,10 @@ def test_every_shape_finds_the_same_in_buckets(directory, interleaved):
 
 
 def test_a_walk_past_the_gather_counts_the_same_in_buckets(directory, monkeypatch):
-    """A need with more rows than the gather takes is counted, then walked nearest first."""
+    """A need with more rows than the gather takes is counted, then walked nearest first
+    ("logement": a need the lexicon reads, whose points order the gather up to GATHER_CAP)."""
     monkeypatch.setattr(sql, "GATHER_CAP", 5)
-    params = {"q": "aide", **REPENTIGNY}
+    params = {"q": "logement", **REPENTIGNY}
     before = outcome(params)
     spread(3)
     statements = main_statements(params)
