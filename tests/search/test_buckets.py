@@ -83,14 +83,18 @@ def test_every_shape_finds_the_same_in_buckets(directory, interleaved):
 
 
 def test_a_walk_past_the_gather_counts_the_same_in_buckets(directory, monkeypatch):
-    """A need with more rows than the gather takes is counted, then walked nearest first
-    ("logement": a need the lexicon reads, whose points order the gather up to GATHER_CAP)."""
-    monkeypatch.setattr(sql, "GATHER_CAP", 5)
+    """Matches past the gather's cap (with or without needs' points: both caps lowered) are
+    counted, then walked nearest first, the same in buckets."""
+    for module in ("search.sql", "search.ranking"):
+        monkeypatch.setattr(f"{module}.COUNT_CAP", 8)
+    monkeypatch.setattr(sql, "GATHER_CAP", 8)
     params = {"q": "logement", **REPENTIGNY}
     before = outcome(params)
+    assert before[2]  # more than counted: "8+"
     spread(3)
     statements = main_statements(params)
-    assert any("COUNT(*) FROM (SELECT * FROM ((SELECT 1 AS one" in s for s in statements)
+    assert any(s.startswith("/* search:main */ SELECT n.service_id") for s in statements)  # walk
+    assert any("e.bucket = 2" in s for s in statements)
     assert outcome(params) == before
 
 
