@@ -454,17 +454,9 @@ def _gather(cursor, eng, point, matches, page, size, carried="", serving=None):
     when more than GATHER_CAP rows match (with `serving`: rows of the need whatever the place;
     the count is then not the place's)."""
     distance = eng.distance(*point)
-    # Without needs' points the gathered rows are sorted by distance, as the walk sorts them:
-    # gathering is worth it only while it counts exactly, up to COUNT_CAP ("1000+" past it).
-    # Past that many rows, the walk shows the same page, and reading up to GATHER_CAP rows
-    # only to learn it cost as much again (a sector open now near Repentigny at 1,000,000
-    # services: 1,746 rows, each looked up in the openings).
-    cap = sql.COUNT_CAP if matches.points is None and serving is None else sql.GATHER_CAP
 
     def read(number):
-        statement = sql.gather(
-            matches, eng.point_columns, distance, size, number, carried, serving, cap
-        )
+        statement = sql.gather(matches, eng.point_columns, distance, size, number, carried, serving)
         cursor.execute(statement.sql, statement.params)
         rows = cursor.fetchall()
         kinds = {kind: [row for row in rows if row[4] == kind] for kind in (0, 1, 2)}

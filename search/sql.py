@@ -394,7 +394,7 @@ def unlocated_score(rank):
     return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
 
 
-def gather(matches, point_columns, distance, size, number, carried="", serving=None, cap=None):
+def gather(matches, point_columns, distance, size, number, carried="", serving=None):
     """Every match (up to GATHER_CAP + 1 rows) sorted by distance, page `number`, each row with
     the services' count (`total`), the rows' and primary rows' counts (`n`, `p`) and its kind
     (0). When more than GATHER_CAP rows are gathered, only one row of kind 2 comes (its counts
@@ -410,11 +410,7 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
     it, and up to APART_LIMIT of the others follow it, kind 1, when the services serving it are
     fewer than `size` (the services apart, chosen as `apart` chooses them): one bitmap of the
     need where the page and the services apart built one each. Past GATHER_CAP rows of the
-    need, the overflow row (kind 2) only says so: its counts are not the place's.
-
-    `cap`: the rows gathered at most, GATHER_CAP unless given (ranking._gather: COUNT_CAP for
-    matches without needs' points)."""
-    cap = GATHER_CAP if cap is None else cap
+    need, the overflow row (kind 2) only says so: its counts are not the place's."""
     if carried:
         gathered = f", {carried}"
         score, points = unlocated_score(matches.rank), matches.points_sql()
@@ -436,7 +432,7 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         matches.source,
         matches.where,
         early + (list(serving.params) if serving else []) + matches.params,
-        cap + 1,
+        GATHER_CAP + 1,
         matches.buckets,
     )
     rows, first_params = read.sql, read.params
@@ -467,10 +463,10 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id){apart} "
         f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
         f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p, 0 AS kind FROM s "
-        f"WHERE (SELECT g FROM c) <= {cap} "
+        f"WHERE (SELECT g FROM c) <= {GATHER_CAP} "
         f"ORDER BY s.points DESC, (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
         f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
-        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2 FROM c WHERE c.g > {cap}"
+        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2 FROM c WHERE c.g > {GATHER_CAP}"
     )
     params = first_params + distance.params + late + apart_params + [size, (number - 1) * size]
     if serving:
@@ -478,7 +474,7 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         statement += (
             f" UNION ALL SELECT * FROM (SELECT a.service_id, {typed_null}, {typed_null}, "
             f"{typed_null}, 1 FROM a "
-            f"WHERE (SELECT g FROM c) <= {cap} AND (SELECT COUNT(*) FROM s) < %s "
+            f"WHERE (SELECT g FROM c) <= {GATHER_CAP} AND (SELECT COUNT(*) FROM s) < %s "
             f"{APART_ORDER}) AS apart"
         )
         params.append(size)

@@ -42,27 +42,6 @@ def test_nearest_service_comes_first(monkeypatch, cap):
     assert names(result) == ["Proche", "Moyen", "Loin"]
 
 
-def test_a_search_without_needs_points_gathers_no_more_rows_than_it_counts(monkeypatch):
-    """Sorted by distance alone (a sector, no need read in words), past COUNT_CAP rows the walk
-    shows the same page as the gather: the gather stops there (sql.gather's `cap`)."""
-    for n in range(5):
-        food(f"Comptoir {n}", 45.75 + n * 0.01, -73.45, sectors=["food"])
-    params = {"sector": "food", "lat": "45.742", "lon": "-73.450"}
-    gathered = outcome(**params)
-    assert (gathered.total, gathered.capped) == (5, False)
-
-    monkeypatch.setattr("search.sql.COUNT_CAP", 3)
-    monkeypatch.setattr("search.ranking.COUNT_CAP", 3)
-    with CaptureQueriesContext(connection) as queries:
-        walked = outcome(**params)
-    assert names(walked) == names(gathered)
-    assert (walked.total, walked.capped) == (3, True)
-    main = [q["sql"] for q in queries.captured_queries if "search:main" in q["sql"]]
-    gather, *rest = main
-    assert gather.startswith("/* search:main */ WITH m") and "LIMIT 4" in gather  # 3 + 1 rows
-    assert any(sql.startswith("/* search:main */ SELECT n.service_id") for sql in rest)  # walk
-
-
 def test_a_walk_goes_further_when_the_nearest_rows_are_one_services_many_points(monkeypatch):
     """The nearest-first walk asks for half as many rows again as the services it needs
     (ranking._walk); when the nearest rows are the many points of a few services, it walks
