@@ -370,14 +370,13 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     conditions = sql.combine(others + ([place] if place else []))
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
     # Its own rows (any clause, a need's sectors) are more than the full matches: its own split.
-    source, reached = sql.partial_reach(text, conditions, sectors, excluded, distance is None)
+    reach = sql.partial_reach(text, conditions, sectors, excluded, distance is None)
+    source, reached = reach
     statement = sql.partial(
         text,
-        conditions,
         sectors,
-        excluded,
+        reach,
         distance,
-        distance is None,
         limit,
         _names(),
         eng.splits(cursor, source, reached.sql, reached.params),

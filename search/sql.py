@@ -502,7 +502,9 @@ def walk(matches, order, distance, limit):
 
 def partial_reach(text, others, groups, excluded, primary_only):
     """(the FROM, and the condition with the parameters of both) of the rows the partial
-    matches rank (`partial`)."""
+    matches rank (`partial`): holding a clause of `text` (PartialText) or in a sector of
+    `groups` (NeedSectors), holding `others` (filters and place), not of a service in
+    `excluded` (those matching it all); with `primary_only`, one row per service."""
     join, join_params = (text.join, text.params) if text else ("", [])
     reach = [Fragment(text.where, list(text.where_params))] if text else []
     if groups:  # related sectors only add points: reaching them costs a wide scan
@@ -517,13 +519,12 @@ def partial_reach(text, others, groups, excluded, primary_only):
     return f"search_searchentry e{join}", Fragment(" AND ".join(where), join_params + where_params)
 
 
-def partial(
-    text, others, groups, excluded, distance, primary_only, limit, names="sort_name", buckets=()
-):
+def partial(text, groups, reach, distance, limit, names="sort_name", buckets=()):
     """/* search:partial */ Up to `limit` services matching part of the need: at least one
     clause of the query (`text`, a PartialText, or None) or a sector of a need the lexicon read
-    (`groups`, NeedSectors, or None), holding `others` (filters and place), not in `excluded`
-    (the services matching it all). Ranked by points (the clauses matched, `text.clauses`,
+    (`groups`, NeedSectors, or None), among the rows `reach` gives ((FROM, condition):
+    `partial_reach`, with the filters and place, not the services matching it all). Ranked by
+    points (the clauses matched, `text.clauses`,
     plus the needs met, `groups.points`: need_points), then distance when `distance` is given
     (the nearest public point), then text score, then name (the column `names`: NAME_ORDER of
     the page's language). Only the first PARTIAL_CAP matching rows are ranked. Each row: the
@@ -533,7 +534,7 @@ def partial(
     document read once: `text.carried`), `m` tests each clause on them, `p` keeps a row per
     service."""
     clauses = list(text.clauses) if text else []
-    source, reached = partial_reach(text, others, groups, excluded, primary_only)
+    source, reached = reach
     needs = groups.points if groups else Fragment("0", [])
     carried = f"{text.carried}, " if text and text.carried else ""
     flags = "".join(f"CASE WHEN {c.sql} THEN 1 ELSE 0 END AS c{i}, " for i, c in enumerate(clauses))
