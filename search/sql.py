@@ -99,6 +99,15 @@ class Matches:
     def points_params(self):
         return list(self.points.params) if self.points else []
 
+    def first(self, columns, column_params, limit, primary=True):
+        """The first `limit` matching rows (first_rows, bucket by bucket when the matches have
+        buckets), of the `columns` (their parameters: `column_params`); `primary`: one row per
+        service."""
+        where = f"e.is_primary AND {self.where}" if primary else self.where
+        return first_rows(
+            columns, self.source, where, column_params + self.params, limit, self.buckets
+        )
+
 
 @dataclass(frozen=True)
 class PartialText:
@@ -318,27 +327,17 @@ def ranked_page(matches, carried=""):
         f"{matches.rank} AS score, {matches.points_sql()} AS points, "
         f"CASE WHEN e.latitude IS NULL THEN 1 ELSE 0 END AS no_point"
     )
-    where = f"e.is_primary AND {matches.where}"
     if carried:
-        inner = first_rows(
-            f"e.service_id, e.{matches.names} AS sort_name, {carried}",
-            matches.source,
-            where,
-            matches.params,
-            RANK_CAP,
-            matches.buckets,
-        )
+        columns = f"e.service_id, e.{matches.names} AS sort_name, {carried}"
+        inner = matches.first(columns, [], RANK_CAP)
         # OFFSET 0: scored here, or the window would keep each row's document
         rows = f"SELECT e.service_id, e.sort_name, {scored} FROM ({inner.sql}) AS e OFFSET 0"
         params = matches.points_params() + inner.params
     else:
-        inner = first_rows(
+        inner = matches.first(
             f"e.service_id, e.{matches.names} AS sort_name, {scored}",
-            matches.source,
-            where,
-            matches.points_params() + matches.params,
+            matches.points_params(),
             RANK_CAP,
-            matches.buckets,
         )
         rows, params = inner.sql, inner.params
     return Fragment(
@@ -357,14 +356,7 @@ def paged(statement, size, number):
 
 def count(matches):
     """The number of matches, counted up to COUNT_CAP + 1."""
-    inner = first_rows(
-        "1 AS one",
-        matches.source,
-        f"e.is_primary AND {matches.where}",
-        matches.params,
-        COUNT_CAP + 1,
-        matches.buckets,
-    )
+    inner = matches.first("1 AS one", [], COUNT_CAP + 1)
     return Fragment(f"/* search:main */ SELECT COUNT(*) FROM ({inner.sql}) AS c", inner.params)
 
 
@@ -375,14 +367,11 @@ APART_ORDER = f"ORDER BY a.points DESC, a.score DESC, a.sort_name, a.service_id 
 def apart(matches):
     """Up to APART_LIMIT services among `matches` (the need, and not the place: ranking), best
     score first, among the first APART_SCORED such matches."""
-    inner = first_rows(
+    inner = matches.first(
         f"e.service_id, e.{matches.names} AS sort_name, {matches.rank} AS score, "
         f"{matches.points_sql()} AS points",
-        matches.source,
-        f"e.is_primary AND {matches.where}",
-        matches.points_params() + matches.params,
+        matches.points_params(),
         APART_SCORED,
-        matches.buckets,
     )
     return Fragment(f"SELECT a.service_id FROM ({inner.sql}) AS a {APART_ORDER}", inner.params)
 
@@ -427,13 +416,8 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         f"e.service_id, e.is_primary, {point_columns}, e.{matches.names} AS sort_name{gathered}"
         + (f", {serving.sql} AS serves" if serving else "")
     )
-    read = first_rows(
-        columns,
-        matches.source,
-        matches.where,
-        early + (list(serving.params) if serving else []) + matches.params,
-        GATHER_CAP + 1,
-        matches.buckets,
+    read = matches.first(
+        columns, early + (list(serving.params) if serving else []), GATHER_CAP + 1, primary=False
     )
     rows, first_params = read.sql, read.params
     if serving:
