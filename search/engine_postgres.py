@@ -265,14 +265,18 @@ class PostgresEngine:
         first buckets. Where the matches are fewer, every bucket is read, and the bucket key
         makes each bucket's index scan cost more than its share of one scan of the table
         ("food" open now near Repentigny, 1,746 matches at 1,000,000 services: 40 ms of index
-        scans in ten buckets against 14 in one)."""
+        scans in ten buckets against 14 in one).
+
+        Returned with whether the planner expects fewer than SPLIT_ROWS matches (False when it
+        was not asked): a nearest-first walk past the gather may then be bounded (`within`)."""
         buckets = self.buckets()
         if not buckets:
-            return ()
+            return (), False
         cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
-        return buckets if plan[0]["Plan"]["Plan Rows"] >= SPLIT_ROWS else ()
+        many = plan[0]["Plan"]["Plan Rows"] >= SPLIT_ROWS
+        return (buckets if many else ()), not many
 
     def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match (all stop words).
@@ -396,6 +400,16 @@ class PostgresEngine:
             f"2 * {EARTH_RADIUS_M} * asin(least(1.0, (e.point <-> public.search_point(%s, %s))"
             f" / (2 * {EARTH_RADIUS_M})))",
             [lat, lon],
+        )
+
+    def within(self, lat, lon, metres):
+        """Rows whose point lies within `metres` of (lat, lon) (the bound of a walk, `splits`):
+        the cube of the visitor's point widened by `metres` each way, which the GiST index
+        answers (a chord is shorter than its arc: the cube holds every such point; a metre more
+        for rounding)."""
+        return Fragment(
+            "e.point <@ public.cube_enlarge(public.search_point(%s, %s), %s, 3)",
+            [lat, lon, metres + 1.0],
         )
 
     def nearest_order(self, lat, lon):

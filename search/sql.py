@@ -38,6 +38,9 @@ APART_SCORED = 200  # the services apart: the best-scored among the first this m
 # a gather that overflows is thrown away, and reading 5,001 rows to learn it cost 30-40 ms
 # (docs/scale.md, "Exact lexemes and a smaller gather").
 GATHER_CAP = 2000
+# The gather's rows carry a distance its overflow row may fill (sql.gather's `reach`), typed
+# as that distance is, past the subquery that would otherwise type a bare NULL as text.
+NO_REACH = "CAST(NULL AS DOUBLE PRECISION)"
 APART_LIMIT = 5  # services shown apart, that match the need but not the place
 # A partial match's points: a need met (the service is in a sector the lexicon read) weighs two
 # words held ("du linge pour les enfants" prefers any clothing service to one that only says
@@ -92,6 +95,9 @@ class Matches:
     # The entries' buckets to read one after the other (the engine's `splits`: first_rows),
     # or () to read the table as one.
     buckets: tuple = ()
+    # Whether a nearest-first walk past the gather may be bounded by it (the engine's `splits`
+    # and `within`: where the planner expects few matches, and therefore prices a walk high).
+    bounded: bool = False
 
     def points_sql(self):
         return self.points.sql if self.points else "0"
@@ -383,7 +389,7 @@ def unlocated_score(rank):
     return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
 
 
-def gather(matches, point_columns, distance, size, number, carried="", serving=None):
+def gather(matches, point_columns, distance, size, number, carried="", serving=None, reach=None):
     """Every match (up to GATHER_CAP + 1 rows) sorted by distance, page `number`, each row with
     the services' count (`total`), the rows' and primary rows' counts (`n`, `p`) and its kind
     (0). When more than GATHER_CAP rows are gathered, only one row of kind 2 comes (its counts
@@ -399,7 +405,11 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
     it, and up to APART_LIMIT of the others follow it, kind 1, when the services serving it are
     fewer than `size` (the services apart, chosen as `apart` chooses them): one bitmap of the
     need where the page and the services apart built one each. Past GATHER_CAP rows of the
-    need, the overflow row (kind 2) only says so: its counts are not the place's."""
+    need, the overflow row (kind 2) only says so: its counts are not the place's.
+
+    `reach`: with more than GATHER_CAP rows, the overflow row also carries the distance of its
+    `reach`-th nearest gathered row (NULL when fewer are located): the gathered rows are some of
+    the matches, so the `reach` nearest matches of all lie no farther (the walk's bound)."""
     if carried:
         gathered = f", {carried}"
         score, points = unlocated_score(matches.rank), matches.points_sql()
@@ -432,6 +442,10 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
             f"WITH m AS MATERIALIZED ({rows}), c AS MATERIALIZED (SELECT COUNT(*) AS n, "
             f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p, COUNT(*) AS g FROM m), "
         )
+    reached, reached_params = NO_REACH, []
+    if reach:
+        reached = f"(SELECT {distance.sql} FROM m AS e ORDER BY 1 OFFSET {int(reach) - 1} LIMIT 1)"
+        reached_params = list(distance.params)
     apart, apart_params = "", []
     if serving:
         apart = (
@@ -446,18 +460,19 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         f"MAX({points}) AS points, "
         f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id){apart} "
         f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
-        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p, 0 AS kind FROM s "
+        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p, 0 AS kind, {NO_REACH} FROM s "
         f"WHERE (SELECT g FROM c) <= {GATHER_CAP} "
         f"ORDER BY s.points DESC, (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
         f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
-        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2 FROM c WHERE c.g > {GATHER_CAP}"
+        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2, {reached} FROM c WHERE c.g > {GATHER_CAP}"
     )
     params = first_params + distance.params + late + apart_params + [size, (number - 1) * size]
+    params += reached_params
     if serving:
         typed_null = "CAST(NULL AS BIGINT)"  # typed as the page's counts, past a subquery
         statement += (
             f" UNION ALL SELECT * FROM (SELECT a.service_id, {typed_null}, {typed_null}, "
-            f"{typed_null}, 1 FROM a "
+            f"{typed_null}, 1, {NO_REACH} FROM a "
             f"WHERE (SELECT g FROM c) <= {GATHER_CAP} AND (SELECT COUNT(*) FROM s) < %s "
             f"{APART_ORDER}) AS apart"
         )
@@ -465,14 +480,19 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
     return Fragment(statement, params)
 
 
-def walk(matches, order, distance, limit):
+def walk(matches, order, distance, limit, within=None):
     """The `limit` nearest matching rows, tie-broken. The inner query orders by the index's
     distance (`order`) alone, which lets the GiST index walk outward from the visitor and stop
-    early (a second sort key would forbid it); the outer query applies the tie-breaks."""
+    early (a second sort key would forbid it); the outer query applies the tie-breaks.
+
+    `within`: a condition every one of those rows meets (the engine's `within`, a distance the
+    gather knows them to lie within: sql.gather's `reach`). The planner may then intersect the
+    matches' index with the place's instead of testing each row the walk passes."""
+    bound = f" AND {within.sql}" if within else ""
     inner = (
         f"SELECT e.service_id, e.{matches.names} AS sort_name, "
         f"{unlocated_score(matches.rank)} AS score, "
-        f"{distance.sql} AS d FROM {matches.source} WHERE {matches.where}"
+        f"{distance.sql} AS d FROM {matches.source} WHERE {matches.where}{bound}"
     )
     tie_breaks = "n.score DESC, " if matches.rank else ""
     return Fragment(
@@ -480,7 +500,11 @@ def walk(matches, order, distance, limit):
         f"LIMIT %s) AS n "
         f"ORDER BY (CASE WHEN n.d IS NULL THEN 1 ELSE 0 END), n.d, {tie_breaks}"
         f"n.sort_name, n.service_id",
-        distance.params + matches.params + order.params + [limit],
+        distance.params
+        + matches.params
+        + (within.params if within else [])
+        + order.params
+        + [limit],
     )
 
 

@@ -143,3 +143,55 @@ def test_only_searches_the_planner_expects_to_match_many_read_bucket_by_bucket(
     assert not split(by_name)
     monkeypatch.setattr(engine_postgres, "SPLIT_ROWS", 1_000)  # the default: a small directory
     assert not split(common)
+
+
+MONTREAL = {"lat": "45.509", "lon": "-73.562"}
+BOUNDED_WALKS = [
+    {"q": "aide", **REPENTIGNY},
+    {"q": "aide", **MONTREAL},
+    {"q": "services", **MONTREAL},
+]
+
+
+def test_a_walk_bounded_by_the_gather_finds_the_same(directory, monkeypatch):
+    """Where the planner expects few matches (the gate: SPLIT_ROWS) and the gather overflows,
+    the walk is bounded by the distance of the gathered rows' 40th nearest (sql.gather's
+    `reach`: a page of 20), and finds the same services in the same order as a walk without
+    it; a page farther than the gathered rows reach walks unbounded."""
+    for module in ("search.sql", "search.ranking"):
+        monkeypatch.setattr(f"{module}.COUNT_CAP", 20)
+    monkeypatch.setattr(sql, "GATHER_CAP", 45)
+    spread(3)
+    farther = {"q": "aide", "page": "2", **REPENTIGNY}  # 70 rows: more than were gathered
+    searches = [*BOUNDED_WALKS, farther]
+    unbounded = [outcome(params) for params in searches]  # SPLIT_ROWS 0: many expected
+    assert all(found[2] for found in unbounded)  # past the caps: counted "20+", walked
+
+    monkeypatch.setattr(engine_postgres, "SPLIT_ROWS", 10**9)  # few expected: bounded
+    walks = [[s for s in main_statements(p) if "SELECT n.service_id" in s] for p in searches]
+    assert [["cube_enlarge" in s for s in walk] for walk in walks] == [[True]] * 3 + [[False]]
+    assert [outcome(params) for params in searches] == unbounded
+
+
+def test_the_walks_bound_holds_every_row_as_near(directory):
+    """PostgresEngine.within: every row within the distance (as the search measures it) meets
+    the bound, and none much farther does (the cube around the point: its corners)."""
+    eng = engine_postgres.PostgresEngine()
+    lat, lon = 45.742, -73.450
+    distance = eng.distance(lat, lon)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {distance.sql} FROM search_searchentry e WHERE e.point IS NOT NULL ORDER BY 1",
+            distance.params,
+        )
+        nearest = [row[0] for row in cursor.fetchall()]
+        for metres in (nearest[4], nearest[49], nearest[299]):  # the 5th, 50th, 300th row's
+            within = eng.within(lat, lon, metres)
+            cursor.execute(
+                f"SELECT {distance.sql}, {within.sql} FROM search_searchentry e "
+                "WHERE e.point IS NOT NULL",
+                distance.params + within.params,
+            )
+            rows = cursor.fetchall()
+            assert all(inside for d, inside in rows if d <= metres)
+            assert not any(inside for d, inside in rows if d > 1.8 * metres)
