@@ -21,6 +21,7 @@ from .sql import (
     at_least_one,
     boolean_expression,
     clause_expressions,
+    clauses_in_terms,
     clauses_or_needs,
     saying_clauses,
 )
@@ -308,6 +309,9 @@ class PostgresEngine:
             [expression],
             either.params if either else [],
             "e.document @@ tq" if either else None,
+            clauses_in_terms(positive, negative, groups, self, _clause_condition, "&")
+            if either
+            else None,
         )
 
     def allow_table_scan(self, cursor, parsed):

@@ -343,7 +343,9 @@ def _full_matches(
         selective = rank is not None or bool(criteria.sector_ids) or sectors is not None
         carried = eng.gather_carried(bool(text.join))
         if together and place and selective:
-            wide = sql.combine([*others, matched_text])
+            # Read from the index alone: the need term by term where the engine wrote it so.
+            narrow = Fragment(text.terms.sql, list(text.terms.params)) if text.terms else None
+            wide = sql.combine([*others, narrow or matched_text])
             whole = dataclasses.replace(matches, where=wide.sql, params=text.params + wide.params)
             ids, paging, apart_ids, _ = _gather(
                 cursor, eng, criteria.point, whole, page, size, carried, place

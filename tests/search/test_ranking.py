@@ -150,6 +150,81 @@ def test_a_narrow_need_gathers_its_page_and_the_services_apart_at_once(monkeypat
     assert len(together) == len(apart) + (-1 if cap > 1 else 1), [q["sql"][:60] for q in together]
 
 
+def needs_met_by_sectors_or_words():
+    """Two needs the lexicon knows ("zéphyr": clothing, "quartz": food) near Repentigny, met by
+    their sectors or their words in every way, a service meeting one only (a partial match),
+    and one meeting both that does not serve the place (apart)."""
+    for expression, name in (("zéphyr", "clothing"), ("quartz", "food")):
+        need = NeedExpression.objects.create(expression=expression, language="fr")
+        need.sectors.set([sector(name)])
+    both = ["clothing", "food"]
+    make_service(name_fr="Deux secteurs", sectors=both, scope="mrc")
+    make_service(
+        name_fr="Vêtements quartz", description_fr="Quartz.", sectors=["clothing"], scope="mrc"
+    )
+    make_service(name_fr="Zéphyr bouffe", description_fr="Zéphyr.", sectors=["food"], scope="mrc")
+    make_service(name_fr="Zéphyr et quartz", description_fr="Zéphyr, quartz.", scope="mrc")
+    make_service(name_fr="Vêtements seuls", sectors=["clothing"], scope="mrc")
+    make_service(name_fr="Ailleurs", sectors=both, scope="local", municipalities=["saint-sulpice"])
+    return {"q": "zéphyr quartz", "lat": str(REPENTIGNY[0]), "lon": str(REPENTIGNY[1])}
+
+
+def test_a_narrow_need_read_term_by_term_finds_the_same(monkeypatch):
+    """Where the engine writes the needs term by term (sql.clauses_in_terms: PostgreSQL), the
+    gather of a narrow need whatever the place finds, orders and sets apart the same services
+    as the needs' conjunction."""
+    monkeypatch.setattr("search.ranking.NARROW_CLAUSES", 2)  # two needs: narrow
+    params = needs_met_by_sectors_or_words()
+    outcome(**params)  # the reference data read once
+    with CaptureQueriesContext(connection) as queries:
+        result = outcome(**params)
+    monkeypatch.setattr("search.sql.TERM_CLAUSES", 0)  # never term by term
+    expected = outcome(**params)
+
+    assert shown(result) == shown(expected)
+    assert sorted(names(result)) == [
+        "Deux secteurs",
+        "Vêtements quartz",
+        "Zéphyr bouffe",
+        "Zéphyr et quartz",
+    ]
+    assert [hit.service.name_fr for hit in result.apart] == ["Ailleurs"]
+    assert "Vêtements seuls" in shown(result)[2]
+    main = next(q["sql"] for q in queries if "search:main" in q["sql"])
+    terms = 4 if connection.vendor == "postgresql" else 0  # (S1 or W1) and (S2 or W2): four
+    assert main.count(") OR (") == max(terms - 1, 0), main
+
+
+def test_terms_are_written_for_two_to_three_needs_met_by_sectors():
+    from search import sql
+
+    class Clause:
+        def __init__(self, *words):
+            self.alternatives = [list(words)]
+
+    class Need:
+        def __init__(self, word, pk):
+            self.words, self.sector_ids = {word}, [pk]
+
+    class Engine:
+        def sector_condition(self, ids):
+            return sql.Fragment("S", list(ids))
+
+    def terms(words, negative=()):
+        positive = [(Clause(w), f"({w})") for w in words]
+        needs = [Need(w, pk) for pk, w in enumerate(["a", "b", "c", "d"], 1)]
+        condition = lambda expression: sql.Fragment("W", [expression])  # noqa: E731
+        return sql.clauses_in_terms(positive, list(negative), needs, Engine(), condition, "&")
+
+    assert terms(["a", "x"]) is None  # one need: its conjunction is one OR already
+    assert terms(["a", "b", "c", "d"]) is None  # four: sixteen terms
+    two = terms(["a", "b", "x"], negative=["(y)"])
+    assert two.sql.count(") OR (") == 3 and two.sql.endswith("AND NOT W")
+    # The word-only clause in every term, with the words of each need not met by sectors.
+    assert two.params == [1, 2, "(x)", 1, "(x) & (b)", 2, "(x) & (a)", "(x) & (a) & (b)", "(y)"]
+    assert terms(["a", "b", "c"]).sql.count(") OR (") == 7
+
+
 def test_the_words_of_one_need_are_one_condition_met_by_its_sectors_or_all_its_words():
     """A need said in several words ("atelier zéphyr", classed under clothing): a service is
     a full match in the need's sectors or holding every word, as when each word was its own
