@@ -259,14 +259,13 @@ class PostgresEngine:
 
     def splits(self, cursor, source, where, params):
         """The buckets the statements of these matches (`SELECT ... FROM source WHERE where`)
-        read one after the other (sql.first_rows), or () to read the table as one. Only
-        where the planner expects at
-        least SPLIT_ROWS matches (its estimate, from an EXPLAIN: a round trip and about half
-        a millisecond, made only when there are buckets): a statement then stops in its
-        first buckets. Where the matches are fewer, every bucket is read, and the bucket key
-        makes each bucket's index scan cost more than its share of one scan of the table
-        ("food" open now near Repentigny, 1,746 matches at 1,000,000 services: 40 ms of index
-        scans in ten buckets against 14 in one).
+        read one after the other (sql.first_rows), or () to read the table as one. Only where
+        the planner expects at least SPLIT_ROWS matches (its estimate, from an EXPLAIN: a round
+        trip and about half a millisecond, made only when there are buckets): a statement then
+        stops in its first buckets. Where the matches are fewer, every bucket is read, and the
+        bucket key makes each bucket's index scan cost more than its share of one scan of the
+        table ("food" open now near Repentigny, 1,746 matches at 1,000,000 services: 40 ms of
+        index scans in ten buckets against 14 in one).
 
         Returned with whether the planner expects fewer than SPLIT_ROWS matches (False when it
         was not asked): a nearest-first walk past the gather may then be bounded (`within`)."""

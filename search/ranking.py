@@ -344,8 +344,7 @@ def _full_matches(
         carried = eng.gather_carried(bool(text.join))
         if together and place and selective:
             # Read from the index alone: the need term by term where the engine wrote it so.
-            narrow = Fragment(text.terms.sql, list(text.terms.params)) if text.terms else None
-            wide = sql.combine([*others, narrow or matched_text])
+            wide = sql.combine([*others, text.terms or matched_text])
             whole = dataclasses.replace(matches, where=wide.sql, params=text.params + wide.params)
             ids, paging, apart_ids, _ = _gather(
                 cursor, eng, criteria.point, whole, page, size, carried, place
@@ -442,16 +441,16 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective, carried=""
     count, within = None, None
     if selective:
         # The page asked for is the farthest the walk may go (a page past the end comes back).
-        reach = _walk_rows(page * size) if matches.bounded else None
+        bound_rows = _walk_rows(page * size) if matches.bounded else None
         ids, paging, _apart, overflow = _gather(
-            cursor, eng, point, matches, page, size, carried, reach=reach
+            cursor, eng, point, matches, page, size, carried, bound_rows=bound_rows
         )
         if ids is not None:
             return ids, paging
-        primaries, reached = overflow
+        primaries, bound = overflow
         count = primaries if primaries > COUNT_CAP else None
-        if reached is not None:
-            within = eng.within(*point, reached)
+        if bound is not None:
+            within = eng.within(*point, bound)
     if count is None:
         count = _count(cursor, matches)
     paging = _paging(count, page, size)
@@ -460,17 +459,17 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective, carried=""
     return ids, paging
 
 
-def _gather(cursor, eng, point, matches, page, size, carried="", serving=None, reach=None):
+def _gather(cursor, eng, point, matches, page, size, carried="", serving=None, bound_rows=None):
     """(ids, paging, apart ids, None) from every match sorted by distance (sql.gather; apart
     ids only with `serving`), or (None, None, [], (primary rows among the first GATHER_CAP + 1,
-    the distance of the `reach`-th nearest of them or None)) when more than GATHER_CAP rows
+    the distance of the `bound_rows`-th nearest of them or None)) when more than GATHER_CAP rows
     match (with `serving`: rows of the need whatever the place; the count is then not the
     place's)."""
     distance = eng.distance(*point)
 
     def read(number):
         statement = sql.gather(
-            matches, eng.point_columns, distance, size, number, carried, serving, reach
+            matches, eng.point_columns, distance, size, number, carried, serving, bound_rows
         )
         cursor.execute(statement.sql, statement.params)
         rows = cursor.fetchall()
@@ -505,7 +504,7 @@ def _walk(cursor, eng, point, matches, needed, within=None):
     three rows a service plus 20 ("dépannage" near Repentigny at 1,000,000 services: 80 rows,
     2,488 read, 23.7 ms) cost twice what is needed.
 
-    `within`: where the first walk's rows all lie (the gather's bound, sql.gather's `reach`):
+    `within`: where the first walk's rows all lie (the gather's bound, sql.gather's `bound_rows`):
     the planner may then take the matches there from both indexes instead of walking ("naloxone"
     near Montréal at 1,000,000 services: 145 rows instead of 4,509 tested, 20 ms to 5). A walk
     again goes unbounded."""

@@ -39,9 +39,9 @@ APART_SCORED = 200  # the services apart: the best-scored among the first this m
 # a gather that overflows is thrown away, and reading 5,001 rows to learn it cost 30-40 ms
 # (docs/scale.md, "Exact lexemes and a smaller gather").
 GATHER_CAP = 2000
-# The gather's rows carry a distance its overflow row may fill (sql.gather's `reach`), typed
+# The gather's rows carry a distance its overflow row may fill (gather's `bound_rows`), typed
 # as that distance is, past the subquery that would otherwise type a bare NULL as text.
-NO_REACH = "CAST(NULL AS DOUBLE PRECISION)"
+NO_BOUND = "CAST(NULL AS DOUBLE PRECISION)"
 APART_LIMIT = 5  # services shown apart, that match the need but not the place
 # A partial match's points: a need met (the service is in a sector the lexicon read) weighs two
 # words held ("du linge pour les enfants" prefers any clothing service to one that only says
@@ -234,10 +234,13 @@ def clauses_or_needs(positive, negative, groups, eng, clause_condition, and_op):
                 f"({sectors.sql} OR {condition.sql})", sectors.params + condition.params
             )
         parts.append(condition)
-    for expression in negative:
-        condition = clause_condition(expression)
-        parts.append(Fragment(f"NOT {condition.sql}", condition.params))
-    return combine(parts)
+    return combine(parts + _negations(negative, clause_condition))
+
+
+def _negations(negative, clause_condition):
+    """[Fragment] "holds none of" each negated clause's expression."""
+    conditions = [clause_condition(expression) for expression in negative]
+    return [Fragment(f"NOT {c.sql}", c.params) for c in conditions]
 
 
 def _by_sectors(positive, groups):
@@ -284,8 +287,7 @@ def clauses_in_terms(positive, negative, groups, eng, clause_condition, and_op):
     either = Fragment(
         "(" + " OR ".join(f"({t.sql})" for t in terms) + ")", [p for t in terms for p in t.params]
     )
-    negated = [clause_condition(expression) for expression in negative]
-    return combine([either, *(Fragment(f"NOT {c.sql}", c.params) for c in negated)])
+    return combine([either, *_negations(negative, clause_condition)])
 
 
 def need_points(groups, eng, matched=None):
@@ -437,7 +439,9 @@ def unlocated_score(rank):
     return f"CASE WHEN e.latitude IS NULL THEN {rank} ELSE 0 END" if rank else "0"
 
 
-def gather(matches, point_columns, distance, size, number, carried="", serving=None, reach=None):
+def gather(
+    matches, point_columns, distance, size, number, carried="", serving=None, bound_rows=None
+):
     """Every match (up to GATHER_CAP + 1 rows) sorted by distance, page `number`, each row with
     the services' count (`total`), the rows' and primary rows' counts (`n`, `p`) and its kind
     (0). When more than GATHER_CAP rows are gathered, only one row of kind 2 comes (its counts
@@ -455,9 +459,10 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
     need where the page and the services apart built one each. Past GATHER_CAP rows of the
     need, the overflow row (kind 2) only says so: its counts are not the place's.
 
-    `reach`: with more than GATHER_CAP rows, the overflow row also carries the distance of its
-    `reach`-th nearest gathered row (NULL when fewer are located): the gathered rows are some of
-    the matches, so the `reach` nearest matches of all lie no farther (the walk's bound)."""
+    `bound_rows`: with more than GATHER_CAP rows, the overflow row also carries the distance of
+    its `bound_rows`-th nearest gathered row (NULL when fewer are located): the gathered rows are
+    some of the matches, so the `bound_rows` nearest matches of all lie no farther (the walk's
+    bound)."""
     if carried:
         gathered = f", {carried}"
         score, points = unlocated_score(matches.rank), matches.points_sql()
@@ -490,10 +495,12 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
             f"WITH m AS MATERIALIZED ({rows}), c AS MATERIALIZED (SELECT COUNT(*) AS n, "
             f"SUM(CASE WHEN m.is_primary THEN 1 ELSE 0 END) AS p, COUNT(*) AS g FROM m), "
         )
-    reached, reached_params = NO_REACH, []
-    if reach:
-        reached = f"(SELECT {distance.sql} FROM m AS e ORDER BY 1 OFFSET {int(reach) - 1} LIMIT 1)"
-        reached_params = list(distance.params)
+    bound, bound_params = NO_BOUND, []
+    if bound_rows:
+        bound = (
+            f"(SELECT {distance.sql} FROM m AS e ORDER BY 1 OFFSET {int(bound_rows) - 1} LIMIT 1)"
+        )
+        bound_params = list(distance.params)
     apart, apart_params = "", []
     if serving:
         apart = (
@@ -508,19 +515,19 @@ def gather(matches, point_columns, distance, size, number, carried="", serving=N
         f"MAX({points}) AS points, "
         f"MIN(e.sort_name) AS sort_name FROM m AS e GROUP BY e.service_id){apart} "
         f"SELECT * FROM (SELECT s.service_id, COUNT(*) OVER () AS total, "
-        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p, 0 AS kind, {NO_REACH} FROM s "
+        f"(SELECT n FROM c) AS n, (SELECT p FROM c) AS p, 0 AS kind, {NO_BOUND} FROM s "
         f"WHERE (SELECT g FROM c) <= {GATHER_CAP} "
         f"ORDER BY s.points DESC, (CASE WHEN s.d IS NULL THEN 1 ELSE 0 END), s.d, s.score DESC, "
         f"s.sort_name, s.service_id LIMIT %s OFFSET %s) AS page "
-        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2, {reached} FROM c WHERE c.g > {GATHER_CAP}"
+        f"UNION ALL SELECT NULL, NULL, c.n, c.p, 2, {bound} FROM c WHERE c.g > {GATHER_CAP}"
     )
     params = first_params + distance.params + late + apart_params + [size, (number - 1) * size]
-    params += reached_params
+    params += bound_params
     if serving:
         typed_null = "CAST(NULL AS BIGINT)"  # typed as the page's counts, past a subquery
         statement += (
             f" UNION ALL SELECT * FROM (SELECT a.service_id, {typed_null}, {typed_null}, "
-            f"{typed_null}, 1, {NO_REACH} FROM a "
+            f"{typed_null}, 1, {NO_BOUND} FROM a "
             f"WHERE (SELECT g FROM c) <= {GATHER_CAP} AND (SELECT COUNT(*) FROM s) < %s "
             f"{APART_ORDER}) AS apart"
         )
@@ -534,7 +541,7 @@ def walk(matches, order, distance, limit, within=None):
     early (a second sort key would forbid it); the outer query applies the tie-breaks.
 
     `within`: a condition every one of those rows meets (the engine's `within`, a distance the
-    gather knows them to lie within: sql.gather's `reach`). The planner may then intersect the
+    gather knows them to lie within: `gather`'s `bound_rows`). The planner may then intersect the
     matches' index with the place's instead of testing each row the walk passes."""
     bound = f" AND {within.sql}" if within else ""
     inner = (
@@ -580,8 +587,8 @@ def partial(text, groups, reach, distance, limit, names="sort_name", buckets=())
     clause of the query (`text`, a PartialText, or None) or a sector of a need the lexicon read
     (`groups`, NeedSectors, or None), among the rows `reach` gives ((FROM, condition):
     `partial_reach`, with the filters and place, not the services matching it all). Ranked by
-    points (the clauses matched, `text.clauses`,
-    plus the needs met, `groups.points`: need_points), then distance when `distance` is given
+    points (the clauses matched, `text.clauses`, plus the needs met, `groups.points`:
+    need_points), then distance when `distance` is given
     (the nearest public point), then text score, then name (the column `names`: NAME_ORDER of
     the page's language). Only the first PARTIAL_CAP matching rows are ranked. Each row: the
     service id, then 1 or 0 per clause (matched or not).

@@ -156,7 +156,7 @@ BOUNDED_WALKS = [
 def test_a_walk_bounded_by_the_gather_finds_the_same(directory, monkeypatch):
     """Where the planner expects few matches (the gate: SPLIT_ROWS) and the gather overflows,
     the walk is bounded by the distance of the gathered rows' 40th nearest (sql.gather's
-    `reach`: a page of 20), and finds the same services in the same order as a walk without
+    `bound_rows`: a page of 20), and finds the same services in the same order as a walk without
     it; a page farther than the gathered rows reach walks unbounded."""
     for module in ("search.sql", "search.ranking"):
         monkeypatch.setattr(f"{module}.COUNT_CAP", 20)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from geopy.distance import great_circle
 
 from resources.models import Service
-from search import lookups, places
+from search import lookups, places, sql
 from search.models import NeedExpression
 from search.ranking import engine
 from tests.factories import at, locate, make_schedule, make_service, municipality, sector
@@ -196,8 +196,6 @@ def test_a_narrow_need_read_term_by_term_finds_the_same(monkeypatch):
 
 
 def test_terms_are_written_for_two_to_three_needs_met_by_sectors():
-    from search import sql
-
     class Clause:
         def __init__(self, *words):
             self.alternatives = [list(words)]
