@@ -339,6 +339,11 @@ class PostgresEngine:
             "(e.open_hours IS NULL OR get_bit(e.open_hours, %s) = 1)", [week_hour(weekday, minute)]
         )
 
+    def whole_hours_condition(self, weekday, minute):
+        """ "This hour of the week is wholly inside one of the row's plain weekly periods"
+        (search.models.whole_hours): open without a lookup; NULL (not computed) is not."""
+        return Fragment("get_bit(e.whole_hours, %s) = 1", [week_hour(weekday, minute)])
+
     def prefer_indexes(self, cursor):
         """The planner settings (PLANNER_SETTINGS: sequential scans off) for the rest of a
         search by sector without text, as WORDS_SQL makes them for a text search: the sector
@@ -387,6 +392,14 @@ class PostgresEngine:
 
     def sector_condition(self, sector_ids):
         return Fragment("e.sector_ids && %s::int[]", [list(sector_ids)])
+
+    def sector_serving(self, sector_ids, keys):
+        """ "In one of `sector_ids` and serves one of `keys`" as one test the GIN index answers
+        from the pairs' posting lists (`sector_served`, migration 0020), where the sector's and
+        the place's were intersected ("food" near Repentigny at 1,000,000 services: 326,000
+        rows read for 13,083, 10 ms)."""
+        pairs = sorted({(s << 32) | (k & 0xFFFFFFFF) for s in sector_ids for k in keys})
+        return Fragment("e.sector_served && %s::bigint[]", [pairs])
 
     def serving_condition(self, keys, indexed=True):
         """ "Serves one of `keys`". Not `indexed`: the same test written so that the planner

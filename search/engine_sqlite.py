@@ -105,6 +105,10 @@ class SqliteEngine:
         """None: the periods are looked up for every row (small directories)."""
         return None
 
+    def whole_hours_condition(self, weekday, minute):
+        """None: the periods are looked up for every row (small directories)."""
+        return None
+
     def prefer_indexes(self, cursor):
         """Nothing to set: SQLite's planner takes the indexes the statements name."""
 
@@ -142,6 +146,10 @@ class SqliteEngine:
     def ranked_carried(self, with_bonus):
         """The ranked rows' score and points are computed as they are read (sql.ranked_page)."""
         return ""
+
+    def sector_serving(self, sector_ids, keys):
+        """None: the sector and the place are tested apart (small directories)."""
+        return None
 
     def sector_condition(self, sector_ids):
         return self._any_key("e.sector_keys", sector_ids)

@@ -25,6 +25,7 @@ from resources.models import (
     OpeningPeriod,
     Phone,
     Schedule,
+    ScheduleClosure,
     Sector,
     Service,
     ServiceArea,
@@ -43,6 +44,7 @@ from .models import (
     ServiceCount,
     served_code,
     week_hours,
+    whole_hours,
 )
 from .text import document_lexemes
 
@@ -142,7 +144,8 @@ def _rule_keys(period, known):
 
 
 def _openings(ids, sal_by_service):
-    """SearchOpening rows for the services `ids` (see the module docstring for the rule)."""
+    """(SearchOpening rows for the services `ids`, see the module docstring for the rule; their
+    plain periods, `(service id, (weekday, opens, closes))`: search.models.whole_hours)."""
     sal_ids = {sal: sid for sid, sals in sal_by_service.items() for sal, _ in sals}
     location_ids = defaultdict(set)
     for sid, sals in sal_by_service.items():
@@ -170,7 +173,14 @@ def _openings(ids, sal_by_service):
     wanted = {schedule["id"] for level in chosen.values() for schedule in level}
     for period in OpeningPeriod.objects.filter(schedule_id__among=wanted).values(*fields):
         periods[period["schedule_id"]].append(period)
-    rows, known = [], {}
+    # A schedule with closures has no plain periods, whatever their dates: the index does not
+    # depend on the day it was written (a search may be asked for another moment).
+    closing = set(
+        ScheduleClosure.objects.filter(schedule_id__among=wanted)
+        .values_list("schedule_id", flat=True)
+        .distinct()
+    )
+    rows, plain, known = [], [], {}
     for sid, level in chosen.items():
         for schedule in level:
             for period in periods[schedule["id"]]:
@@ -192,7 +202,20 @@ def _openings(ids, sal_by_service):
                         "anchor": rule["anchor"],
                     }
                 )
-    return rows
+                if schedule["id"] not in closing and _is_plain(rows[-1]):
+                    plain.append((sid, (period["weekday"], rows[-1]["opens"], rows[-1]["closes"])))
+    return rows, plain
+
+
+def _is_plain(opening):
+    """Is the period `opening` (an `_openings` row) open every week, without dates or rule
+    (search.models.whole_hours)?"""
+    return (
+        opening["valid_from"] is None
+        and opening["valid_to"] is None
+        and opening["nth"] is None
+        and opening["every"] == 1
+    )
 
 
 def _entries(batch, sectors_known, vocabulary, with_fts):
@@ -245,9 +268,10 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
         if confidential and place[0] and place not in confidential_places[sid]:
             confidential_places[sid].append(place)
     phones = _first_phones(ids, {row["organization_id"] for row in batch})
-    openings = _openings(ids, sal_by_service)
+    openings, plain = _openings(ids, sal_by_service)
     with_hours = {opening["service_id"] for opening in openings}
     weekly = _grouped((o["service_id"], (o["weekday"], o["opens"], o["closes"])) for o in openings)
+    plain = _grouped(plain)
     entries, fts, cards, listings = [], [], [], []
     for row in batch:
         sid = row["id"]
@@ -283,6 +307,7 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             "minimum_age": row["minimum_age"],
             "maximum_age": row["maximum_age"],
             "open_hours": week_hours(weekly[sid]),
+            "whole_hours": whole_hours(plain[sid]),
         }
         for n, (lat, lon) in enumerate(points[sid] or [(None, None)]):
             entries.append(dict(common, is_primary=n == 0, latitude=lat, longitude=lon))
@@ -403,6 +428,7 @@ ENTRY_COLUMNS = [
     "minimum_age",
     "maximum_age",
     "open_hours",
+    "whole_hours",
     "is_primary",
     "latitude",
     "longitude",

@@ -195,10 +195,15 @@ class Outcome:
         return (self.page - 1) * PAGE_SIZE + 1
 
 
+def _served_keys(municipality):
+    """The keys of the rows serving `municipality`: its own, and the territories' codes its
+    scopes cover."""
+    return [municipality.pk, *(served_code(key) for key in municipality.covering_scopes())]
+
+
 def _serving(municipality, eng, indexed=True):
     """The condition "serves `municipality`": named, or in a territory a scope covers."""
-    codes = [served_code(key) for key in municipality.covering_scopes()]
-    return eng.serving_condition([municipality.pk, *codes], indexed)
+    return eng.serving_condition(_served_keys(municipality), indexed)
 
 
 def search(criteria, page=1, size=PAGE_SIZE, cards=True):
@@ -239,6 +244,14 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
             if criteria.municipality
             else None
         )
+        # A sector near a place: both as one key of the index where the engine pairs them
+        # (the conditions the matches are listed by; `others` keeps the sector alone).
+        paired = (
+            eng.sector_serving(criteria.sector_ids, _served_keys(criteria.municipality))
+            if place and criteria.sector_ids and not matched
+            else None
+        )
+        listing = sql.filters(criteria, eng, now, paired) if paired else None
         sectors = sql.need_sectors(criteria.need_groups, eng, matched)
         understood = text is not None or sectors is not None
         # A need of many clauses ("j'ai perdu ma job pis j'ai pus d'argent pour l'épicerie")
@@ -250,7 +263,18 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
             ids, paging, matches = [], sql.Paging(0, False, 1, 1), None
         else:
             ids, paging, matches, need, apart_ids = _full_matches(
-                cursor, eng, criteria, text, others, place, sectors, sort, page, size, together
+                cursor,
+                eng,
+                criteria,
+                text,
+                others,
+                place,
+                sectors,
+                sort,
+                page,
+                size,
+                together,
+                listing,
             )
         if not cards:
             return Outcome([], [], *_paged(paging), sort, corrections, ids)
@@ -299,13 +323,26 @@ def _clauses(criteria):
 
 
 def _full_matches(
-    cursor, eng, criteria, text, others, place, sectors, sort, page, size, together=False
+    cursor,
+    eng,
+    criteria,
+    text,
+    others,
+    place,
+    sectors,
+    sort,
+    page,
+    size,
+    together=False,
+    listing=None,
 ):
     """(ids, paging, Matches, the need's condition and "not the place", the services apart or
     None) of the services that match every meaningful word (or, for a query whose words were
     all understood as needs but none is searchable, the needs' sectors). `together`: gather
     the need whatever the place, and the services apart with the page (sql.gather's
-    `serving`), when they all fit; the services apart are then known (else None)."""
+    `serving`), when they all fit; the services apart are then known (else None). `listing`:
+    the filters with the sector and the place as one condition, in place of `others` and
+    `place` for the listed matches."""
     if text is None and sectors is not None:  # needs only: their sectors are the need
         text = TextMatch("", sectors.sql, "0", [])
         where_params = list(sectors.params)
@@ -319,7 +356,7 @@ def _full_matches(
     # The services apart: the need, not the place (tested before the text).
     away = [Fragment(f"NOT {place.sql}", place.params)] if place else []
     need = sql.combine([*others, *away, matched_text])
-    listed = sql.combine([*others, *([place] if place else []), matched_text])
+    listed = sql.combine([*(listing or [*others, *([place] if place else [])]), matched_text])
     rank = text.rank if criteria.has_need else None
     source = f"search_searchentry e{text.join}"
     # A list by name reads every match: no bucket spares it a row.

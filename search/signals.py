@@ -16,6 +16,7 @@ from resources.models import (
     Organization,
     Phone,
     Schedule,
+    ScheduleClosure,
     Sector,
     Service,
     ServiceArea,
@@ -56,6 +57,8 @@ AFFECTED = {
     ServiceArea: lambda area: [area.service_id],
     Schedule: _services_of_schedule,
     OpeningPeriod: lambda period: _services_of_schedule(period.schedule),
+    # A closure keeps its schedule's periods out of the whole hours (search.models).
+    ScheduleClosure: lambda closure: _services_of_schedule(closure.schedule),
     Sector: lambda sector: Service.objects.in_sector(sector).values_list("pk", flat=True),
     Phone: _services_of_phone,  # a result shows the first phone
     Municipality: lambda municipality: ServiceAtLocation.objects.filter(

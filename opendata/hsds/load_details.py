@@ -182,9 +182,9 @@ class DetailLoading:
             if stored and not closures:
                 self.clear("schedules", row, f"{X}closures")
             schedule.closures.all().delete()
-            ScheduleClosure.objects.bulk_create(
-                ScheduleClosure(schedule=schedule, **values) for values in closures
-            )
+            # One by one too: a closure changes the service's index row.
+            for values in closures:
+                ScheduleClosure.objects.create(schedule=schedule, **values)
 
     def periods(self, rows):
         """[period_key tuples] from the rows' rules; None (after an error) if unreadable. A

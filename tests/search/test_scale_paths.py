@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from resources.models import OpeningPeriod, ScheduleClosure, Service, ServiceArea
 from resources.models.schedules import local_zone
+from resources.statutory_holidays import quebec_holidays
 from search import engine_postgres
 from search.finder import find
-from search.models import week_hour, week_hours
+from search.models import SearchEntry, week_hour, week_hours, whole_hours
 from tests.factories import make_schedule, make_service
 
 pytestmark = [
@@ -113,6 +115,122 @@ def test_open_now_finds_the_same_services_with_the_weekly_hours_first(monkeypatc
     assert {moment: open_at(moment) for moment in seen} == seen
 
 
+def _week_with_a_holiday():
+    """(the Monday 0:00 of a week to come that holds a statutory holiday, that holiday)."""
+    today = datetime.date.today()
+    first = min(
+        day
+        for year in (today.year, today.year + 1)
+        for day in quebec_holidays(year)
+        if day >= today + datetime.timedelta(days=14)
+    )
+    monday = first - datetime.timedelta(days=first.weekday())
+    return datetime.datetime.combine(monday, datetime.time(), tzinfo=local_zone()), first
+
+
+def _bits(hours):
+    return [n for n in range(168) if hours and hours[n // 8] >> (n % 8) & 1]
+
+
+def test_open_now_finds_the_same_services_with_the_whole_hours_first(monkeypatch):
+    """Every hour of a week holding a statutory holiday, at its first and last minute: a
+    service whose plain periods hold the whole hour is found without a lookup, and the
+    services found are those the periods say are open (closures, rules, validity dates and
+    the holiday included)."""
+    monday, holiday = _week_with_a_holiday()
+    day = monday.date()
+    weekdays = [(n, "09:00", "17:00") for n in range(5)]
+    made = {
+        "Bureau": make_schedule([(n, "08:30", "16:30") for n in range(5)]),
+        "Toujours": make_schedule(
+            [(n, "00:00", "00:00") for n in range(7)], closed_on_holidays=False
+        ),
+        "Nuit": make_schedule([(n, "21:00", "08:00") for n in range(7)]),
+        "Fermé deux jours": make_schedule(weekdays),
+        "Saisonnier": make_schedule(weekdays, valid_from=day + datetime.timedelta(days=2)),
+        "Aux deux semaines": make_schedule([(2, "10:00", "14:00")]),
+    }
+    ScheduleClosure.objects.create(
+        schedule=made["Fermé deux jours"],
+        start_date=day + datetime.timedelta(days=1),
+        end_date=day + datetime.timedelta(days=2),
+    )
+    OpeningPeriod.objects.filter(schedule=made["Aux deux semaines"]).update(
+        interval=2, starts_on=day - datetime.timedelta(days=5)
+    )
+    for name, schedule in made.items():
+        Service.objects.filter(pk=schedule.service_id).update(name_fr=name)
+        ServiceArea.objects.create(service_id=schedule.service_id, scope="mrc")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+
+    whole = {
+        entry.service.name_fr: _bits(entry.whole_hours)
+        for entry in SearchEntry.objects.select_related("service")
+    }
+    assert whole["Bureau"] == [d * 24 + h for d in range(5) for h in range(9, 16)]
+    assert whole["Toujours"] == list(range(168))
+    assert whole["Nuit"] == sorted(
+        (d * 24 + h) % 168 for d in range(7) for h in (*range(21, 24), *range(24, 32))
+    )
+    # A closure, validity dates, a rule: looked up as before.
+    assert whole["Fermé deux jours"] == whole["Saisonnier"] == whole["Aux deux semaines"] == []
+
+    def open_at(moment):
+        with CaptureQueriesContext(connection) as queries:
+            found = find({"open_now": "on"}, now=moment).outcome
+        shortcut = any("get_bit(e.whole_hours" in q["sql"] for q in queries)
+        return sorted(hit.service.name for hit in found.hits), shortcut
+
+    seen, shortcuts = {}, {}
+    for hour in range(168):
+        for minute in (0, 59):
+            moment = monday + datetime.timedelta(hours=hour, minutes=minute)
+            seen[moment], shortcuts[moment] = open_at(moment)
+    at = {moment.date(): moment for moment in seen}
+    # Not on the holiday, nor the morning after (a period opened on the holiday runs on).
+    after = holiday + datetime.timedelta(days=1)
+    assert {m.date() for m, used in shortcuts.items() if not used} == (
+        {holiday, after} if after < day + datetime.timedelta(days=7) else {holiday}
+    )
+    tuesday = monday + datetime.timedelta(days=1, hours=10)
+    assert "Fermé deux jours" not in seen[tuesday][0] and "Bureau" in seen[tuesday][0]
+    assert "Toujours" in seen[at[holiday].replace(hour=10)][0]
+    assert "Bureau" not in seen[at[holiday].replace(hour=10)][0]
+
+    monkeypatch.setattr(
+        engine_postgres.PostgresEngine, "whole_hours_condition", lambda self, *a: None
+    )
+    assert {moment: open_at(moment)[0] for moment in seen} == seen
+
+
+def test_a_closure_added_takes_its_schedule_out_of_the_whole_hours():
+    """A closure saved in the admin (or by an import, one by one) rewrites the service's
+    index row: during it the service is not open, and its hours go back to the lookup."""
+    monday, _holiday = _week_with_a_holiday()
+    schedule = make_schedule([(n, "09:00", "17:00") for n in range(5)])
+    ServiceArea.objects.create(service_id=schedule.service_id, scope="mrc")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    entry = SearchEntry.objects.get(service_id=schedule.service_id)
+    assert len(_bits(entry.whole_hours)) == 5 * 8
+    tuesday = monday + datetime.timedelta(days=1, hours=10)
+    assert len(find({"open_now": "on"}, now=tuesday).outcome.hits) == 1
+
+    ScheduleClosure.objects.create(
+        schedule=schedule, start_date=tuesday.date(), end_date=tuesday.date()
+    )
+    entry = SearchEntry.objects.get(service_id=schedule.service_id)  # rewritten
+    assert _bits(entry.whole_hours) == []
+    assert find({"open_now": "on"}, now=tuesday).outcome.hits == []
+
+
+def test_whole_hours_hold_the_hours_wholly_inside_a_period():
+    assert _bits(whole_hours([(0, 540, 1020)])) == list(range(9, 17))  # 9:00 to 17:00
+    assert _bits(whole_hours([(0, 510, 990)])) == list(range(9, 16))  # 8:30 to 16:30
+    assert _bits(whole_hours([(6, 1410, 1530)])) == [0]  # Sunday 23:30 to Monday 1:30
+    assert _bits(whole_hours([(4, 960, 990)])) == []  # half an hour
+    assert _bits(whole_hours([(2, 0, 1440)])) == list(range(48, 72))  # the whole day
+
+
 def test_weekly_hours_hold_the_hours_a_period_is_open_in():
     def bits(periods):
         hours = week_hours(periods)
@@ -206,3 +324,45 @@ def test_two_needs_are_both_read_from_the_index():
     assert found.total > 0
     assert "BitmapAnd" in plan
     assert "Filter: is_primary\n" in plan + "\n"  # no document tested row by row
+
+
+def test_a_sector_near_a_place_finds_the_same_through_the_pairs(monkeypatch):
+    """A sector near a place reads its rows through the pairs of sector and served key
+    (`sector_served`, migration 0020: the territories' negative codes included) and finds,
+    counts and orders the same services, the services apart too, as with the sector and the
+    place tested apart."""
+    call_command("generate_bench_data", services=600, seed=1, stdout=io.StringIO())
+    places = [
+        {"municipality": "repentigny"},
+        {"municipality": "l-assomption"},
+        {"lat": "45.742", "lon": "-73.450"},
+        {"lat": "45.509", "lon": "-73.562"},
+    ]
+    extras = [{}, {"open_now": "on"}, {"wheelchair": "on", "page": "2"}, {"sort": "name"}]
+    searches = [
+        {"sector": sector, **place, **extra}
+        for sector in ("food", "health", "homelessness", "employment")
+        for place in places
+        for extra in extras
+    ]
+    moment = datetime.datetime(2026, 11, 24, 10, 30, tzinfo=local_zone())
+
+    def outcome(params):
+        with CaptureQueriesContext(connection) as queries:
+            found = find(params, now=moment).outcome
+        statements = [q["sql"] for q in queries.captured_queries if "/* search:" in q["sql"]]
+        return (
+            [hit.service.pk for hit in found.hits],
+            found.total,
+            [hit.service.pk for hit in found.apart],
+        ), all("e.sector_served &&" in s for s in statements)
+
+    paired = [outcome(params) for params in searches]
+    assert all(used for _found, used in paired)
+    assert sum(bool(found[0]) for found, _used in paired) > len(searches) // 2
+    assert any(found[2] for found, _used in paired)  # services apart, from the sector alone
+
+    monkeypatch.setattr(engine_postgres.PostgresEngine, "sector_serving", lambda self, *a: None)
+    apart = [outcome(params) for params in searches]
+    assert not any(used for _found, used in apart)
+    assert [found for found, _used in apart] == [found for found, _used in paired]
