@@ -408,11 +408,19 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     text = eng.partial_text(criteria.query, cursor) if criteria.has_text else None
     if text is None and sectors is None:
         return {}
-    place = _serving(criteria.municipality, eng, indexed=False) if place else None
-    conditions = sql.combine(others + ([place] if place else []))
+    keys = _served_keys(criteria.municipality) if place else None
+    place = eng.serving_condition(keys, indexed=False) if keys else None
+    # The needs' sectors near the place as one key of the index, where the engine pairs them.
+    paired = (
+        eng.sector_serving(sorted(set().union(*(g.sector_ids for g in criteria.need_groups))), keys)
+        if keys and sectors
+        else None
+    )
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
     # Its own rows (any clause, a need's sectors) are more than the full matches: its own split.
-    reach = sql.partial_reach(text, conditions, sectors, excluded, distance is None)
+    reach = sql.partial_reach(
+        text, sql.combine(others), sectors, excluded, distance is None, place, paired
+    )
     source, reached = reach
     statement = sql.partial(
         text,

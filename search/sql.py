@@ -563,17 +563,28 @@ def walk(matches, order, distance, limit, within=None):
     )
 
 
-def partial_reach(text, others, groups, excluded, primary_only):
+def partial_reach(text, others, groups, excluded, primary_only, place=None, paired=None):
     """(the FROM, and the condition with the parameters of both) of the rows the partial
     matches rank (`partial`): holding a clause of `text` (PartialText) or in a sector of
-    `groups` (NeedSectors), holding `others` (filters and place), not of a service in
-    `excluded` (those matching it all); with `primary_only`, one row per service."""
+    `groups` (NeedSectors), holding `others` (the filters) and serving `place` (or None), not
+    of a service in `excluded` (those matching it all); with `primary_only`, one row per
+    service. `paired`: "in a sector of `groups` and serving the place" as one condition (the
+    engine's pairs: PostgresEngine.sector_serving), the place then tested on the rows of the
+    words alone."""
     join, join_params = (text.join, text.params) if text else ("", [])
-    reach = [Fragment(text.where, list(text.where_params))] if text else []
-    if groups:  # related sectors only add points: reaching them costs a wide scan
-        reach.append(Fragment(groups.sql, groups.params))
-    where = [others.sql, "(" + " OR ".join(f.sql for f in reach) + ")"]
-    where_params = others.params + [p for f in reach for p in f.params]
+    words = Fragment(text.where, list(text.where_params)) if text else None
+    if paired:
+        # Tested on each row in this order (PostgreSQL cannot tell which index scan brought
+        # it): the pairs, then the place, before the words read from TOAST.
+        reach = [paired, *([combine([place, words])] if words else [])]
+        held = others
+    else:
+        reach = [words] if words else []
+        if groups:  # related sectors only add points: reaching them costs a wide scan
+            reach.append(Fragment(groups.sql, groups.params))
+        held = combine([others, *([place] if place else [])])
+    where = [held.sql, "(" + " OR ".join(f"({f.sql})" for f in reach) + ")"]
+    where_params = held.params + [p for f in reach for p in f.params]
     if excluded:
         where.append(f"e.service_id NOT IN ({', '.join(['%s'] * len(excluded))})")
         where_params += list(excluded)

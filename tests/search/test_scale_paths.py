@@ -330,7 +330,7 @@ def test_a_sector_near_a_place_finds_the_same_through_the_pairs(monkeypatch):
     """A sector near a place reads its rows through the pairs of sector and served key
     (`sector_served`, migration 0020: the territories' negative codes included) and finds,
     counts and orders the same services, the services apart too, as with the sector and the
-    place tested apart."""
+    place tested apart; so do the partial matches reached through the needs' sectors."""
     call_command("generate_bench_data", services=600, seed=1, stdout=io.StringIO())
     places = [
         {"municipality": "repentigny"},
@@ -345,24 +345,38 @@ def test_a_sector_near_a_place_finds_the_same_through_the_pairs(monkeypatch):
         for place in places
         for extra in extras
     ]
+    # Needs read in the words: their sectors near the place reach the partial matches.
+    needs = [
+        {"q": q, **place}
+        for q in (
+            "j'ai perdu ma job pis j'ai pus d'argent pour l'épicerie",
+            "my kids need winter coats and boots before the cold",
+            "je veux en finir, je n'en peux plus",
+        )
+        for place in places
+    ]
     moment = datetime.datetime(2026, 11, 24, 10, 30, tzinfo=local_zone())
 
     def outcome(params):
         with CaptureQueriesContext(connection) as queries:
             found = find(params, now=moment).outcome
         statements = [q["sql"] for q in queries.captured_queries if "/* search:" in q["sql"]]
+        kind = "partial" if "q" in params else "main"
         return (
             [hit.service.pk for hit in found.hits],
             found.total,
             [hit.service.pk for hit in found.apart],
-        ), all("e.sector_served &&" in s for s in statements)
+            [(hit.service.pk, hit.matched) for hit in found.partial],
+        ), [f"search:{kind}" in s and "e.sector_served &&" in s for s in statements]
 
-    paired = [outcome(params) for params in searches]
-    assert all(used for _found, used in paired)
+    paired = [outcome(params) for params in searches + needs]
+    assert all(all(used) for _found, used in paired[: len(searches)])
+    assert all(any(used) for _found, used in paired[len(searches) :])
     assert sum(bool(found[0]) for found, _used in paired) > len(searches) // 2
     assert any(found[2] for found, _used in paired)  # services apart, from the sector alone
+    assert sum(bool(found[3]) for found, _used in paired) >= len(needs) // 2
 
     monkeypatch.setattr(engine_postgres.PostgresEngine, "sector_serving", lambda self, *a: None)
-    apart = [outcome(params) for params in searches]
-    assert not any(used for _found, used in apart)
+    apart = [outcome(params) for params in searches + needs]
+    assert not any(any(used) for _found, used in apart)
     assert [found for found, _used in apart] == [found for found, _used in paired]
