@@ -11,8 +11,9 @@ A row has 1.2 sector ids and 1.1 served keys on average: 1.4 pairs.
 
 Stored in the row but compressed rather than moved out of line (`MAIN`: a service of many
 sectors serving many municipalities could not fit a page as `PLAIN`); the index holds what a
-search reads. Adding the column rewrites the entries' table and the index is built again: at
-1,000,000 services on the 2-core development machine, see docs/scale.md.
+search reads. Adding the column rewrites the entries' table and the index is built again, the
+entries locked meanwhile (searches wait): on the 2-core development machine 146 s at 1,000,000
+services, 14 s at 100,000; the GIN index grows by 7 % (243 to 261 MB at 1M).
 """
 
 from django.db import migrations
