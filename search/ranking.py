@@ -196,14 +196,9 @@ class Outcome:
 
 
 def _served_keys(municipality):
-    """The keys of the rows serving `municipality`: its own, and the territories' codes its
-    scopes cover."""
+    """The keys of the rows serving `municipality` (named, or in a territory a scope covers):
+    its own, and the territories' codes its scopes cover."""
     return [municipality.pk, *(served_code(key) for key in municipality.covering_scopes())]
-
-
-def _serving(municipality, eng, indexed=True):
-    """The condition "serves `municipality`": named, or in a territory a scope covers."""
-    return eng.serving_condition(_served_keys(municipality), indexed)
 
 
 def search(criteria, page=1, size=PAGE_SIZE, cards=True):
@@ -239,16 +234,13 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
         # When a clause may be met by sectors, the need is reached through the index (its
         # words or its sectors) and the place tested on each row: the other way round reads
         # thousands of documents ("logemnt" near Repentigny at 100,000 services: 250 ms, now 36).
-        place = (
-            _serving(criteria.municipality, eng, indexed=not matched)
-            if criteria.municipality
-            else None
-        )
+        keys = _served_keys(criteria.municipality) if criteria.municipality else None
+        place = eng.serving_condition(keys, indexed=not matched) if keys else None
         # A sector near a place: both as one key of the index where the engine pairs them
         # (the conditions the matches are listed by; `others` keeps the sector alone).
         paired = (
-            eng.sector_serving(criteria.sector_ids, _served_keys(criteria.municipality))
-            if place and criteria.sector_ids and not matched
+            eng.sector_serving(criteria.sector_ids, keys)
+            if keys and criteria.sector_ids and not matched
             else None
         )
         listing = sql.filters(criteria, eng, now, paired) if paired else None
