@@ -265,8 +265,8 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
                 sort,
                 page,
                 size,
-                together,
-                listing,
+                together=together,
+                listing=listing,
             )
         if not cards:
             return Outcome([], [], *_paged(paging), sort, corrections, ids)
