@@ -17,7 +17,7 @@ import threading
 from collections import defaultdict
 
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from resources.folding import fold
 from resources.maps import public_point
@@ -151,11 +151,17 @@ def _openings(ids, sal_by_service):
     for sid, sals in sal_by_service.items():
         for _, location in sals:
             location_ids[location].add(sid)
-    schedules = Schedule.objects.filter(
-        Q(service_id__among=ids)
-        | Q(service_at_location_id__among=sal_ids)
-        | Q(location_id__among=location_ids)
-    ).values(*SCHEDULE_FIELDS)
+    # A schedule with closures has no plain periods, whatever their dates: the index does not
+    # depend on the day it was written (a search may be asked for another moment).
+    schedules = (
+        Schedule.objects.filter(
+            Q(service_id__among=ids)
+            | Q(service_at_location_id__among=sal_ids)
+            | Q(location_id__among=location_ids)
+        )
+        .annotate(closing=Exists(ScheduleClosure.objects.filter(schedule=OuterRef("pk"))))
+        .values(*SCHEDULE_FIELDS, "closing")
+    )
     by_level = defaultdict(lambda: ([], [], []))
     for schedule in schedules:
         if schedule["service_id"]:
@@ -173,37 +179,29 @@ def _openings(ids, sal_by_service):
     wanted = {schedule["id"] for level in chosen.values() for schedule in level}
     for period in OpeningPeriod.objects.filter(schedule_id__among=wanted).values(*fields):
         periods[period["schedule_id"]].append(period)
-    # A schedule with closures has no plain periods, whatever their dates: the index does not
-    # depend on the day it was written (a search may be asked for another moment).
-    closing = set(
-        ScheduleClosure.objects.filter(schedule_id__among=wanted)
-        .values_list("schedule_id", flat=True)
-        .distinct()
-    )
     rows, plain, known = [], [], {}
     for sid, level in chosen.items():
         for schedule in level:
             for period in periods[schedule["id"]]:
                 opens, closes = _minutes(period["opens_at"]), _minutes(period["closes_at"])
                 rule = _rule_keys({k: v for k, v in period.items() if k != "schedule_id"}, known)
-                rows.append(
-                    {
-                        "service_id": sid,
-                        "schedule_id": schedule["id"],
-                        "weekday": period["weekday"],
-                        "opens": opens,
-                        "closes": closes if closes > opens else closes + 1440,
-                        "closed_on_holidays": schedule["closed_on_holidays"],
-                        "valid_from": _latest(schedule["valid_from"], rule["first"]),
-                        "valid_to": _earliest(schedule["valid_to"], rule["last"]),
-                        "nth": rule["nth"],
-                        "every": rule["every"],
-                        "unit": rule["unit"],
-                        "anchor": rule["anchor"],
-                    }
-                )
-                if schedule["id"] not in closing and _is_plain(rows[-1]):
-                    plain.append((sid, (period["weekday"], rows[-1]["opens"], rows[-1]["closes"])))
+                row = {
+                    "service_id": sid,
+                    "schedule_id": schedule["id"],
+                    "weekday": period["weekday"],
+                    "opens": opens,
+                    "closes": closes if closes > opens else closes + 1440,
+                    "closed_on_holidays": schedule["closed_on_holidays"],
+                    "valid_from": _latest(schedule["valid_from"], rule["first"]),
+                    "valid_to": _earliest(schedule["valid_to"], rule["last"]),
+                    "nth": rule["nth"],
+                    "every": rule["every"],
+                    "unit": rule["unit"],
+                    "anchor": rule["anchor"],
+                }
+                rows.append(row)
+                if not schedule["closing"] and _is_plain(row):
+                    plain.append((sid, (row["weekday"], row["opens"], row["closes"])))
     return rows, plain
 
 

@@ -227,7 +227,9 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
             else None
         )
         corrections = criteria.query.corrections if criteria.has_text else {}
-        others = sql.filters(criteria, eng, now)
+        rest = sql.filters(criteria, eng, now)
+        sector = [eng.sector_condition(criteria.sector_ids)] if criteria.sector_ids else []
+        others = [*sector, *rest]
         matched = text.matched if text else None
         if text is not None and matched is None and sort != "nearest":
             eng.allow_table_scan(cursor, criteria.query)
@@ -243,7 +245,7 @@ def search(criteria, page=1, size=PAGE_SIZE, cards=True):
             if keys and criteria.sector_ids and not matched
             else None
         )
-        listing = sql.filters(criteria, eng, now, paired) if paired else None
+        listing = [paired, *rest] if paired else None
         sectors = sql.need_sectors(criteria.need_groups, eng, matched)
         understood = text is not None or sectors is not None
         # A need of many clauses ("j'ai perdu ma job pis j'ai pus d'argent pour l'épicerie")
@@ -403,11 +405,7 @@ def _partial(cursor, eng, criteria, others, place, sectors, excluded, limit):
     keys = _served_keys(criteria.municipality) if place else None
     place = eng.serving_condition(keys, indexed=False) if keys else None
     # The needs' sectors near the place as one key of the index, where the engine pairs them.
-    paired = (
-        eng.sector_serving(sorted(set().union(*(g.sector_ids for g in criteria.need_groups))), keys)
-        if keys and sectors
-        else None
-    )
+    paired = eng.sector_serving(sectors.ids, keys) if keys and sectors else None
     distance = eng.distance(*criteria.point) if criteria.effective_sort() == "nearest" else None
     # Its own rows (any clause, a need's sectors) are more than the full matches: its own split.
     reach = sql.partial_reach(

@@ -645,6 +645,7 @@ class NeedSectors:
     sql: str
     params: list
     points: Fragment  # need_points: the partial matches' share of their points
+    ids: list  # the sector ids of every need (what `sql` tests)
     related: Fragment | None = None  # "in a related sector"
     ranked: Fragment | None = None  # need_points with the full matches' text bonus
 
@@ -653,24 +654,24 @@ def need_sectors(groups, eng, matched=None):
     """The NeedSectors of `groups`; `matched`: see need_points."""
     if not groups:
         return None
-    every = eng.sector_condition(sorted(set().union(*(g.sector_ids for g in groups))))
+    ids = sorted(set().union(*(g.sector_ids for g in groups)))
+    every = eng.sector_condition(ids)
     related = set().union(*(g.related_ids for g in groups))
     near = eng.sector_condition(sorted(related)) if related else None
     return NeedSectors(
         every.sql,
         every.params,
         need_points(groups, eng),
+        ids,
         near,
         need_points(groups, eng, matched),
     )
 
 
-def filters(criteria, eng, now, sector=None):
-    """[Fragment] of the conditions of everything but text and place; `sector`: the sector's
-    condition to use instead of its own (the sector and the place as one: ranking.search)."""
+def filters(criteria, eng, now):
+    """[Fragment] of the conditions of everything but text, place and sector (ranking.search
+    puts the sector first, alone or paired with the place)."""
     found = []
-    if criteria.sector_ids:
-        found.append(sector or eng.sector_condition(criteria.sector_ids))
     if criteria.free:
         found.append(Fragment("e.is_free = %s", [True]))
     if criteria.wheelchair:
