@@ -5,12 +5,7 @@ every row to the lookup as before, until `rebuild_search_index` writes them."""
 
 from django.db import migrations, models
 
-
-def _plain(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "ALTER TABLE search_searchentry ALTER COLUMN whole_hours SET STORAGE PLAIN"
-        )
+from search.postgresql_only import postgresql_only
 
 
 class Migration(migrations.Migration):
@@ -24,5 +19,10 @@ class Migration(migrations.Migration):
             name="whole_hours",
             field=models.BinaryField(max_length=21, null=True),
         ),
-        migrations.RunPython(_plain, migrations.RunPython.noop),
+        migrations.RunPython(
+            postgresql_only(
+                ["ALTER TABLE search_searchentry ALTER COLUMN whole_hours SET STORAGE PLAIN"]
+            ),
+            migrations.RunPython.noop,
+        ),
     ]
