@@ -6,7 +6,10 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.template.base import TextNode, TokenType
 from django.template.loader import get_template
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -50,6 +53,7 @@ def _forget(setting, **_kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
         _translated_path.cache_clear()
     _kept_includes.clear()
+    KeptNode.generation += 1
 
 
 setting_changed.connect(_forget)
@@ -68,6 +72,73 @@ def kept_include(name):
     if found is None:
         found = _kept_includes[key] = mark_safe(get_template(name).render())  # noqa: S308
     return found
+
+
+def _constant(expression):
+    """Whether a tag's argument (a FilterExpression) is a literal without filters."""
+    return not expression.filters and getattr(expression.var, "literal", expression.var) is not None
+
+
+def _depends_on_language_only(node):
+    """Whether `node` renders the same for every request in a language: text, `{% translate %}`
+    and `{% blocktranslate %}` of literal text, `{% static %}` and `{% link %}` of literal names."""
+    if isinstance(node, TextNode):
+        return True
+    context = getattr(node, "message_context", None)
+    if context is not None and not _constant(context):
+        return False
+    if isinstance(node, TranslateNode):
+        return node.asvar is None and _constant(node.filter_expression)
+    if isinstance(node, BlockTranslateNode):
+        tokens = node.singular + (node.plural or [])
+        return (
+            node.asvar is None
+            and not node.extra_context
+            and node.counter is None
+            and all(token.token_type == TokenType.TEXT for token in tokens)
+        )
+    if isinstance(node, StaticNode):
+        return node.varname is None and _constant(node.path)
+    if getattr(node, "func", None) is link:
+        return node.target_var is None and all(_constant(arg) for arg in node.args)
+    return False
+
+
+class KeptNode(template.Node):
+    """`{% kept %}...{% endkept %}`: see `kept`."""
+
+    # Bumped when a setting a kept part may show changes (tests): every kept part is redone.
+    generation = 0
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+        self.rendered = {}
+
+    def render(self, context):
+        key = (KeptNode.generation, get_language(), get_script_prefix())
+        found = self.rendered.get(key)
+        if found is None:
+            if any(k[0] != KeptNode.generation for k in self.rendered):
+                self.rendered.clear()
+            found = self.rendered[key] = mark_safe(self.nodelist.render(context))  # noqa: S308
+        return found
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept %}...{% endkept %}`: a part of a template that is the same on every page in a
+    language (text, translations, static files' and fixed links' addresses), rendered once per
+    language and kept with the parsed template. Anything that could differ from one request to
+    the next (a variable, a condition, another tag) is refused when the template is read, so a
+    kept part can never carry one visitor's page into another's."""
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    for node in nodelist:
+        if not _depends_on_language_only(node):
+            raise template.TemplateSyntaxError(
+                f"{{% kept %}} holds only text, translations, static and fixed links: {node!r}"
+            )
+    return KeptNode(nodelist)
 
 
 @register.simple_tag
