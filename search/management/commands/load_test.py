@@ -56,6 +56,21 @@ WARM_SECONDS = 35
 PROXY_PRIORITY = -5
 
 
+def _session_priority(process, nice):
+    """Give `process`'s session the priority `nice`; False where the system does not allow it.
+
+    Linux schedules each session as one group when `kernel.sched_autogroup_enabled` is 1 (the
+    default of Debian's kernels): the groups share the CPU equally, and a nice value ranks a
+    process only against those of its own session. nginx's `worker_priority` and the app's nice
+    rank them against nothing else here (each runs in its own session, as a service does), so
+    the group takes the same value (docs/deploy.md, "Priorities between sessions")."""
+    try:
+        Path(f"/proc/{process.pid}/autogroup").write_text(str(nice))
+    except OSError:  # no autogroup (not Linux, or turned off), or not allowed to raise it
+        return False
+    return True
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -125,12 +140,15 @@ class Server:
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        self._start(
+        app = self._start(
             ["nice", "-n", str(nice)] * bool(nice)
             + [str(gunicorn), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
             env,
             folder / "gunicorn.log",
         )
+        self.priorities = []
+        if nice and _session_priority(app, nice):
+            self.priorities.append(f"app session {nice:+d}")
         self.url = f"http://127.0.0.1:{app_port}"
         self._wait()
         if proxy:
@@ -147,24 +165,26 @@ class Server:
                     port=port,
                 )
             )
-            self._start(
+            nginx = self._start(
                 ["nginx", "-c", str(conf), "-g", "daemon off;"], os.environ, folder / "nginx.log"
             )
+            if root and _session_priority(nginx, PROXY_PRIORITY):
+                self.priorities.append(f"proxy session {PROXY_PRIORITY:+d}")
             self.url = f"http://127.0.0.1:{port}"
             self._wait()
 
     def _start(self, command, env, log):
         with open(log, "ab") as output:
-            self.processes.append(
-                subprocess.Popen(
-                    command,
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=output,
-                    start_new_session=True,
-                )
+            process = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=output,
+                start_new_session=True,
             )
+        self.processes.append(process)
+        return process
 
     def _wait(self):
         deadline = time.monotonic() + 30
@@ -270,6 +290,8 @@ class Command(BaseCommand):
             self.files["bare"] = self.folder / "bare.txt"
             self.files["bare"].write_text("/healthz\n")
             where = "gunicorn behind nginx" if proxy else "gunicorn"
+            if server and server.priorities:
+                where += "; " + ", ".join(server.priorities)
             self.stdout.write(f"\n## Page cache {cache} ({where})\n")
             warm = cache == "warm"
             single = self._single(base, mix)
