@@ -112,15 +112,16 @@ class KeptNode(template.Node):
 
     def __init__(self, nodelist):
         self.nodelist = nodelist
-        self.rendered = {}
+        self.rendered, self.rendered_in = {}, KeptNode.generation
 
     def render(self, context):
-        key = (KeptNode.generation, get_language(), get_script_prefix())
-        found = self.rendered.get(key)
+        if self.rendered_in != KeptNode.generation:
+            # Replaced, not cleared: another thread may be reading or filling the old one.
+            self.rendered, self.rendered_in = {}, KeptNode.generation
+        rendered, key = self.rendered, (get_language(), get_script_prefix())
+        found = rendered.get(key)
         if found is None:
-            if any(k[0] != KeptNode.generation for k in self.rendered):
-                self.rendered.clear()
-            found = self.rendered[key] = mark_safe(self.nodelist.render(context))  # noqa: S308
+            found = rendered[key] = mark_safe(self.nodelist.render(context))  # noqa: S308
         return found
 
 
