@@ -45,26 +45,30 @@ def served_code(key):
 WEEK_HOURS = 168
 
 
-def week_hours(periods):
-    """`SearchEntry.open_hours` of weekly periods given as (weekday, opens, closes) in minutes
-    from the local midnight of the day they open (`closes` past 1440 runs into the next day)."""
+def _hour_bits(periods, hours):
+    """168 bits, one per hour of the week, set for the hours `hours(opens, closes)` (a range of
+    the day's hours) gives for each of `periods` (weekday, opens, closes)."""
     bits = bytearray(WEEK_HOURS // 8)
     for weekday, opens, closes in periods:
-        for hour in range(opens // 60, (max(closes, opens + 1) - 1) // 60 + 1):
+        for hour in hours(opens, closes):
             bit = (weekday * 24 + hour) % WEEK_HOURS
             bits[bit // 8] |= 1 << (bit % 8)
     return bytes(bits)
+
+
+def week_hours(periods):
+    """`SearchEntry.open_hours` of weekly periods given as (weekday, opens, closes) in minutes
+    from the local midnight of the day they open (`closes` past 1440 runs into the next day):
+    every hour a period is open in, if only a minute."""
+    return _hour_bits(
+        periods, lambda opens, closes: range(opens // 60, (max(closes, opens + 1) - 1) // 60 + 1)
+    )
 
 
 def whole_hours(periods):
     """`SearchEntry.whole_hours` of weekly periods given as `week_hours` takes them: the hours
     of the week each wholly inside one of them (9:00 to 16:30: 9 h to 15 h)."""
-    bits = bytearray(WEEK_HOURS // 8)
-    for weekday, opens, closes in periods:
-        for hour in range(-(-opens // 60), closes // 60):
-            bit = (weekday * 24 + hour) % WEEK_HOURS
-            bits[bit // 8] |= 1 << (bit % 8)
-    return bytes(bits)
+    return _hour_bits(periods, lambda opens, closes: range(-(-opens // 60), closes // 60))
 
 
 def week_hour(weekday, minute):
