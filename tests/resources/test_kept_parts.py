@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.urls import set_script_prefix
 from django.utils import translation
 
+from resources.templatetags.directory import KeptNode
 from tests.searching import results_page
 
 LOAD = "{% load i18n static directory %}"
@@ -72,11 +73,19 @@ def test_anything_that_could_differ_between_requests_is_refused_when_read(inside
         Template(LOAD + "{% kept %}" + inside + "{% endkept %}")
 
 
-def test_what_is_kept_never_carries_one_requests_values_into_another():
-    # The only values a kept part shows are the language's: two renders with different
-    # contexts give the same text.
-    text = "{% kept %}{% translate 'Fermer' %}{% endkept %}"
-    assert render(text, name="a") == render(text, name="b") == "Fermer"
+def test_a_kept_part_is_rendered_once_per_language_around_what_changes():
+    kept = "{% kept %}{% translate 'Fermer' %}{% endkept %}"
+    template = Template(LOAD + "{{ name }}|" + kept + "|{{ name }}")
+    kept_part = template.nodelist.get_nodes_by_type(KeptNode)[0]
+    renders = []
+    inner = kept_part.nodelist.render
+    kept_part.nodelist.render = lambda context: renders.append(1) or inner(context)
+    pages = []
+    for language, name in [("fr", "a"), ("fr", "b"), ("en", "c"), ("en", "d"), ("fr", "e")]:
+        with translation.override(language):
+            pages.append(template.render(Context({"name": name})))
+    assert pages == ["a|Fermer|a", "b|Fermer|b", "c|Close|c", "d|Close|d", "e|Fermer|e"]
+    assert len(renders) == 2  # once in French, once in English
 
 
 @pytest.mark.django_db
