@@ -28,6 +28,7 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import translation
 
+from search.bench import machine
 from search.bench.load import KINDS, build_mix
 from search.bench.timing import percentile
 from search.bench.whole_pages import PAGES, time_addresses, time_pages
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         gc.freeze()  # as the server does once loaded (directory211/wsgi.py)
         out = self.stdout.write
         out(f"Database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND']}")
+        out(machine.reference().line())
         passes = [
             ("off", 0, "Page cache off"),
             ("on", 60, "Page cache on (kept pages answered from the cache; positions never kept)"),
@@ -88,6 +90,7 @@ class Command(BaseCommand):
         walls = [a.wall for a in asked]
         how = "asked once" if cold else "asked once after an unmeasured pass"
         out(f"Database: {connection.vendor}; {kind}: {len(asked)} addresses, each {how}")
+        out(machine.reference().line())
         out("| p50 ms | p95 ms | p99 ms | max ms | SQL mean ms |")
         out("|---|---|---|---|---|")
         out(

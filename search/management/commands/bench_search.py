@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import translation
 
+from search.bench import machine
 from search.bench.timing import SHAPES, percentile, time_shapes
 
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
     def _print(self, rows, all_times, all_ratios):
         out = self.stdout.write
         out(f"Database: {connection.vendor}")
+        out(machine.reference().line())
         header = (
             "| shape | results | p50 ms | p95 ms | p99 ms | queries | main SQL p50 ms | ratio |"
         )

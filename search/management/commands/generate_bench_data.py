@@ -12,6 +12,7 @@ from django.utils import translation
 from resources import generation
 from resources.models import Organization
 from search import copying, indexing
+from search.bench import machine
 from search.bench.data import (
     BENCH_PREFIX,
     Batch,
@@ -111,6 +112,7 @@ class Command(BaseCommand):
                 copying.reset_bulk_settings()
         for line in clock.report(time.perf_counter() - started):
             self.stdout.write(line)
+        self.stdout.write(machine.reference().line())
 
     def _run(self, services, seed, clear, no_index, demo_dir, clock, bulk):
         # The untranslated columns (name, description...) take the French text, as in the admin.

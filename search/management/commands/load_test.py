@@ -42,6 +42,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from resources.catalogues import compile_catalogues
+from search.bench import machine
 from search.bench.load import KINDS, build_mix
 
 LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
@@ -252,6 +253,7 @@ class Command(BaseCommand):
                 f"({counts}); {options['connections']} connections; database {engine}; "
                 f"cache {cache}"
             )
+            self.stdout.write(machine.reference().line())
             for cache in ("cold", "warm"):
                 if options["only"] in (None, cache):
                     self._pass(cache, mix)
