@@ -10,6 +10,7 @@ so the page, the result card and the "open now" filter agree.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from .models.schedules import WEEKDAYS, local_zone
@@ -20,7 +21,7 @@ CLOSURES_AHEAD_DAYS = 60  # which closures and holidays the page announces
 
 
 def schedules_of(service):
-    """The schedules that make `service` open (prefetched: see service_detail)."""
+    """The schedules that make `service` open (prefetched: prefetch_places_schedules)."""
     own = list(service.schedules.all())
     if own:
         return own
@@ -28,6 +29,30 @@ def schedules_of(service):
     return [s for sal in sals for s in sal.schedules.all()] or [
         s for sal in sals for s in sal.location.schedules.all()
     ]
+
+
+def prefetch_places_schedules(services):
+    """The schedules `schedules_of` reads beyond the services' own, read only where it reads
+    them: those of the places (service at locations) of the services without schedules of
+    their own, then those of the locations of the services whose places have none either,
+    each with its periods and closures. At most six queries whatever the number of services,
+    none when each has its own (a service page at 1,000,000 services: 18 queries before, 15
+    after). `services`: read with ServiceQuerySet.with_listing_data (their own schedules and
+    their places prefetched)."""
+    bare = [service for service in services if not service.schedules.all()]
+    if bare:
+        prefetch_related_objects(bare, *_schedule_rows("service_at_locations__"))
+    bare = [
+        service
+        for service in bare
+        if not any(sal.schedules.all() for sal in service.service_at_locations.all())
+    ]
+    if bare:
+        prefetch_related_objects(bare, *_schedule_rows("service_at_locations__location__"))
+
+
+def _schedule_rows(owner):
+    return [f"{owner}schedules__{rows}" for rows in ("periods", "closures")]
 
 
 @dataclass

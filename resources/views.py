@@ -11,7 +11,7 @@ from .folding import place_names
 from .listing import ServiceCard
 from .maps import service_map
 from .models import Municipality, Organization, Sector, Service
-from .opening_hours import Hours, schedules_of
+from .opening_hours import Hours, prefetch_places_schedules, schedules_of
 from .querysets import translated_columns
 from .safety import not_kept_offline, quick_exit, quick_exit_sectors
 
@@ -42,15 +42,6 @@ def home_place_names():
     return place_names(Municipality.objects.only("name"))
 
 
-# What an organization page's cards read besides ServiceQuerySet.with_listing_data: the
-# schedules of its services' places, for today's hours (opening_hours.schedules_of).
-PLACE_SCHEDULES = [
-    f"service_at_locations__{owner}schedules__{rows}"
-    for owner in ("", "location__")
-    for rows in ("periods", "closures")
-]
-
-
 @require_safe
 def organization_detail(request, slug):
     """An organization and its services, as the cards of the other listings (sector,
@@ -60,15 +51,15 @@ def organization_detail(request, slug):
             "phones",
             Prefetch(
                 "services",
-                queryset=Service.objects.active()
-                .with_listing_data()
-                .prefetch_related(*PLACE_SCHEDULES)
-                .order_by("name"),
+                queryset=Service.objects.active().with_listing_data().order_by("name"),
             ),
         ),
         slug=slug,
     )
-    cards = [ServiceCard(service) for service in organization.services.all()]
+    services = organization.services.all()
+    # What the cards read besides: the schedules of the places of services without their own.
+    prefetch_places_schedules(services)
+    cards = [ServiceCard(service) for service in services]
     return render(
         request,
         "resources/organization_detail.html",
@@ -78,19 +69,9 @@ def organization_detail(request, slug):
 
 @require_safe
 def service_detail(request, slug):
-    service = get_object_or_404(
-        Service.objects.active()
-        .with_listing_data()
-        .prefetch_related(
-            "service_at_locations__location__phones",
-            *(
-                f"{owner}schedules__{rows}"
-                for owner in ("", "service_at_locations__", "service_at_locations__location__")
-                for rows in ("periods", "closures")
-            ),
-        ),
-        slug=slug,
-    )
+    service = get_object_or_404(Service.objects.active().with_listing_data(), slug=slug)
+    prefetch_calls([service])
+    prefetch_places_schedules([service])
     phones = phones_to_call(service)
     prefetch_related_objects(phones, "languages")
     # One query; one more than shown tells whether to link to the organization's page.
@@ -114,9 +95,17 @@ def service_detail(request, slug):
     return not_kept_offline(response, hide)
 
 
+def prefetch_calls(services):
+    """The phones `phones_to_call` reads beyond those ServiceQuerySet.with_listing_data
+    prefetches: its places' (one query), only for the services without numbers of their own."""
+    without = [service for service in services if not service.phones.all()]
+    if without:
+        prefetch_related_objects(without, "service_at_locations__location__phones")
+
+
 def phones_to_call(service):
     """The numbers a person calls for `service`: its own, else those of the places it is
-    offered at, else its organization's."""
+    offered at, else its organization's (prefetched: prefetch_calls)."""
     own = list(service.phones.all())
     if own:
         return own
@@ -133,18 +122,10 @@ def my_list(request):
     asked = my_lists.parse_ids(request.GET.get("ids"))
     found = {
         service.uuid: service
-        for service in Service.objects.active()
-        .filter(uuid__in=asked)
-        .with_listing_data()
-        .prefetch_related(
-            "service_at_locations__location__phones",
-            *(
-                f"{owner}schedules__{rows}"
-                for owner in ("service_at_locations__", "service_at_locations__location__")
-                for rows in ("periods", "closures")
-            ),
-        )
+        for service in Service.objects.active().filter(uuid__in=asked).with_listing_data()
     }
+    prefetch_calls(found.values())
+    prefetch_places_schedules(found.values())
     ids = [i for i in asked if i in found]
     items = []
     for index, uid in enumerate(ids):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from resources.models import OpeningPeriod, Schedule, ScheduleClosure
-from tests.factories import at, locate, make_schedule, make_service
+from tests.factories import at, locate, make_phone, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,40 @@ def test_the_page_makes_as_many_queries_with_one_place_or_five(client, monkeypat
         return len(queries)
 
     assert counted(1) == counted(5)
+
+
+def _place_reads(client, service, monkeypatch):
+    """The page's queries that read schedules or phones through the service's places."""
+    monkeypatch.setattr(timezone, "now", lambda: at(MONDAY, 10))
+    client.get(service.get_absolute_url())  # reference data and the 2-1-1 line read once
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(service.get_absolute_url()).content.decode()
+    owners = ('"service_at_location_id" IN', '"resources_schedule"."location_id" IN')
+    schedules = [q["sql"] for q in queries if any(o in q["sql"] for o in owners)]
+    phones = [q["sql"] for q in queries if '"resources_phone"."location_id" IN' in q["sql"]]
+    return html, len(queries), schedules, phones
+
+
+def test_the_places_hours_and_numbers_are_read_only_when_the_service_has_none(client, monkeypatch):
+    """A service's own hours and numbers are what its page shows: its places' are read (and
+    shown) only when it has none, so a service with its own costs fewer queries."""
+    own = make_service(name_fr="Avec ses heures")
+    make_schedule([(0, "09:00", "17:00")], own)
+    make_phone("450 555-0101", service=own)
+    place = locate(own, place="repentigny")
+    Schedule.objects.create(location=place)
+    html, own_count, schedules, phones = _place_reads(client, own, monkeypatch)
+    assert "ferme à 17:00" in html and "450 555-0101" in html
+    assert schedules == [] and phones == []
+
+    bare = make_service(name_fr="Sans heures")
+    place = locate(bare, place="repentigny")
+    schedule = Schedule.objects.create(location=place)
+    OpeningPeriod.objects.create(
+        schedule=schedule, weekday=0, opens_at=datetime.time(8), closes_at=datetime.time(20)
+    )
+    make_phone("450 555-0102", location=place)
+    html, bare_count, schedules, phones = _place_reads(client, bare, monkeypatch)
+    assert "ferme à 20:00" in html and "450 555-0102" in html
+    assert len(schedules) == 2 and len(phones) == 1  # the places', then the locations'
+    assert own_count < bare_count
