@@ -106,6 +106,17 @@ DENSE_ROWS = 300_000
 # every bucket is read, expect 1 to 164 ("open now" near Repentigny: 4, for 1,746 matches).
 SPLIT_ROWS = 1_000
 
+# The matches the planner must expect for a nearest-first search to skip the gather (sql.gather,
+# ranking._nearest_page) and walk the distance index at once: twice the rows a gather holds
+# (sql.GATHER_CAP). The gather of a need with more matches reads its first GATHER_CAP + 1 rows
+# only to learn that they do not fit ("dépannage" near Repentigny at 1,000,000 services: three
+# buckets' index scans, 21 ms, where counting up to COUNT_CAP + 1 for the walk takes 12). The
+# planner mostly underestimates these matches, rarely over: over the load test's 2,483 searches
+# near a place at 100,000 and 1,000,000 services, 113 were expected above this and none of them
+# would have fitted the gather (at GATHER_CAP itself, 4 of 286 would have: their order by the
+# needs' points would have become distance alone).
+CROWDED_ROWS = 4_000
+
 # The planner settings WORDS_SQL makes, for running a text search's main SQL alone (bench_search).
 TEXT_SETTINGS_SQL = SETTINGS_SELECT
 
@@ -268,15 +279,18 @@ class PostgresEngine:
         index scans in ten buckets against 14 in one).
 
         Returned with whether the planner expects fewer than SPLIT_ROWS matches (False when it
-        was not asked): a nearest-first walk past the gather may then be bounded (`within`)."""
+        was not asked): a nearest-first walk past the gather may then be bounded (`within`);
+        and whether it expects CROWDED_ROWS or more: a nearest-first search then walks without
+        gathering."""
         buckets = self.buckets()
         if not buckets:
-            return (), False
+            return (), False, False
         cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", params)
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
-        many = plan[0]["Plan"]["Plan Rows"] >= SPLIT_ROWS
-        return (buckets if many else ()), not many
+        expected = plan[0]["Plan"]["Plan Rows"]
+        many = expected >= SPLIT_ROWS
+        return (buckets if many else ()), not many, expected >= CROWDED_ROWS
 
     def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match (all stop words).

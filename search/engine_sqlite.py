@@ -69,8 +69,9 @@ class SqliteEngine:
     point_columns = "e.latitude, e.longitude"  # what a row's distance is computed from
 
     def splits(self, cursor, source, where, params):
-        """SQLite reads its entries as one table, and walks unbounded (PostgresEngine.splits)."""
-        return (), False
+        """SQLite reads its entries as one table, walks unbounded and gathers first
+        (PostgresEngine.splits)."""
+        return (), False, False
 
     def prepare_text(self, cursor, parsed, groups=()):
         """The TextMatch of a text query, or None when no word can match. With needs the

@@ -354,10 +354,10 @@ def _full_matches(
     rank = text.rank if criteria.has_need else None
     source = f"search_searchentry e{text.join}"
     # A list by name reads every match: no bucket spares it a row.
-    buckets, few = (
+    buckets, few, crowded = (
         eng.splits(cursor, source, listed.sql, text.params + listed.params)
         if sort != "name"
-        else ((), False)
+        else ((), False, False)
     )
     matches = sql.Matches(
         source,
@@ -368,6 +368,7 @@ def _full_matches(
         _names(),
         buckets,
         few,
+        crowded,
     )
     need = sql.Fragment(need.sql, text.params + need.params)
     if sort == "nearest":
@@ -472,9 +473,10 @@ def _nearest_page(cursor, eng, point, matches, page, size, selective, carried=""
     the text or sector index: when they all fit, the same query counts them and sorts them by
     distance. Otherwise (then the count is past COUNT_CAP), and without a selective need, the
     GiST index walks outward from the visitor (`_walk`): with this many matches the nearest
-    ones are close by."""
+    ones are close by. Where the planner expects far more matches than the gather holds
+    (`matches.crowded`), the walk comes at once, the count alone before it."""
     count, within = None, None
-    if selective:
+    if selective and not matches.crowded:
         # The page asked for is the farthest the walk may go (a page past the end comes back).
         bound_rows = _walk_rows(page * size) if matches.bounded else None
         ids, paging, _apart, overflow = _gather(

@@ -102,6 +102,9 @@ class Matches:
     # Whether a nearest-first walk past the gather may be bounded by it (the engine's `splits`
     # and `within`: where the planner expects few matches, and therefore prices a walk high).
     bounded: bool = False
+    # Whether a nearest-first search walks without gathering (the engine's `splits`: where the
+    # planner expects far more matches than a gather holds).
+    crowded: bool = False
 
     def points_sql(self):
         return self.points.sql if self.points else "0"

@@ -98,6 +98,46 @@ def test_a_walk_past_the_gather_counts_the_same_in_buckets(directory, monkeypatc
     assert outcome(params) == before
 
 
+NEAR = [
+    {"q": "logement", **REPENTIGNY},
+    {"q": "aide alimentaire", **REPENTIGNY},
+    {"sector": "food", **REPENTIGNY},
+    {"q": "dépannage", "page": "2", **REPENTIGNY},
+]
+
+
+def gathers(statements):
+    return [s for s in statements if "WITH m AS MATERIALIZED" in s]
+
+
+@pytest.mark.parametrize("params", NEAR, ids=["word", "words", "sector", "page 2"])
+def test_where_the_planner_expects_a_crowd_the_walk_comes_without_the_gather(
+    directory, monkeypatch, params
+):
+    """A nearest-first search whose matches the planner expects to be far more than a gather
+    holds (engine_postgres.CROWDED_ROWS) skips the gather and walks at once: the same page,
+    count and services apart as when the gather is read and found too full."""
+    for module in ("search.sql", "search.ranking"):
+        monkeypatch.setattr(f"{module}.COUNT_CAP", 8)
+    spread(3)
+    monkeypatch.setattr(sql, "GATHER_CAP", 0)  # every gather overflows: then the walk
+    overflowed = outcome(params)
+    assert gathers(main_statements(params))
+    monkeypatch.setattr(engine_postgres, "CROWDED_ROWS", 0)  # every search expects a crowd
+    statements = main_statements(params)
+    assert not gathers(statements)
+    assert any(s.startswith("/* search:main */ SELECT n.service_id") for s in statements)
+    assert outcome(params) == overflowed
+    assert overflowed[0]  # something was found and walked
+
+
+def test_below_a_crowd_the_gather_is_read_first(directory):
+    spread(3)
+    params = {"q": "logement", **REPENTIGNY}
+    assert engine_postgres.CROWDED_ROWS > 600  # more than the directory's entries
+    assert gathers(main_statements(params))
+
+
 def test_rows_after_the_last_bucket_read_are_found(directory, monkeypatch):
     """Rows written after the search read its buckets (a bucket past its last) still match."""
     params = {"q": "aide alimentaire", **REPENTIGNY}
