@@ -335,7 +335,13 @@ class PostgresEngine:
         The GIN index must then give every row holding the word before the first is read
         ("aide" at 1,000,000 services: 630,000 rows, 36 ms), where rows in table order meet
         matches at once; the planner, which knows the word is common, picks whichever costs
-        less with the filters. A search of rarer words keeps the index (WORDS_SQL)."""
+        less with the filters. A search of rarer words keeps the index (WORDS_SQL).
+
+        Each scan then starts at the table's first page: PostgreSQL otherwise starts a
+        sequential scan of a table larger than a quarter of its buffers where another scan of
+        it has reached (`synchronize_seqscans`), so "the first rows in table order" changed from
+        one request to the next ("aide" + filters at 1,000,000 services: six different first
+        pages in six searches) and a page 2 did not follow its page 1."""
         if self.rows * DENSE_SHARE < DENSE_ROWS:  # no word can be dense: no statistics read
             return
         positive, _negative = clause_expressions(parsed, self.patterns, "&", "|")
@@ -343,7 +349,10 @@ class PostgresEngine:
             return
         rows, share = _common_lexemes(cursor)
         if rows and all(_dense(expression, share, rows) for _clause, expression in positive):
-            cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'on', true), "
+                "set_config('synchronize_seqscans', 'off', true)"
+            )
             self.table_order = True
 
     def open_hours_condition(self, weekday, minute):
