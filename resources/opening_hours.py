@@ -36,7 +36,7 @@ def prefetch_places_schedules(services):
     them: those of the places (service at locations) of the services without schedules of
     their own, then those of the locations of the services whose places have none either,
     each with its periods and closures. At most six queries whatever the number of services,
-    none when each has its own (a service page at 1,000,000 services: 18 queries before, 15
+    none when each has its own (a service page at 1,000,000 services: 18 queries before, 16
     after). `services`: read with ServiceQuerySet.with_listing_data (their own schedules and
     their places prefetched)."""
     bare = [service for service in services if not service.schedules.all()]
