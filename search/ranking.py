@@ -374,7 +374,9 @@ def _full_matches(
     if sort == "nearest":
         selective = rank is not None or bool(criteria.sector_ids) or sectors is not None
         carried = eng.gather_carried(bool(text.join))
-        if together and place and selective:
+        # A crowd (the planner expects far more matches than a gather holds) is walked at once
+        # (_nearest_page): the need whatever the place would overflow the gather all the more.
+        if together and place and selective and not matches.crowded:
             # Read from the index alone: the need term by term where the engine wrote it so.
             wide = sql.combine([*others, text.terms or matched_text])
             whole = dataclasses.replace(matches, where=wide.sql, params=text.params + wide.params)
