@@ -90,12 +90,11 @@ class Figures:
         )
 
 
-def reference(using=None):
-    """The machine's Figures, measured now on `using` (the default connection)."""
+def reference():
+    """The machine's Figures, measured now (PostgreSQL's on the default connection)."""
     python_ms = _best(python_work)
     sql_ms = None
-    db = using or connection
-    if db.vendor == "postgresql":
-        with db.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             sql_ms = min(_sql_ms(cursor) for _ in range(REPEATS))
     return Figures(python_ms, sql_ms)
