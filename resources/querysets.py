@@ -112,12 +112,16 @@ class ServiceQuerySet(VerifiedQuerySet):
     def wheelchair_accessible(self):
         return self.filter(service_at_locations__location__wheelchair_accessible=True).distinct()
 
-    def with_listing_data(self):
-        """Everything a listing shows, in a fixed number of queries whatever the count."""
-        from .models import Location, Schedule
+    def with_listing_data(self, sector_parents=False):
+        """Everything a listing shows, in a fixed number of queries whatever the count; with
+        `sector_parents`, the sectors' parents too (in the same query: resources.safety
+        in_quick_exit_family reads them)."""
+        from .models import Location, Schedule, Sector
 
         return self.select_related("organization").prefetch_related(
-            "sectors",
+            Prefetch("sectors", queryset=Sector.objects.select_related("parent"))
+            if sector_parents
+            else "sectors",
             "languages",
             "phones",
             "organization__phones",

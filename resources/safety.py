@@ -28,6 +28,16 @@ def quick_exit_sectors():
     return Q(slug=QUICK_EXIT_SECTOR) | Q(parent__slug=QUICK_EXIT_SECTOR)
 
 
+def in_quick_exit_family(sectors):
+    """Whether one of `sectors`, read with their parents (select_related), is of the family:
+    quick_exit_sectors's rule, without a query."""
+    return any(
+        sector.slug == QUICK_EXIT_SECTOR
+        or (sector.parent_id is not None and sector.parent.slug == QUICK_EXIT_SECTOR)
+        for sector in sectors
+    )
+
+
 def quick_exit(show):
     """The template context's `quick_exit`: the neutral page's address when `show`, else ""."""
     return settings.QUICK_EXIT_URL if show else ""

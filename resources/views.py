@@ -13,7 +13,7 @@ from .maps import service_map
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, prefetch_places_schedules, schedules_of
 from .querysets import translated_columns
-from .safety import not_kept_offline, quick_exit, quick_exit_sectors
+from .safety import in_quick_exit_family, not_kept_offline, quick_exit, quick_exit_sectors
 
 # A service page links to this many of its organization's other services, then to the
 # organization's page for the rest.
@@ -69,7 +69,9 @@ def organization_detail(request, slug):
 
 @require_safe
 def service_detail(request, slug):
-    service = get_object_or_404(Service.objects.active().with_listing_data(), slug=slug)
+    service = get_object_or_404(
+        Service.objects.active().with_listing_data(sector_parents=True), slug=slug
+    )
     prefetch_calls([service])
     prefetch_places_schedules([service])
     phones = phones_to_call(service)
@@ -88,7 +90,7 @@ def service_detail(request, slug):
         "hours": Hours(schedules_of(service)),
         "other_services": others[:OTHER_SERVICES_SHOWN],
         "more_other_services": len(others) > OTHER_SERVICES_SHOWN,
-        "quick_exit": quick_exit(hide := service.sectors.filter(quick_exit_sectors()).exists()),
+        "quick_exit": quick_exit(hide := in_quick_exit_family(service.sectors.all())),
         "map": service_map(service, get_language() or "fr"),
     }
     response = render(request, "resources/service_detail.html", context)

@@ -4,7 +4,9 @@ violence pages (resources/safety.py)."""
 import re
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from resources.models import Municipality
 from tests.factories import make_service
@@ -82,7 +84,21 @@ def test_other_pages_have_no_quick_exit(client, url):
 
 def test_a_service_classed_in_violence_has_the_quick_exit(client):
     make_service(sectors=["domestic-violence"], slug="maison-refuge")
+    make_service(sectors=["violence"], slug="ligne-ecoute")
     make_service(sectors=["food-banks"], slug="comptoir")
     assert EXIT in html(client, "/fr/services/maison-refuge/")
     assert EXIT in html(client, "/en/services/maison-refuge/")
+    assert EXIT in html(client, "/fr/services/ligne-ecoute/")
     assert EXIT not in html(client, "/fr/services/comptoir/")
+
+
+@pytest.mark.parametrize("slug", ["maison-refuge", "comptoir"])
+def test_a_service_page_tells_the_quick_exit_from_the_sectors_it_has_read(client, slug):
+    """The family is told from the service's sectors, read with their parents in the page's
+    prefetch, not by a query of its own."""
+    make_service(sectors=["domestic-violence"], slug="maison-refuge")
+    make_service(sectors=["food-banks"], slug="comptoir")
+    html(client, f"/fr/services/{slug}/")  # reference data read once
+    with CaptureQueriesContext(connection) as queries:
+        html(client, f"/fr/services/{slug}/")
+    assert not [q["sql"] for q in queries if "violence" in q["sql"]]
