@@ -1,10 +1,12 @@
 """SQLite (the embedded default): FTS5 over stems computed in Python, distance in SQL.
 
 `search_fts` holds, per service, the French and English Snowball stems of its texts in three
-columns weighted like PostgreSQL's (bm25 weights 10 / 4 / 1). Query words take the same shape as
-on PostgreSQL (see engine_postgres.py): stems from the same Snowball algorithms, prefixes for
-stems of 5+ letters, and one-typo corrections from the vocabulary — its candidates are the words
-sharing the first or the second half of the typed word, since one edit leaves one half intact.
+columns weighted like PostgreSQL's (bm25 weights 10 / 4 / 1); the body's French texts have their
+French stems only, its English texts their English ones, as on PostgreSQL (migration 0022).
+Query words take the same shape as on PostgreSQL (see engine_postgres.py): stems from the same
+Snowball algorithms, prefixes for stems of 5+ letters, and one-typo corrections from the
+vocabulary — its candidates are the words sharing the first or the second half of the typed
+word, since one edit leaves one half intact.
 Distance is the haversine formula in SQL (Django registers the math functions on SQLite); at
 the embedded scale, computing it on every matching row is cheap.
 """

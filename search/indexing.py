@@ -283,18 +283,16 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             row["organization__alternate_name_en"],
             *(sector_names.get(pk, "") for pk in sectors[sid]),
         )
-        body = _join(
-            row["description_fr"],
-            row["description_en"],
-            row["eligibility_description_fr"],
-            row["eligibility_description_en"],
-        )
-        vocabulary.update(fold(_join(name, org, body)).split())  # see vocabulary_words
+        # The body's texts in each language, stemmed in that language only (migration 0022).
+        body = _join(row["description_fr"], row["eligibility_description_fr"])
+        body_en = _join(row["description_en"], row["eligibility_description_en"])
+        vocabulary.update(fold(_join(name, org, body, body_en)).split())  # see vocabulary_words
         common = {
             "service_id": sid,
             "name_text": name,
             "org_text": org,
             "body_text": body,
+            "body_en_text": body_en,
             "sort_name": fold(row["name_fr"])[:200],
             "sort_name_en": fold(row["name_en"] or row["name_fr"])[:200],
             "sector_keys": _keys(sectors[sid]),
@@ -319,7 +317,10 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             for pk in _listed_under(sectors[sid], parents)
         )
         if with_fts:  # PostgreSQL stems in its generated column instead
-            fts.append((sid, document_lexemes(name), document_lexemes(org), document_lexemes(body)))
+            body_lexemes = _join(
+                document_lexemes(body, ("french",)), document_lexemes(body_en, ("english",))
+            )
+            fts.append((sid, document_lexemes(name), document_lexemes(org), body_lexemes))
         organization = {
             "id": row["organization_id"],
             "slug": row["organization__slug"],
@@ -416,6 +417,7 @@ ENTRY_COLUMNS = [
     "name_text",
     "org_text",
     "body_text",
+    "body_en_text",
     "sort_name",
     "sort_name_en",
     "sector_keys",

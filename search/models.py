@@ -3,7 +3,8 @@
 `SearchEntry` holds one row per service and public map point (a service with no public point has
 one row without coordinates); the row marked `is_primary` stands for the service when distance does
 not matter. Texts are kept as written; each engine indexes them its own way: on PostgreSQL a
-generated, GIN-indexed tsvector (French and English configurations with unaccent), on SQLite the
+generated, GIN-indexed tsvector (French and English configurations with unaccent; the body's texts
+in their own language's only), on SQLite the
 FTS5 table `search_fts` (see search/engine_sqlite.py). Key columns such as `sector_keys`
 ("|3|17|") let both engines filter without joins; on PostgreSQL they are also integer arrays
 (generated columns, migrations 0002 and 0006).
@@ -85,7 +86,10 @@ class SearchEntry(models.Model):
     longitude = models.FloatField(null=True)
     name_text = models.TextField()
     org_text = models.TextField()
+    # The body (descriptions, eligibility): its French texts, stemmed in French, and its English
+    # ones, stemmed in English (the name and organization are stemmed both ways; migration 0022).
     body_text = models.TextField()
+    body_en_text = models.TextField(default="")
     sort_name = models.CharField(max_length=200)  # the French name, folded
     sort_name_en = models.CharField(max_length=200)  # the English name (else French), folded
     sector_keys = models.CharField(max_length=400)

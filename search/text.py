@@ -84,11 +84,12 @@ def is_ignored(word):
     )
 
 
-def document_lexemes(text):
-    """The lexemes SQLite indexes for a text: each word's French and English stems."""
+def document_lexemes(text, languages=LANGUAGES):
+    """The lexemes SQLite indexes for a text: each word's stems in `languages` (French and
+    English, or the text's own language)."""
     lexemes = []
     for word in words(text):
-        for language in LANGUAGES:
+        for language in languages:
             lexeme = stem(word, language)
             if lexeme and lexeme not in lexemes[-2:]:
                 lexemes.append(lexeme)

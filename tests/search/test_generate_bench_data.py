@@ -200,7 +200,13 @@ def index_snapshot():
     return {
         "entries": sorted(
             SearchEntry.objects.values_list(
-                "service__slug", "latitude", "longitude", "sector_keys", "served_keys", "body_text"
+                "service__slug",
+                "latitude",
+                "longitude",
+                "sector_keys",
+                "served_keys",
+                "body_text",
+                "body_en_text",
             )
         ),
         "openings": sorted(

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from resources.models import Sector
 from search import indexing
@@ -109,3 +110,37 @@ def test_a_failed_or_cleared_deferred_block_refreshes_nothing():
     assert not SearchEntry.objects.filter(service=service).exists()
     service.save()
     assert found(q="comptoir") == [service]
+
+
+def test_the_body_is_stemmed_in_its_own_language_and_found_in_both():
+    """The French description is stemmed in French only, the English one in English only
+    (migration 0022): "logements" gives French "log" and not English "logement", "housing"
+    English "hous" and not the French stemmer's "housing"; queries in either language still
+    find the service through their own stems."""
+    service = make_service(
+        name_fr="Comptoir",
+        scope="mrc",
+        description_fr="Nous offrons des logements.",
+        description_en="We provide housing.",
+    )
+    entry = SearchEntry.objects.get(service=service)
+    assert (entry.body_text, entry.body_en_text) == (
+        "Nous offrons des logements.",
+        "We provide housing.",
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT array_to_string(tsvector_to_array(document), ' ')"
+                " FROM search_searchentry WHERE service_id = %s",
+                [service.pk],
+            )
+            lexemes = set(cursor.fetchone()[0].split())
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT body FROM search_fts WHERE rowid = %s", [service.pk])
+            lexemes = set(cursor.fetchone()[0].split())
+    assert {"log", "hous", "offron", "provid"} <= lexemes
+    assert not {"logement", "housing", "offrons"} & lexemes
+    for query in ("logement", "logements", "housing", "house"):
+        assert found(q=query) == [service], query
