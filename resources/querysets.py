@@ -112,19 +112,19 @@ class ServiceQuerySet(VerifiedQuerySet):
     def wheelchair_accessible(self):
         return self.filter(service_at_locations__location__wheelchair_accessible=True).distinct()
 
-    def with_listing_data(self, sector_parents=False):
+    def with_listing_data(self, sector_parents=False, organization=True):
         """Everything a listing shows, in a fixed number of queries whatever the count; with
         `sector_parents`, the sectors' parents too (in the same query: resources.safety
-        in_quick_exit_family reads them)."""
+        in_quick_exit_family reads them); without `organization`, not the organization and its
+        numbers (an organization's page prefetching its services gives them itself)."""
         from .models import Location, Schedule, Sector
 
-        return self.select_related("organization").prefetch_related(
+        queryset = self.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.select_related("parent"))
             if sector_parents
             else "sectors",
             "languages",
             "phones",
-            "organization__phones",
             Prefetch(
                 "service_at_locations__location",
                 queryset=Location.objects.select_related("municipality"),
@@ -135,3 +135,8 @@ class ServiceQuerySet(VerifiedQuerySet):
             ),
             "service_areas__municipalities",
         )
+        if organization:
+            queryset = queryset.select_related("organization").prefetch_related(
+                "organization__phones"
+            )
+        return queryset

@@ -49,9 +49,12 @@ def organization_detail(request, slug):
     organization = get_object_or_404(
         Organization.objects.active().prefetch_related(
             "phones",
+            # The services' organization is this one, with its numbers read above.
             Prefetch(
                 "services",
-                queryset=Service.objects.active().with_listing_data().order_by("name"),
+                queryset=Service.objects.active()
+                .with_listing_data(organization=False)
+                .order_by("name"),
             ),
         ),
         slug=slug,

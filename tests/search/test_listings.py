@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from resources.models import Language
-from tests.factories import locate, make_phone, make_schedule, make_service
+from tests.factories import locate, make_organization, make_phone, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +223,36 @@ def test_queries_do_not_grow_with_the_results(client, url):
     twenty, queries_for_twenty = _queries(client, url)
     assert (one, twenty) == (1, 20)
     assert queries_for_one == queries_for_twenty
+
+
+def test_an_organization_page_reads_each_thing_once_whatever_its_services(client):
+    """Its services' cards get the organization and its numbers from the page's own reading
+    of them: no statement twice, none more for six services than for one, and a service
+    without a number of its own shows the organization's."""
+    organization = make_organization(slug="carrefour")
+    make_phone(number="450 555-0199", organization=organization)
+    url = "/fr/organismes/carrefour/"
+
+    def add(count):
+        for n in range(count):
+            service = make_service(
+                organization, sectors=["food-banks"], scope="mrc", name_fr=f"Aide {n:03}"
+            )
+            locate(service, place="charlemagne")
+
+    add(1)
+    page(client, url)
+    with CaptureQueriesContext(connection) as one:
+        html = page(client, url)
+    assert html.count('href="tel:4505550199"') >= 1
+    add(5)
+    page(client, url)
+    with CaptureQueriesContext(connection) as six:
+        html = page(client, url)
+    assert html.count("data-service-id=") == 6
+    statements = [q["sql"] for q in six]
+    assert len(statements) == len(set(statements)), "a statement read twice"
+    assert len(one) == len(six)
 
 
 def test_cards_call_give_directions_and_add_to_the_list(client):
