@@ -115,8 +115,10 @@ class ServiceQuerySet(VerifiedQuerySet):
     def with_listing_data(self, sector_parents=False, organization=True):
         """Everything a listing shows, in a fixed number of queries whatever the count; with
         `sector_parents`, the sectors' parents too (in the same query: resources.safety
-        in_quick_exit_family reads them); without `organization`, not the organization and its
-        numbers (an organization's page prefetching its services gives them itself)."""
+        in_quick_exit_family reads them); without `organization`, not the organization (an
+        organization's page prefetching its services gives it itself). The organization's
+        numbers, shown only for a service without its own or its places', are read for those
+        (resources.views.prefetch_calls)."""
         from .models import Location, Schedule, Sector
 
         queryset = self.prefetch_related(
@@ -135,8 +137,4 @@ class ServiceQuerySet(VerifiedQuerySet):
             ),
             "service_areas__municipalities",
         )
-        if organization:
-            queryset = queryset.select_related("organization").prefetch_related(
-                "organization__phones"
-            )
-        return queryset
+        return queryset.select_related("organization") if organization else queryset

@@ -102,10 +102,20 @@ def service_detail(request, slug):
 
 def prefetch_calls(services):
     """The phones `phones_to_call` reads beyond those ServiceQuerySet.with_listing_data
-    prefetches: its places' (one query), only for the services without numbers of their own."""
+    prefetches: its places' for the services without numbers of their own (one query), and
+    their organization's for those whose places have none either (one more)."""
     without = [service for service in services if not service.phones.all()]
     if without:
         prefetch_related_objects(without, "service_at_locations__location__phones")
+    unreached = [service for service in without if not _places_phones(service)]
+    if unreached:
+        prefetch_related_objects(unreached, "organization__phones")
+
+
+def _places_phones(service):
+    return [
+        phone for sal in service.service_at_locations.all() for phone in sal.location.phones.all()
+    ]
 
 
 def phones_to_call(service):
@@ -114,10 +124,7 @@ def phones_to_call(service):
     own = list(service.phones.all())
     if own:
         return own
-    at_places = [
-        phone for sal in service.service_at_locations.all() for phone in sal.location.phones.all()
-    ]
-    return at_places or list(service.organization.phones.all())
+    return _places_phones(service) or list(service.organization.phones.all())
 
 
 @require_safe

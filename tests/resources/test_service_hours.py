@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from resources.models import OpeningPeriod, Schedule, ScheduleClosure
+from resources.models import OpeningPeriod, Phone, Schedule, ScheduleClosure
 from tests.factories import at, locate, make_phone, make_schedule, make_service
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,18 @@ def _place_reads(client, service, monkeypatch):
     owners = ('"service_at_location_id" IN', '"resources_schedule"."location_id" IN')
     schedules = [q["sql"] for q in queries if any(o in q["sql"] for o in owners)]
     phones = [q["sql"] for q in queries if '"resources_phone"."location_id" IN' in q["sql"]]
+    organization = [q for q in queries if '"resources_phone"."organization_id" IN' in q["sql"]]
+    # The organization's numbers: read only when the page has no other to show.
+    assert len(organization) == (0 if phones_found(service) else 1)
     return html, len(queries), schedules, phones
+
+
+def phones_found(service):
+    """Whether the page has numbers before its organization's: the service's or its places'."""
+    return (
+        service.phones.exists()
+        or Phone.objects.filter(location__service_at_locations__service=service).exists()
+    )
 
 
 def test_the_places_hours_and_numbers_are_read_only_when_the_service_has_none(client, monkeypatch):
@@ -158,3 +169,10 @@ def test_the_places_hours_and_numbers_are_read_only_when_the_service_has_none(cl
     assert "ferme à 20:00" in html and "450 555-0102" in html
     assert len(schedules) == 2 and len(phones) == 1  # the places', then the locations'
     assert own_count < bare_count
+
+    # Neither its own number nor its places': the organization's, read for it alone.
+    unreached = make_service(name_fr="Sans numéro")
+    locate(unreached, place="repentigny")
+    make_phone("450 555-0103", organization=unreached.organization)
+    html, _, _, phones = _place_reads(client, unreached, monkeypatch)
+    assert "450 555-0103" in html and len(phones) == 1
