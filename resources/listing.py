@@ -9,8 +9,9 @@ from .opening_hours import schedules_of
 
 
 class ServiceCard:
-    """`service` read with ServiceQuerySet.with_listing_data and its places' schedules
-    prefetched (see views.organization_detail): no query of its own."""
+    """`service` read with ServiceQuerySet.with_listing_data, its places' schedules and its
+    organization's numbers prefetched (views.organization_detail reads the organization with
+    its numbers and gives it to its services): no query of its own."""
 
     distance_km = None  # no visitor's position on these pages
     matched = None

@@ -124,7 +124,8 @@ def test_the_page_makes_as_many_queries_with_one_place_or_five(client, monkeypat
 
 
 def _place_reads(client, service, monkeypatch):
-    """The page's queries that read schedules or phones through the service's places."""
+    """The page's queries that read schedules or phones through the service's places; it
+    checks that the organization's numbers were read only when the page had no other."""
     monkeypatch.setattr(timezone, "now", lambda: at(MONDAY, 10))
     client.get(service.get_absolute_url())  # reference data and the 2-1-1 line read once
     with CaptureQueriesContext(connection) as queries:
