@@ -71,6 +71,7 @@ class Page:
         self.closed = gettext("Fermé maintenant")
         self.today = gettext("Aujourd'hui :")
         self.call = gettext("Appeler")
+        self.text = gettext("Texto")
         self.directions = gettext("Itinéraire")
         self.add_named = gettext("Ajouter %(name)s à ma liste")
         self.add = gettext("Ajouter à ma liste")
@@ -126,10 +127,12 @@ class Page:
     def actions(self, hit, service, name, plain_name):
         parts = []
         phone = hit.phone
-        if phone:
+        if phone:  # resources.calls.card_number: never a fax
+            texting = phone.type == "text"
+            href, verb = (phone.sms_href, self.text) if texting else (phone.tel_href, self.call)
             parts.append(
-                f'<a class="phone" href="{_e(phone.tel_href)}"><span class="call-verb">'
-                f"{self.call}</span> {_e(phone)}</a> "
+                f'<a class="phone" href="{_e(href)}"><span class="call-verb">'
+                f"{verb}</span> {_e(phone)}</a> "
             )
         directions = hit.directions_url
         if directions:

@@ -4,14 +4,15 @@ services. It answers what resources/card_html.py asks, as a search result does
 
 from django.utils import timezone
 
+from .calls import card_number, phones_to_call
 from .models.directory import directions_to_point
 from .opening_hours import schedules_of
 
 
 class ServiceCard:
-    """`service` read with ServiceQuerySet.with_listing_data, its places' schedules and its
-    organization's numbers prefetched (views.organization_detail reads the organization with
-    its numbers and gives it to its services): no query of its own."""
+    """`service` read with ServiceQuerySet.with_listing_data, its places' schedules and the
+    numbers resources.calls.prefetch_calls reads (views.organization_detail reads the
+    organization with its numbers and gives it to its services): no query of its own."""
 
     distance_km = None  # no visitor's position on these pages
     matched = None
@@ -60,8 +61,7 @@ class ServiceCard:
 
     @property
     def phone(self):
-        own = self.service.phones.all() or self.service.organization.phones.all()
-        return own[0] if own else None
+        return card_number(phones_to_call(self.service))
 
     @property
     def directions_url(self):

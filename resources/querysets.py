@@ -118,7 +118,7 @@ class ServiceQuerySet(VerifiedQuerySet):
         in_quick_exit_family reads them); without `organization`, not the organization (an
         organization's page prefetching its services gives it itself). The organization's
         numbers, shown only for a service without its own or its places', are read for those
-        (resources.views.prefetch_calls)."""
+        (resources.calls.prefetch_calls)."""
         from .models import Location, Schedule, Sector
 
         queryset = self.prefetch_related(

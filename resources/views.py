@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from . import counts as service_counts
 from . import my_list as my_lists
+from .calls import phones_to_call, prefetch_calls
 from .folding import place_names
 from .listing import ServiceCard
 from .maps import service_map
@@ -60,7 +61,9 @@ def organization_detail(request, slug):
         slug=slug,
     )
     services = organization.services.all()
-    # What the cards read besides: the schedules of the places of services without their own.
+    # What the cards read besides: the places' numbers of services without their own (the
+    # organization's were read above), the schedules of the places of those without their own.
+    prefetch_calls(services)
     prefetch_places_schedules(services)
     cards = [ServiceCard(service) for service in services]
     return render(
@@ -98,33 +101,6 @@ def service_detail(request, slug):
     }
     response = render(request, "resources/service_detail.html", context)
     return not_kept_offline(response, hide)
-
-
-def prefetch_calls(services):
-    """The phones `phones_to_call` reads beyond those ServiceQuerySet.with_listing_data
-    prefetches: its places' for the services without numbers of their own (one query), and
-    their organization's for those whose places have none either (one more)."""
-    without = [service for service in services if not service.phones.all()]
-    if without:
-        prefetch_related_objects(without, "service_at_locations__location__phones")
-    unreached = [service for service in without if not _places_phones(service)]
-    if unreached:
-        prefetch_related_objects(unreached, "organization__phones")
-
-
-def _places_phones(service):
-    return [
-        phone for sal in service.service_at_locations.all() for phone in sal.location.phones.all()
-    ]
-
-
-def phones_to_call(service):
-    """The numbers a person calls for `service`: its own, else those of the places it is
-    offered at, else its organization's (prefetched: prefetch_calls)."""
-    own = list(service.phones.all())
-    if own:
-        return own
-    return _places_phones(service) or list(service.organization.phones.all())
 
 
 @require_safe

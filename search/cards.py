@@ -43,7 +43,7 @@ def card_data(service, organization, municipalities, points, phone, has_hours, c
             "points": points,  # [[latitude, longitude], ...]: public points only
             # [[French name, English name], ...]: municipalities of confidential locations
             "confidential": list(confidential),
-            "phone": phone,  # [number, extension] or None
+            "phone": phone,  # [number, extension, type] or None
             "hours": has_hours,
         },
         ensure_ascii=False,
@@ -103,6 +103,7 @@ class ResultService(Translated):
 class ResultPhone(DialledNumber):
     number: str
     extension: str = ""
+    type: str = "voice"  # cards written before the type was kept have none
 
 
 @dataclass

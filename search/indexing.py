@@ -15,10 +15,12 @@ at locations; failing those, the schedules of its locations.
 import contextlib
 import threading
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from resources.calls import card_number, numbers_to_call
 from resources.folding import fold
 from resources.maps import public_point
 from resources.models import (
@@ -265,7 +267,7 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             places[sid].append(place)
         if confidential and place[0] and place not in confidential_places[sid]:
             confidential_places[sid].append(place)
-    phones = _first_phones(ids, {row["organization_id"] for row in batch})
+    phones = _card_numbers(batch, sal_by_service)
     openings, plain = _openings(ids, sal_by_service)
     with_hours = {opening["service_id"] for opening in openings}
     weekly = _grouped((o["service_id"], (o["weekday"], o["opens"], o["closes"])) for o in openings)
@@ -327,13 +329,12 @@ def _entries(batch, sectors_known, vocabulary, with_fts):
             "name_fr": row["organization__name_fr"],
             "name_en": row["organization__name_en"],
         }
-        phone = phones.get(("service", sid)) or phones.get(("org", row["organization_id"]))
         data = card_data(
             row,
             organization,
             places[sid],
             points[sid],
-            phone,
+            phones[sid],
             sid in with_hours,
             confidential_places[sid],
         )
@@ -346,17 +347,38 @@ def vocabulary_words(words):
     return sorted(w for w in words if 3 <= len(w) <= 60)
 
 
-def _first_phones(service_ids, organization_ids):
-    """{("service", id) or ("org", id): [number, extension]}: each owner's first phone."""
-    found = {}
+def _card_numbers(batch, sal_by_service):
+    """{service id: [number, extension, type]}: the number each service's card shows, by
+    resources.calls (its own numbers, else its places', else its organization's; no fax)."""
+    ids = [row["id"] for row in batch]
+    locations = {location for pairs in sal_by_service.values() for _, location in pairs}
+    organizations = {row["organization_id"] for row in batch}
+    owned = defaultdict(list)
     rows = Phone.objects.filter(
-        Q(service_id__among=service_ids) | Q(organization_id__among=organization_ids)
-    ).values_list("service_id", "organization_id", "number", "extension")
-    for service_id, organization_id, number, extension in rows:  # in Phone's order
-        key = ("service", service_id) if service_id else ("org", organization_id)
-        if service_id or organization_id:
-            found.setdefault(key, [number, extension])
+        Q(service_id__among=ids)
+        | Q(location_id__among=locations)
+        | Q(organization_id__among=organizations)
+    ).values_list("service_id", "location_id", "organization_id", "number", "extension", "type")
+    for service_id, location_id, organization_id, *number in rows:  # in Phone's order
+        number = _Number(*number)
+        for key in (("service", service_id), ("place", location_id), ("org", organization_id)):
+            if key[1] is not None:
+                owned[key].append(number)
+    found = {}
+    for row in batch:
+        sid = row["id"]
+        places = [n for _, location in sal_by_service[sid] for n in owned[("place", location)]]
+        number = card_number(
+            numbers_to_call(owned[("service", sid)], places, owned[("org", row["organization_id"])])
+        )
+        found[sid] = list(number) if number else None
     return found
+
+
+class _Number(NamedTuple):
+    number: str
+    extension: str
+    type: str
 
 
 FIELDS = [

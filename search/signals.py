@@ -40,13 +40,22 @@ def _services_of_schedule(schedule):
 
 
 def _services_of_phone(phone):
-    if phone.service_id:
-        return [phone.service_id]
-    if phone.organization_id:  # shown by its services that have no phone of their own
-        return Service.objects.filter(organization_id=phone.organization_id).values_list(
-            "pk", flat=True
+    """The services whose card may show it (resources.calls): its own service, the services
+    offered at its place, its organization's services."""
+    ids = {phone.service_id} if phone.service_id else set()
+    if phone.location_id:
+        ids.update(
+            ServiceAtLocation.objects.filter(location_id=phone.location_id).values_list(
+                "service_id", flat=True
+            )
         )
-    return []
+    if phone.organization_id:
+        ids.update(
+            Service.objects.filter(organization_id=phone.organization_id).values_list(
+                "pk", flat=True
+            )
+        )
+    return ids
 
 
 AFFECTED = {
@@ -60,7 +69,7 @@ AFFECTED = {
     # A closure keeps its schedule's periods out of the whole hours (search.models).
     ScheduleClosure: lambda closure: _services_of_schedule(closure.schedule),
     Sector: lambda sector: Service.objects.in_sector(sector).values_list("pk", flat=True),
-    Phone: _services_of_phone,  # a result shows the first phone
+    Phone: _services_of_phone,  # a result shows a number to call
     Municipality: lambda municipality: ServiceAtLocation.objects.filter(
         location__municipality=municipality
     ).values_list("service_id", flat=True),  # a result names its places

@@ -284,7 +284,7 @@ def _assert_page_reaches_its_phones_and_hides_confidential_places(service, phone
 
 @pytest.mark.demo_pages
 def test_every_demo_service_page_reaches_all_its_phones_and_hides_confidential_places(demo_data):
-    from resources.views import phones_to_call
+    from resources.calls import phones_to_call
 
     for service in _demo_services():
         _assert_page_reaches_its_phones_and_hides_confidential_places(
@@ -298,7 +298,7 @@ def test_demo_service_pages_of_every_kind_reach_their_phones_and_hide_confidenti
     """The test above (`-m demo_pages`) on a fixed sample: every fifth demo service, and each
     service showing a kind of phone or place (texting line, fax, confidential place with an
     address, several places...) not yet seen."""
-    from resources.views import phones_to_call
+    from resources.calls import phones_to_call
 
     seen, checked = set(), 0
     for number, service in enumerate(_demo_services()):
