@@ -103,10 +103,12 @@ class Page:
                 f'<span class="confidential">{self.confidential} — '
                 f"{self.names(hit.confidential_places)}</span>" + (f" · {others}" if others else "")
             )
-        lead = ""
-        if not hit.is_located:
-            lead = f'<span class="no-location">{self.no_location}</span> · '
-        return lead + self.names(hit.municipalities)
+        names = self.names(hit.municipalities)
+        if hit.is_located:
+            return names
+        # No place at all: the separator only before the names of places without a point.
+        no_location = f'<span class="no-location">{self.no_location}</span>'
+        return f"{no_location} · {names}" if names else no_location
 
     def hours(self, hit):
         is_open, hours = hit.open_now, hit.hours_today

@@ -217,8 +217,8 @@ def test_confidential_and_other_places_are_told_apart(client):
 def test_a_service_with_no_location_keeps_no_physical_address(client):
     make_service(name_fr="Comptoir", scope="mrc")
     card = result_html(client)
-    assert "Sans adresse physique (téléphone, en ligne ou à domicile)" in card
-    assert "confidentielle" not in card
+    assert "Sans adresse physique (téléphone, en ligne ou à domicile)</span></p>" in card
+    assert "confidentielle" not in card and " · " not in card  # nothing to separate
 
 
 def test_a_located_service_shows_its_distance_not_confidential(client):
