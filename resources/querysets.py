@@ -112,20 +112,18 @@ class ServiceQuerySet(VerifiedQuerySet):
     def wheelchair_accessible(self):
         return self.filter(service_at_locations__location__wheelchair_accessible=True).distinct()
 
-    def with_listing_data(self, sector_parents=False, organization=True):
+    def with_listing_data(self, sector_parents=False, organization=True, details=True):
         """Everything a listing shows, in a fixed number of queries whatever the count; with
         `sector_parents`, the sectors' parents too (in the same query: resources.safety
         in_quick_exit_family reads them); without `organization`, not the organization (an
-        organization's page prefetching its services gives it itself). The organization's
+        organization's page prefetching its services gives it itself); without `details`, not
+        what only the service page shows (its sectors, unless `sector_parents`, languages and
+        service areas): the organization page's cards and "Ma liste". The organization's
         numbers, shown only for a service without its own or its places', are read for those
         (resources.calls.prefetch_calls)."""
         from .models import Location, Schedule, Sector
 
-        queryset = self.prefetch_related(
-            Prefetch("sectors", queryset=Sector.objects.select_related("parent"))
-            if sector_parents
-            else "sectors",
-            "languages",
+        lookups = [
             "phones",
             Prefetch(
                 "service_at_locations__location",
@@ -135,6 +133,12 @@ class ServiceQuerySet(VerifiedQuerySet):
                 "schedules",
                 queryset=Schedule.objects.prefetch_related("periods", "closures"),
             ),
-            "service_areas__municipalities",
-        )
+        ]
+        if sector_parents:
+            lookups.append(Prefetch("sectors", queryset=Sector.objects.select_related("parent")))
+        elif details:
+            lookups.append("sectors")
+        if details:
+            lookups += ["languages", "service_areas__municipalities"]
+        queryset = self.prefetch_related(*lookups)
         return queryset.select_related("organization") if organization else queryset

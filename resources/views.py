@@ -14,7 +14,7 @@ from .maps import service_map
 from .models import Municipality, Organization, Sector, Service
 from .opening_hours import Hours, prefetch_places_schedules, schedules_of
 from .querysets import translated_columns
-from .safety import in_quick_exit_family, not_kept_offline, quick_exit, quick_exit_sectors
+from .safety import in_quick_exit_family, not_kept_offline, quick_exit
 
 # A service page links to this many of its organization's other services, then to the
 # organization's page for the rest.
@@ -54,7 +54,7 @@ def organization_detail(request, slug):
             Prefetch(
                 "services",
                 queryset=Service.objects.active()
-                .with_listing_data(organization=False)
+                .with_listing_data(organization=False, details=False)
                 .order_by("name"),
             ),
         ),
@@ -110,7 +110,9 @@ def my_list(request):
     asked = my_lists.parse_ids(request.GET.get("ids"))
     found = {
         service.uuid: service
-        for service in Service.objects.active().filter(uuid__in=asked).with_listing_data()
+        for service in Service.objects.active()
+        .filter(uuid__in=asked)
+        .with_listing_data(sector_parents=True, details=False)
     }
     prefetch_calls(found.values())
     prefetch_places_schedules(found.values())
@@ -140,7 +142,5 @@ def my_list(request):
     }
     response = render(request, "resources/my_list.html", context)
     # A list holding a violence-sector service is never kept offline either (resources.safety).
-    hide = bool(ids) and (
-        Sector.objects.filter(quick_exit_sectors(), services__uuid__in=ids).exists()
-    )
+    hide = any(in_quick_exit_family(found[uid].sectors.all()) for uid in ids)
     return not_kept_offline(response, hide)

@@ -26,7 +26,7 @@ from django.template.backends import django as django_backend
 from django.urls import reverse
 from django.utils import translation
 
-from resources import card_html
+from resources import card_html, my_list
 from resources.models import Municipality, Sector, Service
 
 from .timing import REPENTIGNY
@@ -64,8 +64,12 @@ PAGES = [
     Page("municipality", "fr", "resources:municipality-detail", slug="municipality", listing=True),
     Page("organization", "fr", "resources:organization-detail", slug="organization"),
     Page("service", "fr", "resources:service-detail", slug="service"),
+    Page("my list (5 services)", "fr", "resources:my-list", query="ids={listed}"),
     Page("API search", "fr", "api:services", query="search=aide alimentaire"),
 ]
+
+
+LISTED = 5  # services on the "Ma liste" page timed
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Refs:
     municipality: str
     service: str
     organization: str
+    listed: str  # "Ma liste": the uuids of five services, as its address carries them
 
 
 def references():
@@ -88,11 +93,13 @@ def references():
     services = Service.objects.active().order_by("pk")
     count = services.count()
     service = services.select_related("organization")[count // 2] if count else None
+    listed = services.values_list("uuid", flat=True)[count // 2 : count // 2 + LISTED]
     return Refs(
         sector=sector.slug if sector else "",
         municipality=place.slug if place else "",
         service=service.slug if service else "",
         organization=service.organization.slug if service else "",
+        listed=my_list.SEPARATOR.join(str(uuid) for uuid in listed),
     )
 
 

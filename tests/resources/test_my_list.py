@@ -100,6 +100,12 @@ def test_a_constant_number_of_queries_whatever_the_length(client):
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     print(f"queries for 2 and 10 services: {counts}")
+    # It reads what it shows, once: not the languages or areas only a service page shows,
+    # and the sectors (for the quick exit's offline rule) with their parents in one query.
+    statements = [q["sql"] for q in queries]
+    for table in ("resources_language", "resources_servicearea"):
+        assert not [sql for sql in statements if f'"{table}"' in sql], table
+    assert len([sql for sql in statements if '"resources_sector"' in sql]) == 1
 
 
 def test_a_confidential_address_is_never_shown(client):

@@ -253,6 +253,9 @@ def test_an_organization_page_reads_each_thing_once_whatever_its_services(client
     statements = [q["sql"] for q in six]
     assert len(statements) == len(set(statements)), "a statement read twice"
     assert len(one) == len(six)
+    # Nor what only a service page shows: its services' sectors, languages and areas.
+    for table in ("resources_service_sectors", "resources_language", "resources_servicearea"):
+        assert not [sql for sql in statements if f'"{table}"' in sql], table
 
 
 def test_cards_call_give_directions_and_add_to_the_list(client):
