@@ -15,7 +15,6 @@ at locations; failing those, the schedules of its locations.
 import contextlib
 import threading
 from collections import defaultdict
-from typing import NamedTuple
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -36,7 +35,7 @@ from resources.models import (
 from resources.models.reference import territory_key
 
 from . import copying, counts, engine_postgres
-from .cards import card_data
+from .cards import ResultPhone, card_data
 from .models import (
     SearchCard,
     SearchEntry,
@@ -360,7 +359,7 @@ def _card_numbers(batch, sal_by_service):
         | Q(organization_id__among=organizations)
     ).values_list("service_id", "location_id", "organization_id", "number", "extension", "type")
     for service_id, location_id, organization_id, *number in rows:  # in Phone's order
-        number = _Number(*number)
+        number = ResultPhone(*number)
         for key in (("service", service_id), ("place", location_id), ("org", organization_id)):
             if key[1] is not None:
                 owned[key].append(number)
@@ -371,14 +370,8 @@ def _card_numbers(batch, sal_by_service):
         number = card_number(
             numbers_to_call(owned[("service", sid)], places, owned[("org", row["organization_id"])])
         )
-        found[sid] = list(number) if number else None
+        found[sid] = [number.number, number.extension, number.type] if number else None
     return found
-
-
-class _Number(NamedTuple):
-    number: str
-    extension: str
-    type: str
 
 
 FIELDS = [
