@@ -31,10 +31,10 @@ def card_links(html):
     )
 
 
-def results(language="fr"):
+def results(language="fr", q="comptoir"):
     with translation.override(language):
         path = reverse("search:results")
-    return card_links(_get(f"{path}?q=comptoir"))
+    return card_links(_get(f"{path}?q={q}"))
 
 
 def organization_cards(service):
@@ -82,3 +82,32 @@ def test_a_card_texts_a_texting_line_and_never_shows_a_fax():
     assert results() == texting
     # The service page lists them all: the fax as text, the others as links.
     assert service_page_links(service) == ["sms:4505550194", "tel:4505550195"]
+
+
+def test_a_number_given_to_another_service_leaves_the_first_ones_card():
+    first = make_service(name_fr="Comptoir alimentaire", scope="mrc")
+    second = make_service(name_fr="Comptoir vestimentaire", scope="mrc")
+    phone = make_phone("450 555-0196", service=first)
+    assert results(q="alimentaire") == [("tel:4505550196", "Appeler")]
+    assert results(q="vestimentaire") == []
+
+    phone.service = second  # a staff edit: the number was the other service's
+    phone.save()
+    assert results(q="alimentaire") == []
+    assert results(q="vestimentaire") == [("tel:4505550196", "Appeler")]
+    assert service_page_links(first) == [] and service_page_links(second) == ["tel:4505550196"]
+
+
+def test_a_place_given_to_another_service_leaves_the_first_ones_card():
+    organization = make_organization()
+    first = make_service(organization=organization, name_fr="Comptoir alimentaire", scope="mrc")
+    second = make_service(organization=organization, name_fr="Comptoir vestimentaire", scope="mrc")
+    place = locate(first)
+    make_phone("450 555-0197", location=place)
+    offer = first.service_at_locations.get()
+    assert results(q="alimentaire") == [("tel:4505550197", "Appeler")]
+
+    offer.service = second  # the place's offer was the other service's
+    offer.save()
+    assert results(q="alimentaire") == []
+    assert results(q="vestimentaire") == [("tel:4505550197", "Appeler")]
