@@ -50,9 +50,9 @@ def normalize_postal_code(value):
 
 def arc_km(a, b):
     """Great-circle kilometres between two (latitude, longitude) pairs: the haversine on
-    geopy's mean earth radius, for choosing among points (what people read is computed with
-    geopy's `great_circle`, which agrees to a millimetre). A tenth of geopy's cost, which
-    parses each point."""
+    geopy's mean earth radius, for choosing among points and for the distances people read
+    (geopy's `great_circle` agrees to a millimetre: tests/search/test_ranking.py). A tenth of
+    geopy's cost, which parses each point."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2

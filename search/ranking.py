@@ -45,7 +45,6 @@ from dataclasses import MISSING, dataclass, field, fields
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.utils import timezone, translation
-from geopy.distance import great_circle
 
 from resources.models.directory import directions_to_point
 
@@ -560,11 +559,11 @@ def _walk(cursor, eng, point, matches, needed, within=None):
 
 
 def _hit(card, point, now, serves=True, matched=None):
-    """A result with its distance for people (geopy, on the page's services only)."""
+    """A result with its distance for people, to its nearest point (on the page's services
+    only)."""
     distance, nearest = None, card.points[0] if card.points else None
     if point and card.points:
-        nearest = min(card.points, key=lambda p: places.arc_km(point, p))
-        distance = great_circle(point, nearest).km
+        distance, nearest = min((places.arc_km(point, p), p) for p in card.points)
     return Hit(
         card=card,
         distance_km=distance,

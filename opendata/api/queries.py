@@ -7,7 +7,6 @@ loaded afterwards with a fixed number of queries whatever `per_page` is.
 import math
 
 from django.db.models import Q
-from geopy.distance import great_circle
 
 from resources.models import (
     Attribute,
@@ -20,7 +19,7 @@ from resources.models import (
 )
 from resources.querysets import in_sector_condition
 from search.finder import find_ids
-from search.places import normalize_postal_code
+from search.places import arc_km, normalize_postal_code
 from search.ranking import COUNT_CAP
 
 from . import params
@@ -174,7 +173,7 @@ def within(ids, centre, metres):
     ).values_list("pk", "location__latitude", "location__longitude")
     near = []
     for pk, latitude, longitude in rows:
-        metres_away = great_circle(centre, (latitude, longitude)).m
+        metres_away = arc_km(centre, (latitude, longitude)) * 1000
         if metres_away <= metres:
             near.append((metres_away, pk))
     return [pk for _, pk in sorted(near)]
