@@ -250,6 +250,7 @@ def test_the_load_test_command_measures_the_production_server(deployed):
     assert all(errors == "0" for *_, errors in rows), out
     assert "Bare view:" in out
     if os.geteuid() == 0 and Path("/proc/self/autogroup").exists() and shutil.which("nginx"):
-        # The proxy's priority given to its session (docs/deploy.md, "Priorities between
-        # sessions"), where the kernel groups sessions and root may raise a priority.
-        assert "## Page cache cold (gunicorn behind nginx; proxy session -5)" in out
+        # The app below the proxy, as deployed: each session given its priority (docs/deploy.md,
+        # "Priorities between sessions"), where the kernel groups sessions and root may raise
+        # a priority.
+        assert "## Page cache cold (gunicorn behind nginx; app session +4, proxy session -5)" in out

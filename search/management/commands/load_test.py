@@ -55,6 +55,10 @@ ALONE_ADDRESSES = 500
 WARM_SECONDS = 35
 # nginx's workers' priority (deploy/nginx.conf): ahead of the app's processes for the CPU.
 PROXY_PRIORITY = -5
+# The app servers' priority, as deployed (compose.yaml's cpu_shares 420 against the proxy's
+# 3072; systemd's CPUWeight= 40 against 300): below the proxy, so that static files and the
+# proxying never wait behind a surge of pages (docs/deploy.md, "The app below the proxy").
+APP_PRIORITY = 4
 
 
 def _session_priority(process, nice):
@@ -219,7 +223,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--app-nice",
             type=int,
-            default=0,
+            default=APP_PRIORITY,
             help="Priorité (nice) du serveur d'application, sous celle du proxy (docs/deploy.md).",
         )
         parser.add_argument("--size", type=int, default=1500, help="Adresses par type de page.")
