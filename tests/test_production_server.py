@@ -249,6 +249,13 @@ def test_the_load_test_command_measures_the_production_server(deployed):
     assert all(float(rate) > 0 for step, name, rate, _ in rows if name == "static"), out
     assert all(errors == "0" for *_, errors in rows), out
     assert "Bare view:" in out
+    if Path("/proc/self/stat").exists():
+        # What a request of each kind alone costs the app servers, the database and the proxy
+        # (search/bench/cpu.py): the app's processes are read.
+        costs = re.findall(
+            r"^\| alone \| results \| .* \| ([\d.]+) / [\d.]+ / [\d.-]+ \|", out, re.M
+        )
+        assert costs and float(costs[0]) > 0, out
     if os.geteuid() == 0 and Path("/proc/self/autogroup").exists() and shutil.which("nginx"):
         # The app below the proxy, as deployed: each session given its priority (docs/deploy.md,
         # "Priorities between sessions"), where the kernel groups sessions and root may raise

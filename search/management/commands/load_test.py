@@ -10,6 +10,10 @@ on a free local port against this database, or measures `--url` if one is given,
 4. the mix: every kind at once, connections shared by their weight, with the stylesheet fetched
    beside them, for `--duration` seconds.
 
+In step 3 each kind's CPU time per request is read from /proc for the app servers' processes,
+PostgreSQL's (when it runs on this machine) and nginx's: what a request costs, which holds from
+one machine to the next better than requests a second (search/bench/cpu.py).
+
 Steps 3 and 4 run twice: page cache off (every page rendered: "cold") and page cache on ("warm":
 each kind alone right after its addresses were asked once, within the cache's minute; the mix
 after an unmeasured run of the same length, the steady state of a 60 s cache under this
@@ -42,7 +46,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from resources.catalogues import compile_catalogues
-from search.bench import machine
+from search.bench import cpu, machine
 from search.bench.load import KINDS, build_mix
 
 LUA = Path(__file__).resolve().parents[2] / "bench" / "mix.lua"
@@ -129,6 +133,7 @@ class Server:
 
     def __init__(self, page_cache, workers, folder, proxy, nice=0):
         self.processes = []
+        self.sessions = {}  # {session id: "app" or "proxy"}: whose CPU time is whose
         app_port = _free_port()
         env = {
             **os.environ,
@@ -151,6 +156,7 @@ class Server:
             env,
             folder / "gunicorn.log",
         )
+        self.sessions[app.pid] = "app"  # started in a session of its own
         self.priorities = []
         if nice and _session_priority(app, nice):
             self.priorities.append(f"app session {nice:+d}")
@@ -173,6 +179,7 @@ class Server:
             nginx = self._start(
                 ["nginx", "-c", str(conf), "-g", "daemon off;"], os.environ, folder / "nginx.log"
             )
+            self.sessions[nginx.pid] = "proxy"
             if root and _session_priority(nginx, PROXY_PRIORITY):
                 self.priorities.append(f"proxy session {PROXY_PRIORITY:+d}")
             self.url = f"http://127.0.0.1:{port}"
@@ -300,6 +307,7 @@ class Command(BaseCommand):
                 where += "; " + ", ".join(server.priorities)
             self.stdout.write(f"\n## Page cache {cache} ({where})\n")
             warm = cache == "warm"
+            self.sessions = server.sessions if server else {}
             single = self._single(base, mix)
             rows = self._alone(base, single, mix, warm)
             rows += self._mix(base, single, warm)
@@ -384,7 +392,11 @@ class Command(BaseCommand):
                     paths = self._warm(base, paths)
                 self.files[alone] = self.folder / f"{alone}.txt"
                 self.files[alone].write_text("\n".join(paths) + "\n")
+            before = cpu.snapshot(self.sessions)
             figures = self._result(self._wrk(base, alone, count, duration))
+            figures["cpu"] = cpu.per_request(
+                before, cpu.snapshot(self.sessions), figures["requests"]
+            )
             rows.append(("alone", name, count, single.get(name), figures))
         return rows
 
@@ -408,8 +420,11 @@ class Command(BaseCommand):
     def _print(self, rows):
         out = self.stdout.write
         cores = os.cpu_count() or 1
-        out("| step | page | connections | single ms | req/s | p50 ms | p99 ms | errors |")
-        out("|---|---|---|---|---|---|---|---|")
+        out(
+            "| step | page | connections | single ms | req/s | p50 ms | p99 ms "
+            "| CPU ms a request: app / database / proxy | errors |"
+        )
+        out("|---|---|---|---|---|---|---|---|---|")
         for step, name, connections, one, figures in rows:
             seconds = figures["duration_us"] / 1e6
             kinds = ("connect", "read", "write", "status", "timeout")
@@ -420,7 +435,8 @@ class Command(BaseCommand):
             out(
                 f"| {step} | {name} | {connections} | "
                 f"{'' if one is None else f'{one:.1f}'} | {figures['requests'] / seconds:.1f} | "
-                f"{figures['p50_us'] / 1000:.1f} | {figures['p99_us'] / 1000:.1f} | {errors} |"
+                f"{figures['p50_us'] / 1000:.1f} | {figures['p99_us'] / 1000:.1f} | "
+                f"{_cpu_cell(figures.get('cpu'))} | {errors} |"
             )
         rate = {(s, n, c): f["requests"] / (f["duration_us"] / 1e6) for s, n, c, _, f in rows}
         bare = rate[("alone", "bare", self.options["connections"])]
@@ -429,9 +445,12 @@ class Command(BaseCommand):
             alone = rate[("alone", kind.name, self.options["connections"])]
             one = next(r[3] for r in rows if r[1] == kind.name)
             fair = 0.8 * cores / (one / 1000)
+            row = next(r for r in rows if r[0] == "alone" and r[1] == kind.name)
+            used = sum(row[4].get("cpu", {}).values())
             out(
                 f"- {kind.name}: alone {alone:.0f} req/s = {alone / bare:.2f} × bare view; "
                 f"0.8 × cores / single time = {fair:.0f} req/s ({alone / fair:.2f} of it)"
+                + (f"; {used:.1f} ms of CPU a request" if used else "")
             )
         static_alone = rate[("alone", "static", STATIC_CONNECTIONS)]
         static_mix = rate[("mix", "static", STATIC_CONNECTIONS)]
@@ -439,6 +458,15 @@ class Command(BaseCommand):
             f"- stylesheet at {STATIC_CONNECTIONS} connections: alone {static_alone:.0f} req/s, "
             f"beside the mix {static_mix:.0f} req/s ({static_mix / static_alone:.2f} of it)"
         )
+
+
+def _cpu_cell(costs):
+    """'app / database / proxy' CPU milliseconds a request, '-' for a family not measured."""
+    if not costs:
+        return ""
+    return " / ".join(
+        f"{costs[name]:.1f}" if name in costs else "-" for name in ("app", "database", "proxy")
+    )
 
 
 def _safe_get(url):
