@@ -94,7 +94,7 @@ def note_former_owners(sender, instance, raw=False, **kwargs):
     if raw or sender not in MOVABLE or instance._state.adding or instance.pk is None:
         return
     keys = [f.attname for f in sender._meta.concrete_fields if f.is_relation]
-    stored = sender.objects.filter(pk=instance.pk).values(*keys).first()
+    stored = sender._base_manager.filter(pk=instance.pk).values(*keys).first()
     if not stored or all(stored[key] == getattr(instance, key) for key in keys):
         return
     former = copy.copy(instance)
