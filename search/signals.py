@@ -112,11 +112,13 @@ def refresh_after_change(sender, instance, raw=False, **kwargs):
     affected = AFFECTED.get(sender)
     if affected is None or raw:
         return
+    # Taken whatever follows, so that a later save of the same instance never reads it again.
+    former = instance.__dict__.pop("_former_services", set())
     try:
         ids = list(affected(instance))
     except OWNER_GONE:
         return  # the owner went first in a cascade; its own signal refreshes
-    ids = list(set(ids) | instance.__dict__.pop("_former_services", set()))
+    ids = list(former.union(ids))
     if ids:
         indexing.refresh_touched(ids)
     if sender in (Sector, Municipality):  # which counts a service goes to may have changed

@@ -443,10 +443,9 @@ class Command(BaseCommand):
         out(f"\nBare view: {bare:.0f} req/s. Cores: {cores}.")
         for kind in KINDS:
             alone = rate[("alone", kind.name, self.options["connections"])]
-            one = next(r[3] for r in rows if r[1] == kind.name)
+            _, _, _, one, figures = next(r for r in rows if r[:2] == ("alone", kind.name))
             fair = 0.8 * cores / (one / 1000)
-            row = next(r for r in rows if r[0] == "alone" and r[1] == kind.name)
-            used = sum(row[4].get("cpu", {}).values())
+            used = sum(figures.get("cpu", {}).values())
             out(
                 f"- {kind.name}: alone {alone:.0f} req/s = {alone / bare:.2f} × bare view; "
                 f"0.8 × cores / single time = {fair:.0f} req/s ({alone / fair:.2f} of it)"
