@@ -1,0 +1,56 @@
+"""The load test starts each measured step on an idle server: it waits until a bare request is
+answered at once, twice in a row (`load_test.Command._drain`), so that the requests an earlier
+step left queued at the app are not counted against the next one."""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from search.management.commands import load_test
+
+
+class _Busy(BaseHTTPRequestHandler):
+    """/healthz slow for the first `slow` requests (a server still answering a queue), then
+    at once."""
+
+    slow = 0
+    asked = 0
+
+    def do_GET(self):
+        type(self).asked += 1
+        if type(self).asked <= type(self).slow:
+            time.sleep(0.15)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(slow):
+    handler = type("Handler", (_Busy,), {"slow": slow, "asked": 0})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler
+
+
+def test_the_wait_lasts_while_the_server_is_busy_and_ends_once_it_is_idle():
+    server, handler = _serve(slow=3)
+    try:
+        waited = load_test.Command._drain(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+    assert waited >= 0.45  # the three slow answers
+    assert handler.asked == 5  # then two quick ones in a row, and no more
+
+
+def test_an_idle_server_costs_two_requests():
+    server, handler = _serve(slow=0)
+    try:
+        waited = load_test.Command._drain(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+    assert waited < load_test.DRAIN_SECONDS
+    assert handler.asked == 2
