@@ -21,15 +21,16 @@ bind = os.environ.get("GUNICORN_BIND") or (
     f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
 )
 
-# Threaded workers, one process per core and four threads each. Measured (docs/serving.md):
+# Threaded workers, one process per core and two threads each. Measured (docs/serving.md):
 # against the sync worker, a cheap request (a static file, a health check) is not queued behind
 # every page being rendered: a request spends part of its time waiting on the database, time
 # another thread uses.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
-# 4 threads per process: on the quiet 2-core machine, 2 x 4 served more pages than 2 x 8 with a
-# shorter tail (docs/serving.md, "Threads on a quiet machine").
-threads = _int("GUNICORN_THREADS", 4)
+# 2 threads per process: on a steady 2-core machine, 2 x 2 served 4 to 5 % more results pages
+# and API searches than 2 x 4, with a p99 60 to 100 ms shorter (less contention for each
+# process's interpreter lock); 2 x 4 had served more than 2 x 8 (docs/serving.md, "Threads").
+threads = _int("GUNICORN_THREADS", 2)
 
 # A worker process silent for this long is killed and replaced. With threads, one slow request
 # does not silence its process: the database's own timeouts bound those.
@@ -54,6 +55,25 @@ keepalive = _int("GUNICORN_KEEPALIVE", 0)
 # not all restart together: a safety net against slow memory growth.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = max_requests // 10
+
+# The app is loaded once, in the master process (directory211/wsgi.py builds what each first
+# request would: directory211/warm.py), and each worker is forked from it: a worker replacing
+# one (max_requests) answers at once, instead of importing Django and warming up while its
+# share of the requests queues. A code change needs a restart, not a HUP. GUNICORN_PRELOAD=false
+# loads the app in each worker instead.
+preload_app = (os.environ.get("GUNICORN_PRELOAD") or "true").lower() not in ("0", "false", "no")
+
+
+def pre_fork(server, worker):
+    """No database connection opened in the master is inherited by a worker (two processes
+    on one connection corrupt it): loading touches none, this makes sure."""
+    from django.conf import settings
+
+    if settings.configured:  # only when the app was loaded here (preload_app)
+        from django.db import connections
+
+        connections.close_all()
+
 
 # One JSON line per request on stdout, without query string or client address
 # (directory211/logs.py); gunicorn's own messages as JSON lines on stderr.

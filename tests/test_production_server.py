@@ -261,3 +261,66 @@ def test_the_load_test_command_measures_the_production_server(deployed):
         # "Priorities between sessions"), where the kernel groups sessions and root may raise
         # a priority.
         assert "## Page cache cold (gunicorn behind nginx; app session +4, proxy session -5)" in out
+
+
+def test_workers_forked_from_the_loaded_app_replace_each_other_and_keep_answering(deployed):
+    """The app is loaded once in the master (preload_app) and each worker forked from it: with
+    a worker replaced every three requests, database pages keep answering (no connection is
+    shared between processes) and the master said it loaded the app before forking."""
+    port = _free_port()
+    environment = {
+        **deployed,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_MAX_REQUESTS": "3",
+    }
+    server = subprocess.Popen(
+        [*_gunicorn(), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if _fetch(f"{base}/healthz")[0] == 200:
+                    break
+            except (ConnectionError, urllib.error.URLError):
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        maps = Path(f"/proc/{server.pid}/maps")
+        # The master itself holds the app: its database driver's module is loaded there.
+        master_modules = maps.read_text() if maps.exists() else None
+        answers = []
+        for _ in range(12):
+            while True:  # a request refused while the old worker leaves is asked again
+                try:
+                    answers.append(_fetch(f"{base}/en/search/?{QUERY}"))
+                    break
+                except (ConnectionError, urllib.error.URLError):
+                    assert time.monotonic() < deadline + 60
+                    time.sleep(0.1)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        stderr = server.communicate(timeout=30)[1]
+    assert [status for status, *_ in answers] == [200] * 12
+    assert all(b"Food" in body or b"food" in body for *_, body in answers)
+    assert stderr.count("Booting worker") >= 4, stderr
+    assert "Autorestarting worker" in stderr
+    if master_modules is not None:
+        assert "_sqlite3" in master_modules
+
+
+def test_every_public_template_is_compiled_before_the_first_request():
+    """directory211/warm.py compiles each public template (a syntax error shows here, not on a
+    visitor's page) and loads both languages' URL patterns, without a database."""
+    from directory211 import warm
+
+    names = warm.public_templates()
+    assert "search/results.html" in names and "resources/service_detail.html" in names
+    assert not any(name.startswith("admin/") for name in names)
+    assert warm.warm_up() == len(names)
