@@ -365,13 +365,19 @@ BIG_TABLES = (
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_load_of_only_bench_rows_is_frozen_and_indexed_as_the_live_indexer_does():
     indexes = {name: state[2] for name, state in table_state(*BIG_TABLES).items()}
+    counts_vacuumed = vacuum_count("search_servicecount")
     output = generate(services=80, no_index=False)
 
     assert "Écriture : COPY FREEZE." in output
     for name, (pages, visible, definitions) in table_state(*BIG_TABLES).items():
         # Written frozen, their pages visible to all (the index-only scans need it) without a
-        # VACUUM; the indexes dropped for the load are all there again.
-        assert pages and visible == pages, name
+        # VACUUM; the indexes dropped for the load are all there again. The counts, written by
+        # the ORM, are vacuumed instead: whether a VACUUM may mark their page visible to all
+        # depends on the snapshots other sessions hold, so the VACUUM itself is checked.
+        if name == "search_servicecount":
+            assert pages and vacuum_count(name) > counts_vacuumed, name
+        else:
+            assert pages and visible == pages, name
         assert definitions == indexes[name]
     loaded, by_slug = whole_index(), index_snapshot()
     assert loaded["entries"] and loaded["cards"] and loaded["terms"] and loaded["listings"]
