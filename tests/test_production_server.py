@@ -91,11 +91,12 @@ def deployed(tmp_path_factory):
     return environment
 
 
-@pytest.fixture(scope="module")
-def production(deployed):
-    """The deployed checkout served by gunicorn: yields (base URL, the server process)."""
+def _start(deployed, **variables):
+    """The production command on a free port with `variables` added to the deployed
+    environment, once it answers /healthz: (base URL, the server process; its standard
+    output and error piped)."""
     port = _free_port()
-    environment = {**deployed, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    environment = {**deployed, "GUNICORN_BIND": f"127.0.0.1:{port}", **variables}
     server = subprocess.Popen(
         [*_gunicorn(), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
         cwd=settings.BASE_DIR,
@@ -105,18 +106,24 @@ def production(deployed):
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if _fetch(f"{base}/healthz")[0] == 200:
+                return base, server
+        except (ConnectionError, urllib.error.URLError):
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail("gunicorn did not answer:\n" + "".join(server.communicate()))
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def production(deployed):
+    """The deployed checkout served by gunicorn: yields (base URL, the server process)."""
+    base, server = _start(deployed)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _fetch(f"{base}/healthz")[0] == 200:
-                    break
-            except (ConnectionError, urllib.error.URLError):
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("gunicorn did not answer:\n" + "".join(server.communicate()))
-            time.sleep(0.2)
         yield base, server
     finally:
         if server.poll() is None:
@@ -266,43 +273,20 @@ def test_the_load_test_command_measures_the_production_server(deployed):
 def test_workers_forked_from_the_loaded_app_replace_each_other_and_keep_answering(deployed):
     """The app is loaded once in the master (preload_app) and each worker forked from it: with
     a worker replaced every three requests, database pages keep answering (no connection is
-    shared between processes) and the master said it loaded the app before forking."""
-    port = _free_port()
-    environment = {
-        **deployed,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_MAX_REQUESTS": "3",
-    }
-    server = subprocess.Popen(
-        [*_gunicorn(), "-c", "directory211/gunicorn.conf.py", "directory211.wsgi"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    shared between processes) and the master process itself holds the app."""
+    base, server = _start(deployed, GUNICORN_MAX_REQUESTS="3")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _fetch(f"{base}/healthz")[0] == 200:
-                    break
-            except (ConnectionError, urllib.error.URLError):
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
         maps = Path(f"/proc/{server.pid}/maps")
         # The master itself holds the app: its database driver's module is loaded there.
         master_modules = maps.read_text() if maps.exists() else None
-        answers = []
+        answers, deadline = [], time.monotonic() + 60
         for _ in range(12):
             while True:  # a request refused while the old worker leaves is asked again
                 try:
                     answers.append(_fetch(f"{base}/en/search/?{QUERY}"))
                     break
                 except (ConnectionError, urllib.error.URLError):
-                    assert time.monotonic() < deadline + 60
+                    assert time.monotonic() < deadline
                     time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
