@@ -6,6 +6,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 from search.management.commands import load_test
 
 
@@ -36,21 +38,18 @@ def _serve(slow):
     return server, handler
 
 
-def test_the_wait_lasts_while_the_server_is_busy_and_ends_once_it_is_idle():
-    server, handler = _serve(slow=3)
+@pytest.mark.parametrize(
+    "slow, asked, at_least",
+    [
+        (3, 5, 0.45),  # the three slow answers, then two quick ones in a row, and no more
+        (0, 2, 0),  # an idle server costs two requests
+    ],
+)
+def test_the_wait_lasts_while_the_server_is_busy_and_ends_once_it_is_idle(slow, asked, at_least):
+    server, handler = _serve(slow)
     try:
         waited = load_test.Command._drain(f"http://127.0.0.1:{server.server_port}")
     finally:
         server.shutdown()
-    assert waited >= 0.45  # the three slow answers
-    assert handler.asked == 5  # then two quick ones in a row, and no more
-
-
-def test_an_idle_server_costs_two_requests():
-    server, handler = _serve(slow=0)
-    try:
-        waited = load_test.Command._drain(f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-    assert waited < load_test.DRAIN_SECONDS
-    assert handler.asked == 2
+    assert at_least <= waited < load_test.DRAIN_SECONDS
+    assert handler.asked == asked

@@ -359,13 +359,14 @@ class Command(BaseCommand):
         """Wait until the server has answered whatever earlier steps left queued (the bare view
         answered within IDLE_SECONDS twice in a row: it queues behind them), so that each step
         measures its own requests. Returns the seconds waited."""
-        started = time.monotonic()
+        started = now = time.monotonic()
         idle = 0
-        while idle < 2 and time.monotonic() - started < DRAIN_SECONDS:
-            asked = time.perf_counter()
+        while idle < 2 and now - started < DRAIN_SECONDS:
+            asked = now
             _safe_get(f"{base}/healthz")
-            idle = idle + 1 if time.perf_counter() - asked < IDLE_SECONDS else 0
-        return time.monotonic() - started
+            now = time.monotonic()
+            idle = idle + 1 if now - asked < IDLE_SECONDS else 0
+        return now - started
 
     def _single(self, base, mix):
         """Median time of one request at a time, per kind: 30 requests over its addresses (a
